@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` (the portal, with worker, beat and sandboxes) and
+# `make test` (lint + the whole suite). Everything they need is installed here, nothing by hand.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint format test-unit test-services test-browser browser-deps bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python -m portal.devrun
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The whole suite on the embedded default (SQLite, filesystem broker, sandboxes on loopback).
+test-unit: install
+	$(BIN)/pytest -q -n 2 -m "not browser"
+
+# The same suite on PostgreSQL and Redis with a real Celery worker (see .ci/run).
+test-services: install
+	$(BIN)/pytest -q -n 2 -m "not browser"
+
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
+
+test-browser: install browser-deps
+	$(BIN)/pytest -q -m browser
+
+test: lint test-unit test-browser
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

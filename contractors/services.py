@@ -1,0 +1,202 @@
+"""Writes to contractor companies, their users, documents and community memberships."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal.core.actors import Actor
+from portal.core.choices import Operation, Partner
+from portal.core.models import Community
+from portal.core.services import audit_record, outbox_enqueue
+from portal.core.uploads import validate_upload
+
+from .choices import BuzzinContractorState, DocumentKind, MembershipStatus
+from .models import Contractor, ContractorDocument, ContractorMembership, ContractorUser
+
+
+@transaction.atomic
+def contractor_create(
+    *,
+    actor: Actor,
+    company_name: str,
+    contact_name: str,
+    email: str,
+    phone: str,
+    communities: list[Community] = (),
+    trade_licence_number: str = "",
+    trade_licence_expiry: datetime.date | None = None,
+    insurance_expiry: datetime.date | None = None,
+    crm_reference: str | None = None,
+) -> Contractor:
+    """Register a company (by itself, an admin or a CRM); it is pending in each community."""
+    email = email.strip().lower()
+    if Contractor.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "A company with this e-mail address is already registered."})
+    contractor = Contractor.objects.create(
+        company_name=company_name.strip(),
+        contact_name=contact_name.strip(),
+        email=email,
+        phone=phone.strip(),
+        trade_licence_number=trade_licence_number,
+        trade_licence_expiry=trade_licence_expiry,
+        insurance_expiry=insurance_expiry,
+        crm_reference=crm_reference,
+    )
+    audit_record(actor=actor, target=contractor, action="contractors.contractor.created", community=None)
+    for community in communities:
+        membership_request(actor=actor, contractor=contractor, community=community)
+    return contractor
+
+
+@transaction.atomic
+def contractor_user_create(*, actor: Actor, contractor: Contractor, email: str, password: str | None) -> ContractorUser:
+    """A sign-in for the company. Without a password the user sets one through the reset e-mail."""
+    User = get_user_model()
+    email = email.strip().lower()
+    if User.objects.filter(username__iexact=email).exists():
+        raise ValidationError({"email": "This e-mail address already has an account."})
+    user = User(username=email, email=email)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    profile = ContractorUser.objects.create(user=user, contractor=contractor)
+    audit_record(
+        actor=actor, target=contractor, action="contractors.user.created", community=None, data={"user": email}
+    )
+    return profile
+
+
+@transaction.atomic
+def membership_request(*, actor: Actor, contractor: Contractor, community: Community) -> ContractorMembership:
+    membership, created = ContractorMembership.objects.get_or_create(contractor=contractor, community=community)
+    if created:
+        audit_record(
+            actor=actor,
+            target=membership,
+            action="contractors.membership.requested",
+            community=community,
+            to_status=membership.status,
+        )
+    return membership
+
+
+@transaction.atomic
+def contractor_approve(*, actor: Actor, membership: ContractorMembership) -> ContractorMembership:
+    """Approve a contractor in one community; Buzz-In learns of it (unless it already knows it)."""
+    membership = (
+        ContractorMembership.objects.select_for_update().select_related("contractor", "community").get(pk=membership.pk)
+    )
+    if membership.status == MembershipStatus.APPROVED:
+        raise ValidationError(f"{membership.contractor} is already approved in {membership.community}.")
+    from_status = membership.status
+    membership.status = MembershipStatus.APPROVED
+    membership.status_changed_at = timezone.now()
+    membership.status_reason = ""
+    if membership.buzzin_state in (BuzzinContractorState.NOT_SENT, BuzzinContractorState.REMOVED):
+        membership.buzzin_state = BuzzinContractorState.PENDING
+        _enqueue(membership, Operation.CONTRACTOR_CREATE)
+    membership.save()
+    audit_record(
+        actor=actor,
+        target=membership,
+        action="contractors.membership.approved",
+        community=membership.community,
+        from_status=from_status,
+        to_status=membership.status,
+    )
+    return membership
+
+
+def membership_set_revoked(
+    *, actor: Actor, membership: ContractorMembership, reason: str, notify_buzzin: bool
+) -> ContractorMembership:
+    """The membership half of ``permits.services.contractor_revoke``, which also archives permits."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Give a reason for revoking the contractor.", code="reason_required")
+    membership = (
+        ContractorMembership.objects.select_for_update().select_related("contractor", "community").get(pk=membership.pk)
+    )
+    if membership.status == MembershipStatus.REVOKED:
+        raise ValidationError(f"{membership.contractor} is already revoked in {membership.community}.")
+    from_status = membership.status
+    membership.status = MembershipStatus.REVOKED
+    membership.status_changed_at = timezone.now()
+    membership.status_reason = reason
+    if notify_buzzin and membership.buzzin_state != BuzzinContractorState.NOT_SENT:
+        _enqueue(membership, Operation.CONTRACTOR_REVOKE, {"reason": reason})
+    if not notify_buzzin:
+        membership.buzzin_state = BuzzinContractorState.REMOVED
+    membership.save()
+    audit_record(
+        actor=actor,
+        target=membership,
+        action="contractors.membership.revoked",
+        community=membership.community,
+        from_status=from_status,
+        to_status=membership.status,
+        reason=reason,
+    )
+    return membership
+
+
+@transaction.atomic
+def contractor_document_upload(
+    *,
+    actor: Actor,
+    contractor: Contractor,
+    kind: DocumentKind,
+    file,
+    expiry_date: datetime.date,
+    number: str = "",
+) -> ContractorDocument:
+    """A new version of the trade licence or insurance; the earlier versions stay."""
+    try:
+        checked = validate_upload(file)
+    except ValidationError as error:
+        raise ValidationError({"file": error.error_list}) from None
+    contractor = Contractor.objects.select_for_update().get(pk=contractor.pk)
+    document = ContractorDocument(
+        contractor=contractor,
+        kind=kind,
+        original_name=(getattr(file, "name", "") or "document")[-255:],
+        content_type=checked.content_type,
+        size=checked.size,
+        number=number.strip(),
+        expiry_date=expiry_date,
+        uploaded_by=actor.user,
+    )
+    document.file.save("document", file, save=False)
+    document.save()
+    if kind == DocumentKind.TRADE_LICENCE:
+        contractor.trade_licence_expiry = expiry_date
+        contractor.trade_licence_number = number.strip() or contractor.trade_licence_number
+    else:
+        contractor.insurance_expiry = expiry_date
+    contractor.save()
+    audit_record(
+        actor=actor,
+        target=contractor,
+        action=f"contractors.{kind}.uploaded",
+        community=None,
+        data={"document": document.pk, "expiry_date": expiry_date.isoformat()},
+    )
+    return document
+
+
+def _enqueue(membership: ContractorMembership, operation: Operation, params: dict | None = None) -> None:
+    outbox_enqueue(
+        partner=Partner.BUZZIN,
+        operation=operation,
+        target=membership,
+        community=membership.community,
+        sequence_key=f"membership:{membership.pk}",
+        params=params,
+    )

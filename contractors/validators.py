@@ -1,0 +1,52 @@
+"""Contractor rules, pure functions shared by forms, admin, API and services."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+
+from .choices import MembershipStatus
+
+
+def validate_contractor_approved(*, status: str | None, company_name: str, community_name: str) -> None:
+    if status != MembershipStatus.APPROVED:
+        raise ValidationError(
+            f"{company_name} is not approved to work in {community_name}.", code="contractor_not_approved"
+        )
+
+
+def validate_compliance_through(
+    *, licence_expiry: datetime.date | None, insurance_expiry: datetime.date | None, until: datetime.date
+) -> None:
+    """The trade licence and insurance must stay valid until the permit ends, not just today."""
+    errors = []
+    for label, expiry in (("trade licence", licence_expiry), ("insurance", insurance_expiry)):
+        if expiry is None:
+            errors.append(ValidationError(f"The company's {label} expiry date is missing.", code=f"{label}_missing"))
+        elif expiry < until:
+            errors.append(
+                ValidationError(
+                    f"The company's {label} expires on {expiry:%Y-%m-%d}, before the permit ends on {until:%Y-%m-%d}.",
+                    code="compliance_lapses",
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def documents_expiring(
+    *,
+    licence_expiry: datetime.date | None,
+    insurance_expiry: datetime.date | None,
+    today: datetime.date,
+    days: int = 30,
+) -> list[str]:
+    """Warnings for documents that lapse within ``days`` days (or already have)."""
+    warnings = []
+    for label, expiry in (("Trade licence", licence_expiry), ("Insurance", insurance_expiry)):
+        if expiry is None:
+            continue
+        if expiry < today:
+            warnings.append(f"{label} expired on {expiry:%Y-%m-%d}.")
+        elif expiry <= today + datetime.timedelta(days=days):
+            warnings.append(f"{label} expires on {expiry:%Y-%m-%d}, within {days} days.")
+    return warnings

@@ -1,0 +1,5 @@
+from .noc import NocVersion
+from .permit import Permit, PermitUnit, Vehicle, Worker
+from .scan import GateScan
+
+__all__ = ["GateScan", "NocVersion", "Permit", "PermitUnit", "Vehicle", "Worker"]

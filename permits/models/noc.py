@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from portal.core.references import new_reference
+
+
+def noc_document_path(instance, filename):
+    # Generated names only: the uploaded name is kept in ``original_name``, never on disk.
+    return f"nocs/{instance.permit_id}/{new_reference('noc')}"
+
+
+class NocVersion(models.Model):
+    """An immutable version of a permit's NOC document; exactly one is current."""
+
+    permit = models.ForeignKey("permits.Permit", on_delete=models.CASCADE, related_name="noc_versions")
+    version = models.PositiveIntegerField()
+    is_current = models.BooleanField(default=True)
+    file = models.FileField(upload_to=noc_document_path, blank=True, max_length=255)
+    document_url = models.URLField(max_length=500, blank=True, help_text="A link given through the API, never fetched.")
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    noc_number = models.CharField("NOC number", max_length=64)
+    issue_date = models.DateField()
+    expiry_date = models.DateField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    uploaded_by_label = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "NOC version"
+        constraints = [
+            models.UniqueConstraint(fields=["permit", "version"], name="noc_version_unique"),
+            models.UniqueConstraint(fields=["permit"], condition=Q(is_current=True), name="noc_one_current_per_permit"),
+            models.CheckConstraint(condition=Q(expiry_date__gte=models.F("issue_date")), name="noc_expiry_after_issue"),
+            models.CheckConstraint(condition=~Q(file="") | ~Q(document_url=""), name="noc_has_file_or_url"),
+        ]
+
+    def __str__(self):
+        return f"NOC {self.noc_number} v{self.version}"

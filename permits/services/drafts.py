@@ -1,0 +1,164 @@
+"""Creating and editing a permit before it is submitted."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from contractors.models import Contractor
+from portal.core.actors import Actor
+from portal.core.models import Property, Unit
+from portal.core.services import audit_record
+
+from ..choices import PermitSource, PermitType
+from ..models import Permit, PermitUnit, Vehicle, Worker
+from ..rules import PermitFacts, Stage, check_permit_rules
+from ..validators import normalize_plate, validate_plate
+from ._common import facts_for, lock_permit, membership_status, require_editable
+
+DRAFT_FIELDS = (
+    "permit_type",
+    "valid_from",
+    "valid_till",
+    "time_in",
+    "time_out",
+    "representative_name",
+    "representative_contact",
+    "jobs_summary",
+)
+
+
+@transaction.atomic
+def permit_create_draft(
+    *,
+    actor: Actor,
+    contractor: Contractor,
+    property: Property,
+    main_unit: Unit,
+    valid_from: datetime.datetime,
+    valid_till: datetime.datetime,
+    additional_units: Sequence[Unit] = (),
+    permit_type: str = PermitType.FIT_OUT,
+    time_in: datetime.time | None = None,
+    time_out: datetime.time | None = None,
+    representative_name: str = "",
+    representative_contact: str = "",
+    jobs_summary: str = "",
+    workers: Iterable[dict] = (),
+    plates: Iterable[str] = (),
+    crm_reference: str | None = None,
+    source: str = PermitSource.PORTAL,
+) -> Permit:
+    community = property.community
+    units = [main_unit, *additional_units]
+    check_permit_rules(
+        PermitFacts(
+            community=community,
+            valid_from=valid_from,
+            valid_till=valid_till,
+            time_in=time_in,
+            time_out=time_out,
+            property_id=property.pk,
+            property_label=str(property),
+            units=units,
+            contractor=contractor,
+            membership_status=membership_status(contractor.pk, community.pk),
+        ),
+        stage=Stage.DRAFT,
+        now=timezone.now(),
+    )
+    permit = Permit.objects.create(
+        community=community,
+        contractor=contractor,
+        property=property,
+        main_unit=main_unit,
+        permit_type=permit_type,
+        valid_from=valid_from,
+        valid_till=valid_till,
+        time_in=time_in,
+        time_out=time_out,
+        representative_name=representative_name,
+        representative_contact=representative_contact,
+        jobs_summary=jobs_summary,
+        crm_reference=crm_reference,
+        source=source,
+        created_by=actor.user,
+    )
+    PermitUnit.objects.bulk_create(
+        [PermitUnit(permit=permit, unit=unit) for unit in _distinct(additional_units, main_unit)]
+    )
+    Worker.objects.bulk_create([Worker(permit=permit, **worker) for worker in workers])
+    _add_vehicles(permit, plates)
+    audit_record(
+        actor=actor,
+        target=permit,
+        action="permits.permit.created",
+        community=community,
+        to_status=permit.status,
+        data={"source": source},
+    )
+    return permit
+
+
+@transaction.atomic
+def permit_update_draft(
+    *, actor: Actor, permit: Permit, additional_units: Sequence[Unit] | None = None, **changes
+) -> Permit:
+    """Change the fields of a draft (or a permit sent back for changes)."""
+    unknown = set(changes) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"not draft fields: {sorted(unknown)}")
+    permit = lock_permit(permit)
+    require_editable(permit)
+    units = [permit.main_unit, *(additional_units if additional_units is not None else permit.additional_units.all())]
+    facts = facts_for(
+        permit, units=units, **{k: v for k, v in changes.items() if k in PermitFacts.__dataclass_fields__}
+    )
+    check_permit_rules(facts, stage=Stage.DRAFT, now=timezone.now())
+    changed = {name: str(value) for name, value in changes.items() if getattr(permit, name) != value}
+    for name, value in changes.items():
+        setattr(permit, name, value)
+    permit.save()
+    if additional_units is not None:
+        PermitUnit.objects.filter(permit=permit).delete()
+        PermitUnit.objects.bulk_create(
+            [PermitUnit(permit=permit, unit=unit) for unit in _distinct(additional_units, permit.main_unit)]
+        )
+        changed["additional_units"] = ",".join(unit.external_id for unit in additional_units)
+    if changed:
+        audit_record(
+            actor=actor,
+            target=permit,
+            action="permits.permit.updated",
+            community=permit.community,
+            from_status=permit.status,
+            to_status=permit.status,
+            data={"changed": changed},
+        )
+    return permit
+
+
+def _distinct(units: Iterable[Unit], main_unit: Unit) -> list[Unit]:
+    seen = {main_unit.pk}
+    result = []
+    for unit in units:
+        if unit.pk not in seen:
+            seen.add(unit.pk)
+            result.append(unit)
+    return result
+
+
+def _add_vehicles(permit: Permit, plates: Iterable[str]) -> None:
+    vehicles = []
+    for position, raw in enumerate(plates, start=1):
+        plate = normalize_plate(raw)
+        try:
+            validate_plate(plate)
+        except ValidationError as error:
+            raise ValidationError({"vehicles": error.error_list}) from None
+        vehicles.append(Vehicle(permit=permit, plate=plate, position=position))
+    Vehicle.objects.bulk_create(vehicles)

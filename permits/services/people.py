@@ -1,0 +1,94 @@
+"""Workers and vehicles of a permit. Vehicles on an active permit carry their parking along."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from portal.core.actors import Actor
+from portal.core.choices import Operation
+
+from ..choices import PermitStatus
+from ..models import Permit, Vehicle, Worker
+from ..validators import normalize_plate, validate_plate
+from ._common import LIVE_PARKING_STATES, audit_permit, enqueue_parking, lock_permit, require_editable
+
+# Vehicles may change while the work goes on; the parking permit follows.
+VEHICLE_EDITABLE_STATUSES = (
+    PermitStatus.DRAFT,
+    PermitStatus.CHANGES_REQUESTED,
+    PermitStatus.APPROVED,
+    PermitStatus.ACTIVE,
+)
+
+
+@transaction.atomic
+def worker_add(*, actor: Actor, permit: Permit, name: str, id_number: str, phone: str = "") -> Worker:
+    permit = lock_permit(permit)
+    require_editable(permit)
+    worker = Worker.objects.create(permit=permit, name=name.strip(), id_number=id_number.strip(), phone=phone.strip())
+    audit_permit(permit, "permits.worker.added", actor=actor, data={"worker": worker.pk, "name": worker.name})
+    return worker
+
+
+@transaction.atomic
+def worker_remove(*, actor: Actor, worker: Worker) -> None:
+    permit = lock_permit(worker.permit_id)
+    require_editable(permit)
+    audit_permit(permit, "permits.worker.removed", actor=actor, data={"worker": worker.pk, "name": worker.name})
+    worker.delete()
+
+
+def _require_vehicle_editable(permit: Permit) -> None:
+    if permit.status not in VEHICLE_EDITABLE_STATUSES:
+        require_editable(permit)
+
+
+@transaction.atomic
+def vehicle_add(*, actor: Actor, permit: Permit, plate: str) -> Vehicle:
+    permit = lock_permit(permit)
+    _require_vehicle_editable(permit)
+    plate = normalize_plate(plate)
+    validate_plate(plate)
+    position = (permit.vehicles.aggregate(top=Max("position"))["top"] or 0) + 1
+    vehicle = Vehicle.objects.create(permit=permit, plate=plate, position=position)
+    audit_permit(permit, "permits.vehicle.added", actor=actor, data={"vehicle": vehicle.pk, "plate": plate})
+    if permit.status == PermitStatus.ACTIVE:
+        enqueue_parking(vehicle, permit, Operation.PARKING_PUSH)
+    return vehicle
+
+
+@transaction.atomic
+def vehicle_remove(*, actor: Actor, vehicle: Vehicle) -> Vehicle:
+    permit = lock_permit(vehicle.permit_id)
+    _require_vehicle_editable(permit)
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    vehicle.removed_at = timezone.now()
+    vehicle.save(update_fields=["removed_at"])
+    audit_permit(permit, "permits.vehicle.removed", actor=actor, data={"vehicle": vehicle.pk, "plate": vehicle.plate})
+    if vehicle.parking_state in LIVE_PARKING_STATES:
+        enqueue_parking(vehicle, permit, Operation.PARKING_DELETE)
+    return vehicle
+
+
+@transaction.atomic
+def vehicle_change_plate(*, actor: Actor, vehicle: Vehicle, plate: str) -> Vehicle:
+    permit = lock_permit(vehicle.permit_id)
+    _require_vehicle_editable(permit)
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    plate = normalize_plate(plate)
+    validate_plate(plate)
+    if plate == vehicle.plate:
+        return vehicle
+    audit_permit(
+        permit,
+        "permits.vehicle.plate_changed",
+        actor=actor,
+        data={"vehicle": vehicle.pk, "plate": [vehicle.plate, plate]},
+    )
+    vehicle.plate = plate
+    vehicle.save(update_fields=["plate"])
+    if vehicle.parking_state in LIVE_PARKING_STATES:
+        enqueue_parking(vehicle, permit, Operation.PARKING_UPDATE)
+    return vehicle

@@ -1,0 +1,132 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from ..choices import StaffRole
+
+
+def _time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+
+class Community(models.Model):
+    """A tenant: one gated community with its own Buzz-In key, parking defaults and rules."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    time_zone = models.CharField(max_length=64, default="Asia/Dubai", choices=_time_zone_choices)
+    buzzin_community_id = models.CharField("Buzz-In community id", max_length=24, blank=True)
+    buzzin_api_key = models.CharField(
+        "Buzz-In API key", max_length=200, blank=True, help_text="Empty: the BUZZIN_API_KEY setting is used."
+    )
+    parking_zone = models.CharField(max_length=100, blank=True, help_text="Default OPS-COM zone of the properties.")
+    parking_fee = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    parking_currency = models.CharField(max_length=10, blank=True, default="AED")
+    work_day_start = models.TimeField(default=datetime.time(7, 0))
+    work_day_end = models.TimeField(default=datetime.time(19, 0))
+    suspend_on_compliance_lapse = models.BooleanField(
+        default=False, help_text="Revoke the passes of contractors whose licence or insurance has lapsed."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "communities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(work_day_end__gt=F("work_day_start")), name="community_work_day_end_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class BlackoutDate(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="blackout_dates")
+    date = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["community", "date"], name="blackout_unique_per_day")]
+
+    def __str__(self):
+        return f"{self.date} {self.reason}".strip()
+
+
+class Property(models.Model):
+    """A tower or building of a community."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="properties")
+    name = models.CharField(max_length=200)
+    external_id = models.CharField(max_length=64, unique=True, help_text="The id used on the wire, e.g. DAMAC-TWR-07.")
+    buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
+    parking_zone = models.CharField(max_length=100, blank=True, help_text="Empty: the community's zone.")
+
+    class Meta:
+        ordering = ["community__name", "name"]
+        verbose_name_plural = "properties"
+
+    def __str__(self):
+        return f"{self.name} ({self.external_id})"
+
+    @property
+    def effective_parking_zone(self) -> str:
+        return self.parking_zone or self.community.parking_zone
+
+
+class Unit(models.Model):
+    property = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(max_length=100)
+    external_id = models.CharField(max_length=64, help_text="The id used on the wire, e.g. UNIT-0712.")
+    buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
+
+    class Meta:
+        ordering = ["property__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["property", "external_id"], name="unit_external_id_unique_per_property")
+        ]
+
+    def __str__(self):
+        return f"{self.external_id} · {self.property.name}"
+
+
+class StaffMembership(models.Model):
+    """A property manager belongs to one or more communities and sees only those."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="staff_memberships")
+    role = models.CharField(max_length=32, choices=StaffRole.choices, default=StaffRole.PROPERTY_MANAGER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "community"], name="staff_membership_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.community}"
+
+
+class ApiKey(models.Model):
+    """A CRM's key to the JSON API of one community. Only a hash is stored."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True, help_text="First characters of the key, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API key"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,1 @@
+"""Buzz-In: HTTP client, webhook signing helpers and a local sandbox (standalone, no Django imports)."""

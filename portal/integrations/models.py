@@ -1,0 +1,53 @@
+from django.db import models
+
+
+class InboundEventState(models.TextChoices):
+    RECEIVED = "received", "Received"
+    PROCESSED = "processed", "Processed"
+    IGNORED = "ignored", "Ignored (unknown or stale)"
+    FAILED = "failed", "Failed"
+
+
+class InboundEvent(models.Model):
+    """A verified Buzz-In webhook, stored once per envelope id before it is processed."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    event = models.CharField(max_length=100, db_index=True)
+    community_id = models.CharField(max_length=64, blank=True)
+    created_at_remote = models.DateTimeField(null=True, blank=True, help_text="The envelope's createdAt.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    verification = models.CharField(max_length=16, help_text="hmac or token")
+    delivery_id = models.CharField(max_length=100, blank=True)
+    payload = models.JSONField()
+    state = models.CharField(max_length=16, choices=InboundEventState.choices, default=InboundEventState.RECEIVED)
+    result = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = "inbound webhook event"
+
+    def __str__(self):
+        return f"{self.event} {self.event_id}"
+
+
+class Drift(models.Model):
+    """A difference found between the portal and a partner by reconciliation."""
+
+    kind = models.CharField(max_length=40)
+    community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="drifts")
+    target_type = models.CharField(max_length=50)
+    target_id = models.CharField(max_length=64)
+    detail = models.JSONField(default=dict, blank=True)
+    detected_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    repair_delivery = models.ForeignKey("core.OutboundDelivery", null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-detected_at", "-id"]
+        indexes = [models.Index(fields=["resolved_at", "kind"], name="drift_open_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.target_type}#{self.target_id}"

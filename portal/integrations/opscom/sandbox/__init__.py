@@ -1,0 +1,30 @@
+"""A local OPS-COM stand-in: the permit push/update/delete API with OPS-COM's rules and error codes,
+plus a ``/_sandbox/`` control API for tests and demos. Pure stdlib; never enabled in production.
+
+    handle = start_sandbox(client_code="OC-DEMO", api_token="sandbox-token")
+    ... OpscomClient(handle.url, "OC-DEMO", "sandbox-token") ...
+    handle.stop()
+
+Command line: ``python -m portal.integrations.opscom.sandbox --port 8102 --client-code OC-DEMO``
+(token from ``--api-token`` or ``OPSCOM_API_TOKEN``).
+"""
+
+from portal.integrations.opscom.sandbox.server import SandboxHandle, http_status_for, start_sandbox
+from portal.integrations.opscom.sandbox.state import (
+    DEFAULT_ZONES,
+    OpscomError,
+    SandboxConfig,
+    SandboxState,
+    config_from,
+)
+
+__all__ = [
+    "DEFAULT_ZONES",
+    "OpscomError",
+    "SandboxConfig",
+    "SandboxHandle",
+    "SandboxState",
+    "config_from",
+    "http_status_for",
+    "start_sandbox",
+]

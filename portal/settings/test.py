@@ -1,0 +1,14 @@
+"""Test settings: the base settings with fast hashing, in-memory mail and no outbox dispatch."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+OUTBOX_DISPATCH = env.bool("OUTBOX_DISPATCH", default=False)
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/permit-portal-test-media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+BUZZIN_WEBHOOK_SECRET = env("BUZZIN_WEBHOOK_SECRET", default="test-webhook-secret")

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("webhooks/", include("portal.integrations.urls")),
+    path("", include("contractors.urls")),
+    path("", include("permits.urls")),
+]

@@ -1,0 +1,198 @@
+"""Factories for the whole suite. Permits are built through the services where status matters."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from contractors.choices import MembershipStatus
+from contractors.models import Contractor, ContractorMembership, ContractorUser
+from permits.models import NocVersion, Permit, Vehicle, Worker
+from portal.core.models import Community, Property, StaffMembership, Unit
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def pdf_file(name: str = "noc.pdf") -> ContentFile:
+    return ContentFile(PDF_BYTES, name=name)
+
+
+def in_days(days: int, hour: int = 12, tz=datetime.UTC) -> datetime.datetime:
+    moment = timezone.now().astimezone(tz) + datetime.timedelta(days=days)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    name = factory.Sequence(lambda n: f"Community {n}")
+    slug = factory.Sequence(lambda n: f"community-{n}")
+    buzzin_community_id = factory.Sequence(lambda n: f"{n:024x}")
+    parking_zone = "ZONE-A"
+
+
+class PropertyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Property
+
+    community = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"Tower {n}")
+    external_id = factory.Sequence(lambda n: f"TWR-{n:04d}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    property = factory.SubFactory(PropertyFactory)
+    name = factory.Sequence(lambda n: f"Unit {n}")
+    external_id = factory.Sequence(lambda n: f"UNIT-{n:04d}")
+
+
+class StaffMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMembership
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    community = factory.SubFactory(CommunityFactory)
+
+
+class ContractorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contractor
+
+    company_name = factory.Sequence(lambda n: f"Contractor {n} LLC")
+    contact_name = "Omar Haddad"
+    email = factory.Sequence(lambda n: f"company{n}@example.com")
+    phone = factory.Sequence(lambda n: f"+97150{n:07d}")
+    trade_licence_number = "TL-1"
+    trade_licence_expiry = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+    insurance_expiry = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractorMembership
+
+    contractor = factory.SubFactory(ContractorFactory)
+    community = factory.SubFactory(CommunityFactory)
+    status = MembershipStatus.APPROVED
+
+
+class ContractorUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractorUser
+
+    user = factory.SubFactory(UserFactory)
+    contractor = factory.SubFactory(ContractorFactory)
+
+
+class PermitFactory(factory.django.DjangoModelFactory):
+    """A complete draft: dates, times, representative, a worker and a NOC; ready to submit."""
+
+    class Meta:
+        model = Permit
+        skip_postgeneration_save = True
+
+    community = factory.SubFactory(CommunityFactory)
+    property = factory.SubFactory(PropertyFactory, community=factory.SelfAttribute("..community"))
+    main_unit = factory.SubFactory(UnitFactory, property=factory.SelfAttribute("..property"))
+    contractor = factory.LazyAttribute(lambda o: MembershipFactory(community=o.community).contractor)
+    valid_from = factory.LazyFunction(lambda: in_days(2, hour=4))
+    valid_till = factory.LazyFunction(lambda: in_days(30, hour=14))
+    time_in = datetime.time(8, 0)
+    time_out = datetime.time(17, 0)
+    representative_name = "Omar Haddad"
+    representative_contact = "+971501234567"
+    jobs_summary = "Interior fit-out."
+
+    @factory.post_generation
+    def with_worker(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Worker.objects.create(permit=obj, name="Ravi Kumar", id_number="784-1990-1234567-1")
+
+    @factory.post_generation
+    def with_noc(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            NocVersionFactory(permit=obj)
+
+
+class NocVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NocVersion
+
+    permit = factory.SubFactory(PermitFactory, with_noc=False)
+    version = factory.Sequence(lambda n: n + 1)
+    noc_number = factory.Sequence(lambda n: f"NOC-{n:05d}")
+    issue_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+    expiry_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=120))
+    file = factory.LazyFunction(pdf_file)
+    original_name = "noc.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    permit = factory.SubFactory(PermitFactory)
+    plate = factory.Sequence(lambda n: f"DXB-{n:05d}")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+def permit_in_status(status: str, **kwargs) -> Permit:
+    """A permit moved to ``status`` through the real services (so audit and outbox are real too)."""
+    from permits import services
+    from portal.core.actors import Actor
+
+    actor = Actor.system("test setup")
+    permit = PermitFactory(**kwargs)
+    path = {
+        "draft": [],
+        "submitted": ["submit"],
+        "changes_requested": ["submit", "request_changes"],
+        "approved": ["submit", "approve"],
+        "rejected": ["submit", "reject"],
+        "cancelled": ["cancel"],
+        "active": ["submit", "approve", "activate"],
+        "revoked": ["submit", "approve", "revoke"],
+        "expired": ["submit", "approve", "expire"],
+        "archived": ["submit", "approve", "archive"],
+    }[status]
+    calls = {
+        "submit": lambda p: services.permit_submit(actor=actor, permit=p),
+        "approve": lambda p: services.permit_approve(actor=actor, permit=p),
+        "reject": lambda p: services.permit_reject(actor=actor, permit=p, reason="No."),
+        "request_changes": lambda p: services.permit_request_changes(actor=actor, permit=p, note="Fix it."),
+        "cancel": lambda p: services.permit_cancel(actor=actor, permit=p),
+        "activate": lambda p: services.permit_pass_issue(
+            actor=actor, permit=p, pass_number="WP-000001", access_code="7H2KQ9ZTM4XB1RPA8VC0DLEN"
+        ),
+        "revoke": lambda p: services.permit_revoke(actor=actor, permit=p, reason="Safety breach."),
+        "expire": lambda p: services.permit_expire(actor=actor, permit=p),
+        "archive": lambda p: services.permit_archive(actor=actor, permit=p, reason="Contractor revoked."),
+    }
+    for step in path:
+        permit = calls[step](permit)
+    permit.refresh_from_db()
+    return permit
