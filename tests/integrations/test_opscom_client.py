@@ -58,6 +58,11 @@ FAST_TIMEOUT = (1.0, 2.0)
 STATE_SOURCE = Path(__file__).resolve().parents[2] / "portal/integrations/opscom/sandbox/state.py"
 
 
+@pytest.fixture(autouse=True)
+def _media_root() -> None:
+    """Replaces tests/conftest.py's Django-settings fixture: these tests also run with ``-p no:django``."""
+
+
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxHandle]:
     handle = start_sandbox(client_code=CLIENT_CODE, api_token=TOKEN)
@@ -71,7 +76,7 @@ def fresh_sandbox(sandbox: SandboxHandle) -> None:
 
 
 @pytest.fixture
-def client(sandbox: SandboxHandle) -> OpscomClient:
+def opscom(sandbox: SandboxHandle) -> OpscomClient:
     return OpscomClient(sandbox.url, CLIENT_CODE, TOKEN, timeout=FAST_TIMEOUT)
 
 
@@ -143,7 +148,7 @@ def test_base_url_must_be_http() -> None:
 # --- round trip ---------------------------------------------------------------------------------
 
 
-def test_push_update_delete_round_trip(client: OpscomClient, sandbox: SandboxHandle) -> None:
+def test_push_update_delete_round_trip(opscom: OpscomClient, sandbox: SandboxHandle) -> None:
     pushed = push(client, tz_name="Asia/Dubai")
     reference = pushed.data["reference_id"]
     assert uuid.UUID(reference) and pushed.data["InternalReferenceID"] == reference
@@ -177,7 +182,7 @@ def test_push_update_delete_round_trip(client: OpscomClient, sandbox: SandboxHan
     assert reference not in state["permits"] and state["deleted"][reference]["deletedBy"] == "api"
 
 
-def test_request_is_all_strings_with_token_in_body(client: OpscomClient, sandbox: SandboxHandle) -> None:
+def test_request_is_all_strings_with_token_in_body(opscom: OpscomClient, sandbox: SandboxHandle) -> None:
     control(sandbox, "POST", "config", {"echoRequest": True})
     result = push(client)
     echoed = json.loads(result.call.response_excerpt)["echo"]
@@ -186,14 +191,14 @@ def test_request_is_all_strings_with_token_in_body(client: OpscomClient, sandbox
     assert json.loads(result.call.request_summary) == echoed
 
 
-def test_push_without_start_and_amount_omits_them(client: OpscomClient, sandbox: SandboxHandle) -> None:
+def test_push_without_start_and_amount_omits_them(opscom: OpscomClient, sandbox: SandboxHandle) -> None:
     result = push(client, start=None, amount=None, currency=None)
     permit = control(sandbox, "GET", "state")["permits"][result.data["reference_id"]]
     assert (permit["startTime"], permit["amount"], permit["currency"]) == (None, None, None)
     assert set(json.loads(result.call.request_summary)) == {"apiToken", "plate", "endTime", "zone", "permitNo"}
 
 
-def test_idempotency_key_is_sent_and_duplicates_are_counted(client: OpscomClient, sandbox: SandboxHandle) -> None:
+def test_idempotency_key_is_sent_and_duplicates_are_counted(opscom: OpscomClient, sandbox: SandboxHandle) -> None:
     reference = push(client, idempotency_key="delivery-1").data["reference_id"]
     client.update_permit(reference_id=reference, end=END, idempotency_key="delivery-2")
     client.update_permit(reference_id=reference, end=END, idempotency_key="delivery-2")
@@ -268,7 +273,7 @@ def test_error_codes_through_the_client(case: ClientCase, sandbox: SandboxHandle
 
 
 @pytest.mark.parametrize("case", RAW_ERROR_CASES.values(), ids=RAW_ERROR_CASES.keys())
-def test_error_codes_the_client_cannot_cause(case: tuple[str, bytes, int], client: OpscomClient) -> None:
+def test_error_codes_the_client_cannot_cause(case: tuple[str, bytes, int], opscom: OpscomClient) -> None:
     action, raw_body, code = case
     response, call = raw_post(client, action, raw_body)
     with pytest.raises(PartnerError) as caught:
@@ -276,14 +281,14 @@ def test_error_codes_the_client_cannot_cause(case: tuple[str, bytes, int], clien
     assert_mapped(caught.value, code)
 
 
-def test_duplicate_push_is_conflict_already_done(client: OpscomClient) -> None:
+def test_duplicate_push_is_conflict_already_done(opscom: OpscomClient) -> None:
     push(client)
     with pytest.raises(Conflict) as caught:
         push(client)
     assert_mapped(caught.value, 9022)
 
 
-def test_update_and_delete_after_delete_are_not_found(client: OpscomClient) -> None:
+def test_update_and_delete_after_delete_are_not_found(opscom: OpscomClient) -> None:
     reference = push(client).data["reference_id"]
     client.delete_permit(reference_id=reference)
     for call in (
@@ -313,7 +318,7 @@ def test_unknown_codes_are_bad_requests() -> None:
     assert reaction_for(None) == "retry"
 
 
-def test_errors_answered_with_http_200_are_still_errors(client: OpscomClient, sandbox: SandboxHandle) -> None:
+def test_errors_answered_with_http_200_are_still_errors(opscom: OpscomClient, sandbox: SandboxHandle) -> None:
     control(sandbox, "POST", "config", {"errorsAs200": True})
     with pytest.raises(NotFound) as caught:
         client.delete_permit(reference_id="gone")
@@ -331,7 +336,7 @@ def test_status_without_opscom_body_decides_only_then(sandbox: SandboxHandle) ->
 # --- outages ------------------------------------------------------------------------------------
 
 
-def test_503_outage_is_retryable_and_success_follows(client: OpscomClient, sandbox: SandboxHandle) -> None:
+def test_503_outage_is_retryable_and_success_follows(opscom: OpscomClient, sandbox: SandboxHandle) -> None:
     control(sandbox, "POST", "outage", {"mode": "503", "seconds": 0.3})
     with pytest.raises(ServerError) as caught:
         push(client)
@@ -354,7 +359,7 @@ def test_hang_outage_times_out_then_recovers(sandbox: SandboxHandle) -> None:
     assert push(client).data["reference_id"]
 
 
-def test_rate_limit_outage_carries_retry_after(client: OpscomClient, sandbox: SandboxHandle) -> None:
+def test_rate_limit_outage_carries_retry_after(opscom: OpscomClient, sandbox: SandboxHandle) -> None:
     control(sandbox, "POST", "outage", {"mode": "429", "seconds": 30})
     with pytest.raises(RateLimited) as caught:
         push(client)
