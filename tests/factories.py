@@ -37,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+    password = factory.django.Password("pass-word-123")
 
 
 class CommunityFactory(factory.django.DjangoModelFactory):
@@ -141,7 +141,7 @@ class NocVersionFactory(factory.django.DjangoModelFactory):
         model = NocVersion
 
     permit = factory.SubFactory(PermitFactory, with_noc=False)
-    version = factory.Sequence(lambda n: n + 1)
+    version = 1
     noc_number = factory.Sequence(lambda n: f"NOC-{n:05d}")
     issue_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
     expiry_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=120))
@@ -157,7 +157,7 @@ class VehicleFactory(factory.django.DjangoModelFactory):
 
     permit = factory.SubFactory(PermitFactory)
     plate = factory.Sequence(lambda n: f"DXB-{n:05d}")
-    position = factory.Sequence(lambda n: n + 1)
+    position = factory.LazyAttribute(lambda o: o.permit.vehicles.count() + 1)
 
 
 def permit_in_status(status: str, **kwargs) -> Permit:

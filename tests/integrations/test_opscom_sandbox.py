@@ -275,11 +275,11 @@ def test_stats_count_calls_errors_and_repeated_idempotency_keys(sandbox: Sandbox
 
 
 def test_outage_answers_503_without_body_and_spares_the_control_api(sandbox: SandboxHandle) -> None:
-    assert control(sandbox, "POST", "outage", {"mode": "503", "seconds": 0.2}).status_code == 200
+    assert control(sandbox, "POST", "outage", {"mode": "503", "seconds": 0.5}).status_code == 200
     response = api(sandbox, "push", PUSH)
     assert (response.status_code, response.content) == (503, b"")
     assert control(sandbox, "GET", "state").json()["outage"]["mode"] == "503"
-    time.sleep(0.25)
+    time.sleep(0.55)
     assert api(sandbox, "push", PUSH).status_code == 200
     assert control(sandbox, "GET", "stats").json()["outageRejections"] == 1
 
@@ -288,7 +288,7 @@ def test_hang_answers_503_once_the_outage_ends(sandbox: SandboxHandle) -> None:
     control(sandbox, "POST", "outage", {"mode": "hang", "seconds": 0.3})
     started = time.monotonic()
     response = api(sandbox, "push", PUSH)
-    assert response.status_code == 503 and 0.25 <= time.monotonic() - started < 2
+    assert response.status_code == 503 and 0.25 <= time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize("body", [{"mode": "down"}, {"mode": "503", "seconds": -1}, {"mode": "hang", "seconds": "5"}])
@@ -327,17 +327,12 @@ def test_command_line_serves_and_keeps_the_token_out_of_stderr() -> None:
         url = first_line.split("listening on ")[1].split()[0]
         response = http.post(f"{url}/api/OC-CLI/v1/permits/push", json={**PUSH, "apiToken": "bad-token-5"}, timeout=5)
         assert error_code(response) == 9002
-        assert api_ok(url)
+        assert http.post(f"{url}/api/OC-CLI/v1/permits/push", json=PUSH, timeout=5).json()["status"] == "success"
     finally:
         process.terminate()
         _, rest = process.communicate(timeout=10)
     assert process.returncode == 0
     assert TOKEN not in first_line + rest and "bad-token-5" not in rest and "-> 401 ErrorCode 9002" in rest
-
-
-def api_ok(url: str) -> bool:
-    response = http.post(f"{url}/api/OC-CLI/v1/permits/push", json=PUSH, timeout=5)
-    return response.json().get("status") == "success"
 
 
 def test_opscom_package_never_imports_django() -> None:
