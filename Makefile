@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format test-unit test-services test-browser browser-deps bench clean
+.PHONY: install run test lint check-deploy format test-unit test-services test-browser browser-deps bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The production settings must pass Django's deployment checklist (a throwaway secret for the check).
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=portal.settings.production ALLOWED_HOSTS=permits.example.com \
+	SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 format: install
 	$(BIN)/ruff format .
@@ -40,7 +46,7 @@ browser-deps:
 test-browser: install browser-deps
 	$(BIN)/pytest -q -m browser
 
-test: lint test-unit test-browser
+test: lint check-deploy test-unit test-browser
 
 bench: install
 	$(BIN)/python -m bench

@@ -158,7 +158,8 @@ def send(
         raise PartnerConnectionError(call.error, call=call) from None
     call.duration_ms = _elapsed_ms(started)
     call.status_code = response.status_code
-    call.response_excerpt = redact(excerpt(response.content), *secrets)
+    # Redact the whole body before cutting it, so a secret straddling the cut cannot survive.
+    call.response_excerpt = excerpt(redact(response.content.decode("utf-8", errors="replace"), *secrets))
     return response, call
 
 

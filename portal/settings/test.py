@@ -6,9 +6,11 @@ from .base import env
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 OUTBOX_DISPATCH = env.bool("OUTBOX_DISPATCH", default=False)
-MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/permit-portal-test-media")
+MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/permit-portal-test-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 BUZZIN_WEBHOOK_SECRET = env("BUZZIN_WEBHOOK_SECRET", default="test-webhook-secret")
+# Sign-in lockout is tested on purpose (tests enable it); elsewhere tests sign in freely.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
