@@ -1,44 +1,156 @@
+"""Contractor companies in the admin. Approving and revoking them per community is the membership
+admin in ``permits.admin.memberships`` (revoking archives permits, and this app must not import permits)."""
+
+from __future__ import annotations
+
+import datetime
+
 from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.core.admin_dashboard import dashboard_provider
+from portal.core.admin_scoping import (
+    CommunityScopedAdminMixin,
+    ReadOnlyInlineMixin,
+    ScopedInlineMixin,
+    link_or_dash,
+)
+from portal.core.scoping import managed_community_ids
 
 from .models import Contractor, ContractorDocument, ContractorMembership, ContractorUser
 
+SOON_DAYS = 30
+DASHBOARD_DAYS = 7
 
-class MembershipInline(admin.TabularInline):
+
+def scope_contractors(queryset, user):
+    """Contractors with a membership (any state) in one of the user's communities; no duplicate rows."""
+    ids = managed_community_ids(user)
+    if ids is None:
+        return queryset
+    members = ContractorMembership.objects.filter(community_id__in=ids).values("contractor_id")
+    return queryset.filter(pk__in=members)
+
+
+class ExpiryFilter(admin.SimpleListFilter):
+    """Expired, or expiring within ``SOON_DAYS`` days, for one expiry date field."""
+
+    field_name = ""
+
+    def lookups(self, request, model_admin):
+        return [("expired", "Expired"), ("soon", f"Expires within {SOON_DAYS} days"), ("missing", "Not given")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=SOON_DAYS)
+        conditions = {
+            "expired": Q(**{f"{self.field_name}__lt": today}),
+            "soon": Q(**{f"{self.field_name}__gte": today, f"{self.field_name}__lte": soon}),
+            "missing": Q(**{f"{self.field_name}__isnull": True}),
+        }
+        condition = conditions.get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
+
+
+class LicenceExpiryFilter(ExpiryFilter):
+    title = "trade licence"
+    parameter_name = "licence"
+    field_name = "trade_licence_expiry"
+
+
+class InsuranceExpiryFilter(ExpiryFilter):
+    title = "insurance"
+    parameter_name = "insurance"
+    field_name = "insurance_expiry"
+
+
+class MembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
+    """Where the company works; Approve and Revoke are on each membership's own page."""
+
     model = ContractorMembership
-    extra = 0
-    fields = ["community", "status", "status_changed_at", "buzzin_id", "buzzin_state"]
-    readonly_fields = ["status", "status_changed_at", "buzzin_id", "buzzin_state"]
+    fields = ["community", "status", "status_changed_at", "status_reason", "buzzin_state"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        ids = managed_community_ids(request.user)
+        queryset = super().get_queryset(request).select_related("community")
+        return queryset if ids is None else queryset.filter(community_id__in=ids)
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = ContractorDocument
-    extra = 0
-    can_delete = False
-    fields = ["kind", "number", "expiry_date", "original_name", "uploaded_at", "uploaded_by"]
+    verbose_name_plural = "documents (newest first)"
+    fields = ["kind", "number", "expiry_date", "download", "uploaded_at", "uploaded_by"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by").order_by("-uploaded_at", "-id")
+
+    @admin.display(description="document")
+    def download(self, document):
+        return link_or_dash("documents:contractor", {"pk": document.pk}, document.original_name or "Download")
 
 
-class UserInline(admin.TabularInline):
+class UserInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = ContractorUser
-    extra = 0
-    raw_id_fields = ["user"]
+    fields = ["user"]
+    readonly_fields = fields
 
 
 @admin.register(Contractor)
-class ContractorAdmin(admin.ModelAdmin):
+class ContractorAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+    """Read-only here: companies register and upload documents through the contractor views."""
+
+    community_path = "memberships__community"
     list_display = ["company_name", "reference", "email", "phone", "trade_licence_expiry", "insurance_expiry"]
+    list_filter = [LicenceExpiryFilter, InsuranceExpiryFilter, "memberships__community", "memberships__status"]
     search_fields = ["company_name", "reference", "email", "phone", "trade_licence_number"]
-    readonly_fields = ["reference", "created_at"]
-    inlines = [MembershipInline, UserInline, DocumentInline]
+    show_full_result_count = False
+    fields = [
+        "company_name",
+        "reference",
+        "crm_reference",
+        "contact_name",
+        "email",
+        "phone",
+        "trade_licence_number",
+        "trade_licence_expiry",
+        "insurance_expiry",
+        "created_at",
+    ]
+    readonly_fields = fields
+    inlines = [MembershipInline, DocumentInline, UserInline]
+
+    def scope_queryset(self, request, queryset):
+        return scope_contractors(queryset, request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-@admin.register(ContractorMembership)
-class ContractorMembershipAdmin(admin.ModelAdmin):
-    list_display = ["contractor", "community", "status", "buzzin_state", "status_changed_at"]
-    list_filter = ["status", "buzzin_state", "community"]
-    list_select_related = ["contractor", "community"]
-    search_fields = ["contractor__company_name", "contractor__reference"]
-    readonly_fields = ["status", "status_changed_at", "status_reason", "buzzin_id", "buzzin_state", "buzzin_event_at"]
+@dashboard_provider(order=200)
+def contractor_documents_panel(request) -> dict:
+    """Trade licences and insurances lapsing within a week, of contractors in the user's communities."""
+    if not request.user.has_perm("contractors.view_contractor"):
+        return {}
+    today = timezone.localdate()
+    until = today + datetime.timedelta(days=DASHBOARD_DAYS)
+    lapsing = Q(trade_licence_expiry__range=(today, until)) | Q(insurance_expiry__range=(today, until))
+    rows = scope_contractors(Contractor.objects.filter(lapsing), request.user).order_by("company_name")[:20]
+    documents = []
+    for contractor in rows:
+        for label, expiry in (
+            ("Trade licence", contractor.trade_licence_expiry),
+            ("Insurance", contractor.insurance_expiry),
+        ):
+            if expiry and today <= expiry <= until:
+                documents.append({"contractor": contractor, "kind": label, "expiry": expiry})
+    return {"documents_expiring_soon": sorted(documents, key=lambda row: row["expiry"])}

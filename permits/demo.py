@@ -103,6 +103,10 @@ def _community(spec: dict) -> Community:
             "parking_currency": "AED",
         },
     )
+    if not community.buzzin_api_key and settings.SANDBOXES_ENABLED:
+        # Each demo community gets its own random sandbox key, as each real community has its own.
+        community.buzzin_api_key = secrets.token_hex(16)
+        community.save(update_fields=["buzzin_api_key"])
     for name, external_id, buzzin_id, units in spec["properties"]:
         prop, _ = Property.objects.update_or_create(
             external_id=external_id, defaults={"community": community, "name": name, "buzzin_id": buzzin_id}

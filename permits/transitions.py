@@ -55,6 +55,13 @@ class TransitionNotAllowed(ValidationError):
     pass
 
 
+def status_phrase(status: str) -> str:
+    """ "a draft permit", "an active permit": the subject of the refusal sentences."""
+    label = S(status).label.lower()
+    article = "An" if label[0] in "aeiou" else "A"
+    return f"{article} {label} permit"
+
+
 def allowed_moves(status: str) -> list[Move]:
     return [move for move, (sources, _) in TRANSITIONS.items() if status in sources]
 
@@ -63,8 +70,7 @@ def target_status(status: str, move: Move) -> str:
     """The status after ``move``; raises TransitionNotAllowed with a sentence a person understands."""
     sources, target = TRANSITIONS[move]
     if status not in sources:
-        label = S(status).label.lower()
-        raise TransitionNotAllowed(f"A {label} permit cannot be {_PAST[move]}.", code="transition_not_allowed")
+        raise TransitionNotAllowed(f"{status_phrase(status)} cannot be {_PAST[move]}.", code="transition_not_allowed")
     return target or status
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("webhooks/", include("portal.integrations.urls")),
+    path("api/", include("portal.api.urls")),
     path("", include("contractors.urls")),
     path("", include("permits.urls")),
 ]

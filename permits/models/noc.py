@@ -13,7 +13,8 @@ def noc_document_path(instance, filename):
 class NocVersion(models.Model):
     """An immutable version of a permit's NOC document; exactly one is current."""
 
-    permit = models.ForeignKey("permits.Permit", on_delete=models.CASCADE, related_name="noc_versions")
+    # No single-column index: noc_version_unique leads with the permit.
+    permit = models.ForeignKey("permits.Permit", on_delete=models.CASCADE, related_name="noc_versions", db_index=False)
     version = models.PositiveIntegerField()
     is_current = models.BooleanField(default=True)
     file = models.FileField(upload_to=noc_document_path, blank=True, max_length=255)

@@ -23,8 +23,11 @@ class Permit(models.Model):
         max_length=18, null=True, blank=True, unique=True, help_text="salesforcePermitId given by a CRM."
     )
     source = models.CharField(max_length=8, choices=PermitSource.choices, default=PermitSource.PORTAL)
-    community = models.ForeignKey("core.Community", on_delete=models.PROTECT, related_name="permits")
-    contractor = models.ForeignKey("contractors.Contractor", on_delete=models.PROTECT, related_name="permits")
+    # No single-column indexes: the composite indexes below lead with these columns.
+    community = models.ForeignKey("core.Community", on_delete=models.PROTECT, related_name="permits", db_index=False)
+    contractor = models.ForeignKey(
+        "contractors.Contractor", on_delete=models.PROTECT, related_name="permits", db_index=False
+    )
     property = models.ForeignKey("core.Property", on_delete=models.PROTECT, related_name="permits")
     main_unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="main_permits")
     additional_units = models.ManyToManyField("core.Unit", through="PermitUnit", related_name="additional_permits")
@@ -81,7 +84,7 @@ class Permit(models.Model):
 
 
 class PermitUnit(models.Model):
-    permit = models.ForeignKey(Permit, on_delete=models.CASCADE)
+    permit = models.ForeignKey(Permit, on_delete=models.CASCADE, db_index=False)  # led by permit_unit_unique
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT)
 
     class Meta:

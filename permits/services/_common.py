@@ -13,7 +13,7 @@ from portal.core.services import audit_record, outbox_enqueue
 from ..choices import ParkingState
 from ..models import NocVersion, Permit, Vehicle
 from ..rules import PermitFacts
-from ..transitions import EDITABLE_STATUSES, Move, target_status
+from ..transitions import EDITABLE_STATUSES, Move, status_phrase, target_status
 
 MOVE_EVENTS = {
     Move.SUBMIT: "submitted",
@@ -70,9 +70,7 @@ def audit_permit(permit: Permit, action: str, *, actor: Actor, reason: str = "",
 
 def require_editable(permit: Permit) -> None:
     if permit.status not in EDITABLE_STATUSES:
-        raise ValidationError(
-            f"A {permit.get_status_display().lower()} permit can no longer be edited.", code="not_editable"
-        )
+        raise ValidationError(f"{status_phrase(permit.status)} can no longer be edited.", code="not_editable")
 
 
 def require_reason(reason: str, what: str) -> str:

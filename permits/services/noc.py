@@ -13,7 +13,7 @@ from portal.core.choices import Operation
 from portal.core.uploads import validate_upload
 
 from ..models import NocVersion, Permit
-from ..transitions import KNOWN_TO_BUZZIN_STATUSES, TERMINAL_STATUSES
+from ..transitions import KNOWN_TO_BUZZIN_STATUSES, TERMINAL_STATUSES, status_phrase
 from ..validators import validate_noc_covers_permit, validate_noc_dates
 from ._common import audit_permit, enqueue_buzzin, lock_permit
 
@@ -37,7 +37,7 @@ def noc_version_upload(
     )
     permit = lock_permit(permit)
     if permit.status in TERMINAL_STATUSES:
-        raise ValidationError(f"A {permit.get_status_display().lower()} permit takes no new NOC.", code="not_editable")
+        raise ValidationError(f"{status_phrase(permit.status)} takes no new NOC.", code="not_editable")
     errors.update(
         _field_errors(
             (

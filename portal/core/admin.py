@@ -1,23 +1,30 @@
 from django.contrib import admin
 
-from .models import ApiKey, AuditEvent, BlackoutDate, Community, Property, StaffMembership, Unit
+from . import admin_dashboard  # noqa: F401  (registers the failed-deliveries panel)
+from .admin_scoping import CommunityScopedAdminMixin, ScopedInlineMixin
+from .models import AuditEvent, BlackoutDate, Community, Property, StaffMembership, Unit
+from .scoping import is_operator
 
 
-class BlackoutDateInline(admin.TabularInline):
+class BlackoutDateInline(ScopedInlineMixin, admin.TabularInline):
     model = BlackoutDate
     extra = 0
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+    community_path = "id"
     list_display = ["name", "time_zone", "buzzin_community_id", "parking_zone", "work_day_start", "work_day_end"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BlackoutDateInline]
 
+    def has_add_permission(self, request):
+        return is_operator(request.user) and super().has_add_permission(request)
+
 
 @admin.register(Property)
-class PropertyAdmin(admin.ModelAdmin):
+class PropertyAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "external_id", "community", "parking_zone", "buzzin_id"]
     list_filter = ["community"]
     list_select_related = ["community"]
@@ -25,30 +32,41 @@ class PropertyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    list_display = ["external_id", "name", "property"]
-    list_filter = ["property__community"]
-    list_select_related = ["property"]
+class UnitAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+    community_path = "property__community"
+    list_display = ["external_id", "name", "property_name", "community_name"]
+    list_filter = ["property__community", "property"]
+    list_select_related = ["property__community"]
     search_fields = ["external_id", "name", "property__name"]
     autocomplete_fields = ["property"]
 
+    @admin.display(description="property", ordering="property__name")
+    def property_name(self, unit):
+        return unit.property.name
+
+    @admin.display(description="community", ordering="property__community__name")
+    def community_name(self, unit):
+        return unit.property.community.name
+
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "community", "role"]
     list_filter = ["community", "role"]
     list_select_related = ["user", "community"]
     search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     """Append-only: nobody adds, edits or deletes audit events through the application."""
 
     list_display = ["at", "action", "target_type", "target_id", "from_status", "to_status", "actor_label"]
     list_filter = ["action", "target_type", "community"]
     search_fields = ["target_id", "actor_label", "reason"]
     date_hierarchy = "at"
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
@@ -58,10 +76,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["name", "prefix", "community", "created_at", "revoked_at", "last_used_at"]
-    list_filter = ["community"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "created_by", "revoked_at", "last_used_at"]

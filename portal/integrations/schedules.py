@@ -19,6 +19,10 @@ class DefaultSchedule:
 DEFAULT_SCHEDULES = [
     DefaultSchedule("Relay partner deliveries", "integrations.delivery_relay", every_seconds=30),
     DefaultSchedule("Relay received webhooks", "integrations.webhook_relay", every_seconds=60),
+    DefaultSchedule("Expire ended permits", "permits.expire_due", every_seconds=300),
+    DefaultSchedule("Check contractor compliance", "permits.check_compliance", crontab="0 6"),
+    DefaultSchedule("Send reminder e-mails", "permits.send_reminders", crontab="0 7"),
+    DefaultSchedule("Reconcile with Buzz-In and OPS-COM", "integrations.reconcile", crontab="30 *"),
 ]
 
 

@@ -6,6 +6,7 @@ loopback. Every variable is listed with its meaning in ``.env.example``.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -35,10 +36,12 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served by the app itself, no CDN
     "portal.core",
     "contractors",
     "permits",
     "portal.integrations",
+    "portal.api",
 ]
 
 MIDDLEWARE = [
@@ -128,7 +131,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # A file, not memory, so a Celery worker process can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test run, so parallel runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -194,6 +198,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
     }
+    # The transport expects its folders to exist; a fresh checkout has none.
+    for _folder in ("queue", "processed"):
+        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # With acks_late a task whose worker died stays unacknowledged; Redis hands it out again
     # after this many seconds. It must exceed the longest task, or a slow task runs twice.
@@ -238,20 +245,39 @@ SANDBOXES_ENABLED = env.bool("SANDBOXES_ENABLED", default=True)
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=8)
 DELIVERY_BACKOFF_BASE_SECONDS = env.float("DELIVERY_BACKOFF_BASE_SECONDS", default=5.0)
 DELIVERY_BACKOFF_MAX_SECONDS = env.float("DELIVERY_BACKOFF_MAX_SECONDS", default=3600.0)
+DELIVERY_WAIT_MAX_ATTEMPTS = env.int("DELIVERY_WAIT_MAX_ATTEMPTS", default=100)
+DELIVERY_STUCK_SENDING_SECONDS = env.int("DELIVERY_STUCK_SENDING_SECONDS", default=600)
+DELIVERY_RELAY_GRACE_SECONDS = env.int("DELIVERY_RELAY_GRACE_SECONDS", default=30)
+DELIVERY_RELAY_BATCH = env.int("DELIVERY_RELAY_BATCH", default=200)
+
+RECONCILE_RATE_PER_SECOND = env.float("RECONCILE_RATE_PER_SECOND", default=5.0)
+RECONCILE_BATCH_SIZE = env.int("RECONCILE_BATCH_SIZE", default=200)
+RECONCILE_MAX_SECONDS = env.int("RECONCILE_MAX_SECONDS", default=3000)
+RECONCILE_DEAD_PERMIT_DAYS = env.int("RECONCILE_DEAD_PERMIT_DAYS", default=30)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
+DEMO_API_KEY = env("DEMO_API_KEY", default="")
+
+# --- JSON API (/api/v1/) ------------------------------------------------------------------
+# Requests per API key; counted in the default cache, which must be shared (Redis, database)
+# when several web processes serve the API.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/min")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "portal.api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Permit portal API",
     "DESCRIPTION": "Work permits in Buzz-In's DAMAC integration shapes.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -90,4 +90,4 @@ def test_approval_produces_a_pass_and_parking_then_extension_and_revocation_foll
         message="the pass to be revoked at Buzz-In",
     )
     assert stack.buzzin_stats()["duplicateAppliedKeys"] == []
-    assert stack.opscom_stats()["duplicateIdempotencyKeys"] == []
+    assert stack.opscom_stats()["duplicateIdempotencyKeys"] == {}

@@ -1,17 +1,46 @@
-from django.contrib import admin
+import json
+from collections import Counter
 
-from ..models import Drift, InboundEvent
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from ..models import InboundEvent
+from ..webhooks.processing import inbound_event_process
 
 
 @admin.register(InboundEvent)
 class InboundEventAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "event", "event_id", "verification", "state", "result"]
-    list_filter = ["event", "state"]
-    search_fields = ["event_id"]
-    readonly_fields = [field.name for field in InboundEvent._meta.fields]
+    """Buzz-In's webhooks as received: read-only, with "process again" for what failed or waits."""
 
+    list_display = ["received_at", "event", "event_id", "verification", "state", "result", "attempts", "processed_at"]
+    list_filter = ["state", "event", "verification", "received_at"]
+    search_fields = ["event_id", "delivery_id", "community_id", "result"]
+    date_hierarchy = "received_at"
+    readonly_fields = [
+        *(field.name for field in InboundEvent._meta.fields if field.name != "payload"),
+        "payload_pretty",
+    ]
+    exclude = ["payload"]
+    actions = ["process_again"]
 
-@admin.register(Drift)
-class DriftAdmin(admin.ModelAdmin):
-    list_display = ["detected_at", "kind", "target_type", "target_id", "community", "resolved_at"]
-    list_filter = ["kind", "community"]
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="payload")
+    def payload_pretty(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.payload, indent=2, sort_keys=True))
+
+    @admin.action(description="Process again", permissions=["change"])
+    def process_again(self, request, queryset):
+        """Runs each handler again now (services are idempotent and order-guarded) and reports the outcome."""
+        outcomes = Counter()
+        for pk in queryset.order_by("id").values_list("pk", flat=True):
+            inbound = inbound_event_process(pk, force=True)
+            outcomes[inbound.get_state_display()] += 1
+            if inbound.state == "failed":
+                self.message_user(request, f"{inbound}: {inbound.error[:200]}", messages.ERROR)
+        summary = ", ".join(f"{count} {state.lower()}" for state, count in sorted(outcomes.items()))
+        self.message_user(request, f"Processed again: {summary or 'nothing selected'}.", messages.SUCCESS)

@@ -105,7 +105,7 @@ class _Secret:
 
 
 class OpscomClient:
-    """One OPS-COM tenant (client code + token). Thread-safe enough to share per process."""
+    """One OPS-COM tenant (client code + token). Reuse an instance: its session keeps connections alive."""
 
     def __init__(
         self,
@@ -184,20 +184,20 @@ class OpscomClient:
         sent_fields = {name: value for name, value in fields.items() if value is not None}
         _require_strings(sent_fields)
         token = self._api_token.reveal()
-        response, call = send(
-            self.session,
-            "POST",
-            self.url_for(action),
-            json_body={"apiToken": token, **sent_fields},
-            headers=_headers(idempotency_key),
-            timeout=self.timeout,
-            request_summary=request_summary(sent_fields),
-            secrets=(token,),
-        )
         try:
+            response, call = send(
+                self.session,
+                "POST",
+                self.url_for(action),
+                json_body={"apiToken": token, **sent_fields},
+                headers=_headers(idempotency_key),
+                timeout=self.timeout,
+                request_summary=request_summary(sent_fields),
+                secrets=(token,),
+            )
             result = interpret_response(response, call, secrets=(token,))
         except PartnerError as error:
-            logger.warning("OPS-COM %s failed: %s", action, call.error, extra={"opscom_code": error.code})
+            logger.warning("OPS-COM %s failed: %s", action, error.message, extra={"opscom_code": error.code})
             raise
         logger.info("OPS-COM %s ok: HTTP %s in %d ms", action, call.status_code, call.duration_ms)
         return result

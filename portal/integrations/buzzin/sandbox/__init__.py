@@ -59,7 +59,7 @@ def start_sandbox(
     state = SandboxState(SandboxConfig(**config), communities=communities)
     state.start()
     server = SandboxHTTPServer((host, port), state)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.name = f"buzzin-sandbox-{server.server_address[1]}"
     thread.start()
     return SandboxHandle(server=server, state=state, thread=thread)

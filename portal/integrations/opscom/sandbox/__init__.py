@@ -9,14 +9,9 @@ Command line: ``python -m portal.integrations.opscom.sandbox --port 8102 --clien
 (token from ``--api-token`` or ``OPSCOM_API_TOKEN``).
 """
 
+from portal.integrations.opscom.sandbox.rules import OpscomError
 from portal.integrations.opscom.sandbox.server import SandboxHandle, http_status_for, start_sandbox
-from portal.integrations.opscom.sandbox.state import (
-    DEFAULT_ZONES,
-    OpscomError,
-    SandboxConfig,
-    SandboxState,
-    config_from,
-)
+from portal.integrations.opscom.sandbox.state import DEFAULT_ZONES, SandboxConfig, SandboxState
 
 __all__ = [
     "DEFAULT_ZONES",
@@ -24,7 +19,6 @@ __all__ = [
     "SandboxConfig",
     "SandboxHandle",
     "SandboxState",
-    "config_from",
     "http_status_for",
     "start_sandbox",
 ]

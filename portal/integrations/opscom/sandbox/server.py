@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from portal.integrations.http import redact
-from portal.integrations.opscom.sandbox.state import OpscomError, Outage, SandboxState, config_from
+from portal.integrations.opscom.sandbox.rules import OpscomError
+from portal.integrations.opscom.sandbox.state import Outage, SandboxConfig, SandboxState
 
 logger = logging.getLogger("portal.integrations.opscom.sandbox")
 
@@ -277,8 +278,8 @@ class SandboxHandle:
 
 def start_sandbox(host: str = "127.0.0.1", port: int = 0, **config: Any) -> SandboxHandle:
     """Serve the sandbox on a daemon thread. ``config``: client_code, api_token, zones, echo_request,
-    errors_as_200 (see ``state.config_from``). Port 0 picks a free port; read it from ``handle.url``."""
-    server = SandboxHTTPServer((host, port), SandboxState(config_from(**config)))
+    errors_as_200 (see ``SandboxConfig``). Port 0 picks a free port; read it from ``handle.url``."""
+    server = SandboxHTTPServer((host, port), SandboxState(SandboxConfig(**config)))
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="opscom-sandbox", daemon=True
     )

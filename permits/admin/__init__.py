@@ -1,0 +1,5 @@
+"""The permit admin, one module per concern: the review list and page (``permit``), its filters,
+bulk actions, decision buttons (``views``), inlines, CSV export, contractor memberships and the
+dashboard panels."""
+
+from . import dashboard, memberships, permit  # noqa: F401

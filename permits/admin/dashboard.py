@@ -1,0 +1,27 @@
+"""The permit panels of the admin index: a handful of aggregate queries for the user's communities."""
+
+from portal.core.admin_dashboard import admin_url, bar_chart, dashboard_provider
+from portal.core.models import AuditEvent
+from portal.core.scoping import scope_to_communities
+
+from ..models import Permit
+from ..selectors import admin as selectors
+
+
+@dashboard_provider(order=100)
+def permits_panel(request) -> dict:
+    if not request.user.has_perm("permits.view_permit"):
+        return {}
+    permits = scope_to_communities(Permit.objects.all(), request.user)
+    events = scope_to_communities(AuditEvent.objects.all(), request.user)
+    weekly = selectors.weekly_submitted_approved(events, weeks=12)
+    changelist = admin_url("permits_permit_changelist")
+    return {
+        "permit_changelist_url": changelist,
+        "status_counts": selectors.status_counts(permits),
+        "awaiting_review": selectors.awaiting_review(permits),
+        "permits_ending_soon": selectors.permits_ending_soon(permits),
+        "nocs_expiring_soon": selectors.nocs_expiring_soon(permits),
+        "weekly": weekly,
+        "weekly_chart": bar_chart(weekly, ["submitted", "approved"]),
+    }

@@ -1,0 +1,143 @@
+"""Approving and revoking contractors per community.
+
+It lives with the permits admin because revoking archives the contractor's permits
+(``permits.services.contractor_revoke``): the contractors app must not import permits.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+
+from contractors.choices import MembershipStatus
+from contractors.models import ContractorMembership
+from contractors.services import contractor_approve
+from portal.core.actors import Actor
+from portal.core.admin_scoping import CommunityScopedAdminMixin
+
+from ..services import contractor_revoke
+from .actions import reason_page, report, run_each
+from .forms import ConfirmForm, ReasonForm, add_service_errors, error_text
+
+
+def _approve(request, membership):
+    return contractor_approve(actor=Actor.for_user(request.user), membership=membership)
+
+
+def _revoke(request, membership, reason):
+    return contractor_revoke(actor=Actor.for_user(request.user), membership=membership, reason=reason)
+
+
+@admin.action(description="Approve selected contractors in their community", permissions=["change"])
+def approve_memberships(modeladmin, request, queryset):
+    outcome = run_each(
+        queryset.select_related("contractor", "community"), lambda membership: _approve(request, membership), _label
+    )
+    report(request, outcome, done="Approved", not_done="Not approved")
+
+
+@admin.action(description="Revoke selected contractors in their community…", permissions=["change"])
+def revoke_memberships(modeladmin, request, queryset):
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        outcome = run_each(
+            queryset.select_related("contractor", "community"),
+            lambda membership: _revoke(request, membership, reason),
+            _label,
+        )
+        report(request, outcome, done="Revoked", not_done="Not revoked")
+        return None
+    objects = {m.pk: _label(m) for m in queryset.select_related("contractor", "community")}
+    return reason_page(modeladmin, request, objects, form, action="revoke_memberships", verb="Revoke")
+
+
+def _label(membership) -> str:
+    return f"{membership.contractor.company_name} in {membership.community.name}"
+
+
+@admin.register(ContractorMembership)
+class ContractorMembershipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+    """Read-only page; Approve and Revoke are buttons that call the services."""
+
+    list_display = ["contractor", "community", "status", "buzzin_state", "status_changed_at"]
+    list_filter = ["status", "buzzin_state", "community"]
+    list_select_related = ["contractor", "community"]
+    search_fields = ["contractor__company_name", "contractor__reference"]
+    fields = ["contractor", "community", "status", "status_changed_at", "status_reason", "buzzin_id", "buzzin_state"]
+    readonly_fields = fields
+    actions = [approve_memberships, revoke_memberships]
+    change_form_template = "admin/contractors/contractormembership/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # contractors ask to join a community themselves (``membership_request``)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def can_decide(self, request) -> bool:
+        return super().has_change_permission(request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        membership = self.get_object(request, unquote(object_id))
+        buttons = []
+        if self.can_decide(request):
+            if membership.status != MembershipStatus.APPROVED:
+                buttons.append({"label": "Approve", "url": self._url("approve", membership), "posts": True})
+            if membership.status != MembershipStatus.REVOKED:
+                buttons.append({"label": "Revoke", "url": self._url("revoke", membership), "posts": False})
+        extra_context = {**(extra_context or {}), "decision_buttons": buttons}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/approve/", wrap(self.approve_view), name="contractors_contractormembership_approve"),
+            path("<path:object_id>/revoke/", wrap(self.revoke_view), name="contractors_contractormembership_revoke"),
+            *super().get_urls(),
+        ]
+
+    def approve_view(self, request, object_id):
+        return self._decision(request, object_id, ConfirmForm, "Approve", lambda m, data: _approve(request, m))
+
+    def revoke_view(self, request, object_id):
+        return self._decision(
+            request, object_id, ReasonForm, "Revoke", lambda m, data: _revoke(request, m, data["reason"])
+        )
+
+    def _decision(self, request, object_id, form_class, verb, call):
+        membership = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
+        if not self.can_decide(request):
+            raise PermissionDenied
+        change_url = reverse("admin:contractors_contractormembership_change", args=[membership.pk])
+        form = form_class(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            try:
+                call(membership, form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, error_text(error))
+                if not form.fields:
+                    return redirect(change_url)
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{verb}d {_label(membership)}.")
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": membership,
+            "button": {"label": verb},
+            "form": form,
+            "change_url": change_url,
+            "title": f"{verb}: {_label(membership)}",
+        }
+        return render(request, "admin/decision_form.html", context)
+
+    def _url(self, slug, membership):
+        return reverse(f"admin:contractors_contractormembership_{slug}", args=[membership.pk])

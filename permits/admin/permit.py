@@ -1,0 +1,209 @@
+"""The permit review list and the read-only permit page with its decision buttons."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+
+from portal.core.admin_scoping import CommunityScopedAdminMixin
+
+from ..models import GateScan, Permit
+from ..selectors.admin import (
+    permit_audit_timeline,
+    permit_deliveries,
+    permit_search_q,
+    permits_for_review,
+    review_ordering,
+)
+from . import actions, filters, inlines, views
+from .export import permits_csv_response
+from .paginator import EstimatedCountPaginator
+
+PERMIT_FIELDSETS = [
+    (None, {"fields": ["reference", "crm_reference", "source", "status", "permit_type"]}),
+    ("Where and who", {"fields": ["community", "property", "main_unit", "additional_units_list", "contractor"]}),
+    ("Validity", {"fields": ["valid_from", "valid_till", "time_in", "time_out"]}),
+    ("Representative and work", {"fields": ["representative_name", "representative_contact", "jobs_summary"]}),
+    (
+        "Review",
+        {
+            "fields": [
+                "submitted_at",
+                "status_changed_at",
+                "decision_note",
+                "revocation_reason",
+                "extension_requested_till",
+                "extension_request_note",
+                "compliance_issue",
+                "work_started_at",
+            ]
+        },
+    ),
+    (
+        "Pass at Buzz-In",
+        {
+            "fields": [
+                "buzzin_id",
+                "buzzin_status",
+                "pass_number",
+                "access_code",
+                "pass_issued_at",
+                "pass_documentation_url",
+            ]
+        },
+    ),
+    ("Record", {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+]
+
+
+@admin.register(Permit)
+class PermitAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+    """Read-only page: every change is a button that calls a service (see ``views.BUTTONS``)."""
+
+    list_display = [
+        "reference",
+        "unit",
+        "contractor_name",
+        "permit_type",
+        "status",
+        "validity",
+        "noc_expiry_display",
+        "waiting_since_display",
+    ]
+    list_filter = [
+        "status",
+        "community",
+        "property",
+        "contractor",
+        "permit_type",
+        filters.StartsSoonFilter,
+        filters.EndsSoonFilter,
+        filters.NocCoverageFilter,
+    ]
+    list_select_related = ["community", "main_unit", "contractor"]
+    search_fields = ["reference"]  # the real search is ``permit_search_q``
+    search_help_text = "Reference, unit, company, plate or worker name."
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    actions = [actions.approve_selected, actions.reject_selected, actions.export_selected_csv]
+    fieldsets = PERMIT_FIELDSETS
+    readonly_fields = [name for _, options in PERMIT_FIELDSETS for name in options["fields"]]
+    inlines = [
+        inlines.NocVersionInline,
+        inlines.WorkerInline,
+        inlines.VehicleInline,
+        inlines.GateScanInline,
+    ]
+    change_list_template = "admin/permits/permit/change_list.html"
+    change_form_template = "admin/permits/permit/change_form.html"
+
+    # --- who may do what: the page is read-only, decisions need the change permission ---
+
+    def has_add_permission(self, request):
+        return False  # contractors and the API create permits, through the services
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # permits are cancelled, rejected or archived, never deleted
+
+    def can_decide(self, request) -> bool:
+        return super().has_change_permission(request)
+
+    # --- the review list ---
+
+    def get_queryset(self, request):
+        return permits_for_review(super().get_queryset(request))
+
+    def get_ordering(self, request):
+        return review_ordering()
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset = self.scope_queryset(request, queryset)
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(permit_search_q(search_term)), False
+
+    @admin.display(description="unit", ordering="main_unit__external_id")
+    def unit(self, permit):
+        return permit.main_unit.external_id
+
+    @admin.display(description="contractor", ordering="contractor__company_name")
+    def contractor_name(self, permit):
+        return permit.contractor.company_name
+
+    @admin.display(description="validity", ordering="valid_from")
+    def validity(self, permit):
+        tz = permit.community.tzinfo
+        return f"{permit.valid_from.astimezone(tz):%Y-%m-%d} → {permit.valid_till.astimezone(tz):%Y-%m-%d}"
+
+    @admin.display(description="NOC expiry", ordering="noc_expiry", empty_value="no NOC")
+    def noc_expiry_display(self, permit):
+        return permit.noc_expiry and f"{permit.noc_expiry:%Y-%m-%d}"
+
+    @admin.display(description="waiting since", ordering="waiting_since", empty_value="—")
+    def waiting_since_display(self, permit):
+        return permit.waiting_since and timezone.localtime(permit.waiting_since).strftime("%Y-%m-%d %H:%M")
+
+    # --- the permit page ---
+
+    @admin.display(description="additional units")
+    def additional_units_list(self, permit):
+        units = permit.additional_units.select_related("property")
+        return format_html_join(", ", "{}", ((unit.external_id,) for unit in units)) or "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        permit = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
+        extra_context = {
+            **(extra_context or {}),
+            "decision_buttons": views.buttons_for(permit) if self.can_decide(request) else [],
+            "audit_events": permit_audit_timeline(permit),
+            "deliveries": permit_deliveries(permit),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- custom URLs: decisions and the export of the filtered list ---
+
+    def get_urls(self):
+        export = path("export/", self.admin_site.admin_view(self.export_view), name="permits_permit_export")
+        return [export, *views.decision_urls(self), *super().get_urls()]
+
+    def export_view(self, request):
+        """The changelist's current filters, search and ordering, as CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            messages.error(request, "These filters cannot be exported.")
+            return redirect(reverse("admin:permits_permit_changelist"))
+        return permits_csv_response(changelist.queryset)
+
+
+@admin.register(GateScan)
+class GateScanAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+    """Scans as Buzz-In reported them: read-only."""
+
+    community_path = "permit__community"
+    list_display = ["scanned_at", "permit", "kind", "direction", "gate", "employee_name"]
+    list_filter = ["kind", "direction", "permit__community"]
+    list_select_related = ["permit__main_unit"]
+    search_fields = ["permit__reference", "gate", "employee_name"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,164 @@
+"""The decision buttons of the permit page: one custom admin URL per move, each a thin view.
+
+Parse the small form, call the service as the signed-in person, answer. A refused move (any
+``ValidationError``, including ``TransitionNotAllowed``) is shown with the rule's own sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+
+from portal.core.actors import Actor
+
+from .. import services
+from ..models import Permit
+from ..transitions import Move, allowed_moves, target_status
+from .forms import ConfirmForm, ExtendForm, NoteForm, ReasonForm, add_service_errors, error_text
+
+
+@dataclass(frozen=True)
+class DecisionButton:
+    move: Move
+    label: str
+    slug: str
+    form_class: type[forms.Form]
+    call: Callable[[Actor, Permit, dict], Permit]
+    done: str
+    intro: str = ""
+
+    @property
+    def url_name(self) -> str:
+        return f"permits_permit_{self.slug.replace('-', '_')}"
+
+    @property
+    def posts_directly(self) -> bool:
+        """No input needed: the button on the permit page posts at once."""
+        return not self.form_class.base_fields
+
+
+BUTTONS = [
+    DecisionButton(
+        Move.APPROVE,
+        "Approve",
+        "approve",
+        ConfirmForm,
+        lambda actor, permit, data: services.permit_approve(actor=actor, permit=permit),
+        "Approved {ref}: Buzz-In will issue the pass.",
+    ),
+    DecisionButton(
+        Move.REJECT,
+        "Reject",
+        "reject",
+        ReasonForm,
+        lambda actor, permit, data: services.permit_reject(actor=actor, permit=permit, reason=data["reason"]),
+        "Rejected {ref}.",
+        "The contractor sees this reason.",
+    ),
+    DecisionButton(
+        Move.REQUEST_CHANGES,
+        "Request changes",
+        "request-changes",
+        NoteForm,
+        lambda actor, permit, data: services.permit_request_changes(actor=actor, permit=permit, note=data["note"]),
+        "Sent {ref} back to the contractor for changes.",
+        "The permit goes back to the contractor, who edits and submits it again.",
+    ),
+    DecisionButton(
+        Move.EXTEND,
+        "Extend validity",
+        "extend",
+        ExtendForm,
+        lambda actor, permit, data: services.permit_extend(
+            actor=actor, permit=permit, valid_till=data["valid_till"], valid_from=data.get("valid_from") or None
+        ),
+        "Changed the validity of {ref}; the pass and parking permits follow.",
+        "Times are in the community's time zone. Every permit rule is checked again.",
+    ),
+    DecisionButton(
+        Move.REVOKE,
+        "Revoke pass",
+        "revoke",
+        ReasonForm,
+        lambda actor, permit, data: services.permit_revoke(actor=actor, permit=permit, reason=data["reason"]),
+        "Revoked the pass of {ref}; its parking permits are released.",
+        "The pass stops working at the gates and the vehicles lose their parking.",
+    ),
+    DecisionButton(
+        Move.REISSUE,
+        "Reissue pass",
+        "reissue",
+        ConfirmForm,
+        lambda actor, permit, data: services.permit_reissue(actor=actor, permit=permit),
+        "Asked Buzz-In to reissue the pass of {ref}; the old access code stops working.",
+    ),
+]
+
+
+def decision_urls(model_admin) -> list:
+    wrap = model_admin.admin_site.admin_view
+    return [
+        path(f"<path:object_id>/{button.slug}/", wrap(_view_for(model_admin, button)), name=button.url_name)
+        for button in BUTTONS
+    ]
+
+
+def buttons_for(permit: Permit) -> list[dict]:
+    """The buttons for the moves allowed right now, in the order of ``BUTTONS``."""
+    allowed = set(allowed_moves(permit.status))
+    return [
+        {"label": b.label, "url": reverse(f"admin:{b.url_name}", args=[permit.pk]), "posts": b.posts_directly}
+        for b in BUTTONS
+        if b.move in allowed
+    ]
+
+
+def _view_for(model_admin, button: DecisionButton):
+    def view(request, object_id):
+        return decision_view(model_admin, request, object_id, button)
+
+    return view
+
+
+def decision_view(model_admin, request, object_id, button: DecisionButton):
+    permit = model_admin.get_object(request, unquote(object_id))  # 404 outside the user's communities
+    if not model_admin.can_decide(request):
+        raise PermissionDenied
+    change_url = reverse("admin:permits_permit_change", args=[permit.pk])
+    try:
+        target_status(permit.status, button.move)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(change_url)
+    with timezone.override(permit.community.tzinfo):
+        form = button.form_class(request.POST if request.method == "POST" else None, permit=permit)
+        if form.is_bound and form.is_valid():
+            try:
+                button.call(Actor.for_user(request.user), permit, form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, error_text(error))
+                if button.posts_directly:
+                    return redirect(change_url)
+                add_service_errors(form, error)
+            else:
+                messages.success(request, button.done.format(ref=permit.reference))
+                return redirect(change_url)
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "original": permit,
+            "button": button,
+            "form": form,
+            "change_url": change_url,
+            "title": f"{button.label}: {permit.reference}",
+        }
+        templates = [f"admin/permits/permit/{button.slug}.html", "admin/decision_form.html"]
+        return render(request, templates, context)

@@ -1,0 +1,160 @@
+"""Read-only queries behind the permit admin: the review list, its filters, the timeline, the dashboard.
+
+Every function takes an already scoped queryset (or a permit the user may see) and answers with
+a fixed number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models.lookups import LessThan
+from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
+
+from portal.core.models import AuditEvent, Community, OutboundDelivery
+
+from ..choices import PermitStatus
+from ..models import NocVersion, Permit, Vehicle, Worker
+
+LIVE_STATUSES = (PermitStatus.APPROVED, PermitStatus.ACTIVE)
+WEEKLY_ACTIONS = {"submitted": "permits.permit.submitted", "approved": "permits.permit.approved"}
+
+
+def current_noc_expiry():
+    """The current NOC's expiry of the outer permit, as one correlated subquery."""
+    return Subquery(
+        NocVersion.objects.filter(permit=OuterRef("pk"), is_current=True).values("expiry_date")[:1],
+        output_field=DateField(),
+    )
+
+
+def permits_for_review(queryset: QuerySet) -> QuerySet:
+    """What the review list shows per row, in the row's own query: no per-row lookups."""
+    return queryset.annotate(
+        noc_expiry=current_noc_expiry(),
+        waiting_since=Case(When(status=PermitStatus.SUBMITTED, then=F("submitted_at"))),
+    )
+
+
+def review_ordering() -> list:
+    """Oldest waiting first; then the newest permits."""
+    return [F("waiting_since").asc(nulls_last=True), "-created_at", "-id"]
+
+
+def permit_search_q(search_term: str) -> Q:
+    """Every word must match a reference, unit, company, plate or worker; plates and workers through
+    ``Exists`` so a permit with many vehicles is listed once."""
+    condition = Q()
+    for word in smart_split(search_term):
+        if word[0] in "\"'" and word[0] == word[-1]:
+            word = unescape_string_literal(word)
+        condition &= (
+            Q(reference__icontains=word)
+            | Q(crm_reference__icontains=word)
+            | Q(main_unit__external_id__icontains=word)
+            | Q(contractor__company_name__icontains=word)
+            | Exists(Vehicle.objects.filter(permit=OuterRef("pk"), plate__icontains=word.replace(" ", "")))
+            | Exists(Worker.objects.filter(permit=OuterRef("pk"), name__icontains=word))
+        )
+    return condition
+
+
+def starts_within_q(days: int, *, now: datetime.datetime | None = None) -> Q:
+    now = now or timezone.now()
+    return Q(valid_from__gte=now, valid_from__lt=now + datetime.timedelta(days=days))
+
+
+def ends_within_q(days: int, *, now: datetime.datetime | None = None) -> Q:
+    now = now or timezone.now()
+    return Q(valid_till__gte=now, valid_till__lt=now + datetime.timedelta(days=days))
+
+
+def noc_expires_before_end(queryset: QuerySet) -> QuerySet:
+    """Permits whose current NOC expires before the permit's last day, in its community's time zone."""
+    condition = Q(pk__in=[])
+    for tz_name in Community.objects.order_by().values_list("time_zone", flat=True).distinct():
+        last_day = TruncDate("valid_till", tzinfo=zoneinfo.ZoneInfo(tz_name))
+        condition |= Q(LessThan(current_noc_expiry(), last_day), community__time_zone=tz_name)
+    return queryset.filter(condition)
+
+
+def permit_audit_timeline(permit: Permit, limit: int = 200) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(target_type="permit", target_id=str(permit.pk)).order_by("-at", "-id")[:limit]
+    )
+
+
+def permit_deliveries(permit: Permit, limit: int = 200) -> list[OutboundDelivery]:
+    """The pushes to Buzz-In (the permit) and OPS-COM (its vehicles), newest first."""
+    vehicle_ids = [str(pk) for pk in Vehicle.objects.filter(permit=permit).values_list("pk", flat=True)]
+    rows = OutboundDelivery.objects.filter(
+        Q(target_type="permit", target_id=str(permit.pk)) | Q(target_type="vehicle", target_id__in=vehicle_ids)
+    )
+    return list(rows.order_by("-id")[:limit])
+
+
+# --- dashboard -----------------------------------------------------------------------------
+
+
+def status_counts(queryset: QuerySet) -> list[dict]:
+    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+    return [{"status": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in PermitStatus]
+
+
+def awaiting_review(queryset: QuerySet, limit: int = 10) -> list[Permit]:
+    rows = queryset.filter(status=PermitStatus.SUBMITTED).select_related("contractor", "main_unit", "community")
+    return list(rows.order_by(F("submitted_at").asc(nulls_last=True), "id")[:limit])
+
+
+def permits_ending_soon(queryset: QuerySet, days: int = 7, limit: int = 20) -> list[Permit]:
+    rows = queryset.filter(ends_within_q(days), status__in=LIVE_STATUSES)
+    return list(rows.select_related("contractor", "main_unit").order_by("valid_till")[:limit])
+
+
+def nocs_expiring_soon(queryset: QuerySet, days: int = 7, limit: int = 20) -> list[NocVersion]:
+    """Current NOCs of live or waiting permits that lapse within ``days`` days."""
+    today = timezone.localdate()
+    rows = NocVersion.objects.filter(
+        is_current=True,
+        expiry_date__gte=today,
+        expiry_date__lte=today + datetime.timedelta(days=days),
+        permit__in=queryset.filter(status__in=(*LIVE_STATUSES, PermitStatus.SUBMITTED)),
+    )
+    return list(rows.select_related("permit__contractor").order_by("expiry_date")[:limit])
+
+
+def weekly_submitted_approved(events: QuerySet, weeks: int = 12) -> list[dict]:
+    """Permits submitted and approved per week (from the audit trail), oldest week first, zeros included."""
+    this_week = _week_start(timezone.localdate())
+    first = this_week - datetime.timedelta(weeks=weeks - 1)
+    since = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    rows = (
+        events.filter(target_type="permit", action__in=WEEKLY_ACTIONS.values(), at__gte=since)
+        .annotate(week=TruncWeek("at"))
+        .order_by()
+        .values("week")
+        .annotate(**{name: Count("id", filter=Q(action=action)) for name, action in WEEKLY_ACTIONS.items()})
+    )
+    by_week = {_as_date(row["week"]): row for row in rows}
+    result = []
+    for index in range(weeks):
+        week = first + datetime.timedelta(weeks=index)
+        row = by_week.get(week, {})
+        result.append(
+            {"week": week, "label": f"{week.day}/{week.month}", **{name: row.get(name, 0) for name in WEEKLY_ACTIONS}}
+        )
+    return result
+
+
+def _week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value

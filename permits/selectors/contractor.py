@@ -1,0 +1,181 @@
+"""Reads behind the contractor pages and the document downloads."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from contractors.choices import MembershipStatus
+from contractors.models import Contractor, ContractorDocument
+from contractors.selectors import contractor_for_user
+from contractors.validators import documents_expiring, validate_compliance_through
+from portal.core.models import AuditEvent, Property
+from portal.core.scoping import managed_community_ids
+
+from ..choices import PermitStatus
+from ..models import NocVersion, Permit
+from ..rules import Stage, check_permit_rules, submission_missing
+from ..services._common import facts_for
+from ..services.lifecycle import permit_missing_for_submission
+from ..services.people import VEHICLE_EDITABLE_STATUSES
+from ..transitions import EDITABLE_STATUSES, TERMINAL_STATUSES, Move, allowed_moves
+from .access import permit_for_user_or_404, permits_visible_to
+
+# Permits whose end the company's licence and insurance must outlast.
+COMMITTED_STATUSES = (PermitStatus.SUBMITTED, PermitStatus.APPROVED, PermitStatus.ACTIVE)
+
+
+def permits_for_list(user, *, status: str = ""):
+    permits = permits_visible_to(user).select_related("community", "property", "main_unit")
+    return permits.filter(status=status) if status else permits
+
+
+def properties_open_to(contractor: Contractor):
+    """Buildings of the communities where the company is approved: where it may draft permits."""
+    return (
+        Property.objects.filter(
+            community__contractor_memberships__contractor=contractor,
+            community__contractor_memberships__status=MembershipStatus.APPROVED,
+        )
+        .select_related("community")
+        .order_by("community__name", "name")
+    )
+
+
+@dataclass
+class PermitActions:
+    edit: bool
+    submit: bool
+    cancel: bool
+    extend: bool
+    people: bool
+    vehicles: bool
+    noc: bool
+    pass_: bool
+
+
+def permit_actions(permit: Permit) -> PermitActions:
+    """What the contractor may do now, read from the transition table and the services' status sets."""
+    moves = allowed_moves(permit.status)
+    return PermitActions(
+        edit=permit.status in EDITABLE_STATUSES,
+        submit=Move.SUBMIT in moves,
+        cancel=Move.CANCEL in moves,
+        extend=Move.EXTEND in moves,
+        people=permit.status in EDITABLE_STATUSES,
+        vehicles=permit.status in VEHICLE_EDITABLE_STATUSES,
+        noc=permit.status not in TERMINAL_STATUSES,
+        pass_=permit.status == PermitStatus.ACTIVE,
+    )
+
+
+@dataclass
+class Checklist:
+    items: list[tuple[str, bool]]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return all(done for _, done in self.items) and not self.problems
+
+
+def submission_checklist(permit: Permit) -> Checklist:
+    """Every requirement (ticked or not) in the words of ``submission_missing``, then rule problems."""
+    every = submission_missing(
+        valid_from=None,
+        valid_till=None,
+        time_in=None,
+        time_out=None,
+        representative_name="",
+        representative_contact="",
+        worker_count=0,
+        has_current_noc=False,
+    )
+    missing = set(permit_missing_for_submission(permit))
+    checklist = Checklist(items=[(label, label not in missing) for label in every])
+    if not missing:
+        try:
+            check_permit_rules(facts_for(permit), stage=Stage.SUBMIT, now=timezone.now())
+        except ValidationError as error:
+            checklist.problems = error.messages
+    return checklist
+
+
+def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:
+    """The permit's audit events, each with a ``label`` such as "Submitted" or "Worker added"."""
+    events = list(
+        AuditEvent.objects.filter(target_type="permit", target_id=str(permit.pk)).only(
+            "at", "action", "from_status", "to_status", "reason"
+        )[:limit]
+    )
+    for event in events:
+        words = event.action.removeprefix("permits.").removeprefix("permit.").replace("_", " ").split(".")
+        event.label = " ".join(words).capitalize().replace("Noc", "NOC")
+    return events
+
+
+def compliance_warnings(contractor: Contractor, *, today: datetime.date | None = None) -> list[str]:
+    """Documents lapsing within 30 days, or before the end of a submitted, approved or active permit."""
+    today = today or timezone.localdate()
+    warnings = documents_expiring(
+        licence_expiry=contractor.trade_licence_expiry, insurance_expiry=contractor.insurance_expiry, today=today
+    )
+    latest = (
+        contractor.permits.filter(status__in=COMMITTED_STATUSES)
+        .select_related("community")
+        .order_by("-valid_till")
+        .first()
+    )
+    if latest is not None:
+        until = timezone.localtime(latest.valid_till, latest.community.tzinfo).date()
+        try:
+            validate_compliance_through(
+                licence_expiry=contractor.trade_licence_expiry,
+                insurance_expiry=contractor.insurance_expiry,
+                until=until,
+            )
+        except ValidationError as error:
+            warnings += [f"{message} (permit {latest.reference})" for message in error.messages]
+    return warnings
+
+
+def documents_by_kind(contractor: Contractor) -> dict[str, list[ContractorDocument]]:
+    documents: dict[str, list[ContractorDocument]] = {}
+    for document in contractor.documents.select_related("uploaded_by"):
+        documents.setdefault(document.kind, []).append(document)
+    return documents
+
+
+def noc_for_user_or_404(user, pk: int) -> NocVersion:
+    noc = NocVersion.objects.filter(pk=pk).exclude(file="").first()
+    if noc is None:
+        raise Http404("No such document.")
+    permit_for_user_or_404(user, pk=noc.permit_id)
+    return noc
+
+
+def contractor_document_for_user_or_404(user, pk: int) -> ContractorDocument:
+    """Contractor users: their company's. Staff: companies with a membership in a community of theirs."""
+    documents = ContractorDocument.objects.all()
+    if user.is_authenticated and user.is_staff:
+        ids = managed_community_ids(user)
+        if ids is not None:
+            documents = documents.filter(contractor__memberships__community_id__in=ids)
+    else:
+        contractor = contractor_for_user(user)
+        documents = documents.filter(contractor=contractor) if contractor else documents.none()
+    document = documents.filter(pk=pk).distinct().first()
+    if document is None:
+        raise Http404("No such document.")
+    return document
+
+
+def permit_with_qr_for_user_or_404(user, reference: str) -> Permit:
+    permit = permit_for_user_or_404(user, reference=reference)
+    if not permit.qr_image:
+        raise Http404("No QR image.")
+    return permit

@@ -1,0 +1,36 @@
+"""The ids the API answers with, and how a path or body id is matched.
+
+- ``_id`` of a permit: ``Permit.reference`` (18 characters, e.g. ``a1PbX3...``); ``GET/PATCH /permits/{id}``
+  and ``PATCH /passes/{id}`` also accept the CRM's ``salesforcePermitId`` and the permit's Buzz-In id.
+- ``_id`` of a contractor (``communityContractorId``): ``Contractor.reference``; also accepted: the
+  contractor's Buzz-In id in the key's community.
+- ``propertyId`` / ``flatId`` / community ids: the Buzz-In id the portal holds, else a stable 24-hex id
+  derived from the row (SHA-1 of ``"<kind>:<pk>"``, the same the Buzz-In sandbox catalogue uses).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from portal.core.models import Community, Property, Unit
+
+
+def derived_object_id(kind: str, pk: int) -> str:
+    return hashlib.sha1(f"{kind}:{pk}".encode(), usedforsecurity=False).hexdigest()[:24]
+
+
+def community_id(community: Community) -> str:
+    return community.buzzin_community_id or derived_object_id("community", community.pk)
+
+
+def property_id(prop: Property) -> str:
+    return prop.buzzin_id or derived_object_id("property", prop.pk)
+
+
+def unit_id(unit: Unit) -> str:
+    return unit.buzzin_id or derived_object_id("unit", unit.pk)
+
+
+def usable_lookup_id(value: str) -> bool:
+    """Ids are short printable strings; anything else matches nothing (and never reaches the database)."""
+    return bool(value) and len(value) <= 64 and value.isprintable()

@@ -1,0 +1,140 @@
+"""Every id an API call names, resolved inside the key's community: anything else is a 404.
+
+The message says what was not found, never whether it exists in another community.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+from rest_framework.exceptions import NotFound
+
+from contractors.choices import MembershipStatus
+from contractors.models import Contractor, ContractorMembership
+from permits.models import Permit
+from portal.core.models import Community, Property, Unit
+
+from . import ids
+from .errors import Conflict
+
+
+def permit_or_404(community: Community, permit_id: str) -> Permit:
+    """By the portal's ``_id`` (reference), the CRM's salesforcePermitId or the permit's Buzz-In id."""
+    if ids.usable_lookup_id(permit_id):
+        permit = (
+            Permit.objects.filter(community=community)
+            .filter(Q(reference=permit_id) | Q(crm_reference=permit_id) | Q(buzzin_id=permit_id))
+            .select_related("community", "contractor", "property", "main_unit")
+            .first()
+        )
+        if permit is not None:
+            return permit
+    raise NotFound(f"Permit {permit_id} not found.")
+
+
+def membership_or_404(community: Community, contractor_id: str) -> ContractorMembership:
+    """By the contractor's ``_id`` (reference), its salesforceId, or its Buzz-In id in this community."""
+    if ids.usable_lookup_id(contractor_id):
+        membership = (
+            ContractorMembership.objects.filter(community=community)
+            .filter(
+                Q(contractor__reference=contractor_id)
+                | Q(contractor__crm_reference=contractor_id)
+                | Q(buzzin_id=contractor_id)
+            )
+            .select_related("contractor", "community")
+            .first()
+        )
+        if membership is not None:
+            return membership
+    raise NotFound(f"Contractor {contractor_id} not found.")
+
+
+def approved_contractor_or_404(
+    community: Community, *, salesforce_id: str | None, contractor_id: str | None
+) -> Contractor:
+    """The permit's contractor: it must belong to the community and be approved there."""
+    wanted = contractor_id or salesforce_id or ""
+    membership = None
+    if contractor_id and ids.usable_lookup_id(contractor_id):
+        membership = _membership(community, Q(contractor__reference=contractor_id) | Q(buzzin_id=contractor_id))
+    elif salesforce_id and ids.usable_lookup_id(salesforce_id):
+        membership = _membership(
+            community, Q(contractor__crm_reference=salesforce_id) | Q(contractor__reference=salesforce_id)
+        )
+    if membership is None:
+        raise NotFound(f"Contractor {wanted} not found in this community.")
+    if membership.status != MembershipStatus.APPROVED:
+        raise NotFound(f"Contractor {wanted} is not approved in this community.")
+    return membership.contractor
+
+
+def _membership(community: Community, match: Q) -> ContractorMembership | None:
+    return ContractorMembership.objects.filter(community=community).filter(match).select_related("contractor").first()
+
+
+def property_or_404(community: Community, *, external_id: str | None, property_id: str | None) -> Property:
+    properties = Property.objects.filter(community=community).select_related("community")
+    found = None
+    if external_id:
+        found = properties.filter(external_id=external_id).first() if ids.usable_lookup_id(external_id) else None
+    elif property_id:
+        found = _by_object_id(properties, property_id, ids.property_id)
+    if found is None:
+        raise NotFound(f"Property {external_id or property_id} not found in this community.")
+    return found
+
+
+def unit_or_404(prop: Property, *, external_id: str | None, flat_id: str | None) -> Unit:
+    units = Unit.objects.filter(property=prop).select_related("property")
+    found = None
+    if external_id:
+        found = units.filter(external_id=external_id).first() if ids.usable_lookup_id(external_id) else None
+    elif flat_id:
+        found = _by_object_id(units, flat_id, ids.unit_id)
+    if found is None:
+        raise NotFound(f"Flat {external_id or flat_id} not found in {prop.external_id}.")
+    return found
+
+
+def units_or_404(prop: Property, *, external_ids: Iterable[str] = (), flat_ids: Iterable[str] = ()) -> list[Unit]:
+    units = [unit_or_404(prop, external_id=value, flat_id=None) for value in external_ids]
+    units += [unit_or_404(prop, external_id=None, flat_id=value) for value in flat_ids]
+    return units
+
+
+def _by_object_id(queryset, object_id: str, id_of):
+    """Buzz-In ids are stored; derived ids are computed, so they are matched in Python (a community's rows)."""
+    if not ids.usable_lookup_id(object_id):
+        return None
+    stored = queryset.filter(buzzin_id=object_id).first()
+    if stored is not None:
+        return stored
+    return next((row for row in queryset.filter(buzzin_id="") if id_of(row) == object_id), None)
+
+
+def permit_for_answer(pk: int) -> Permit:
+    """A permit with everything its answer shows, in a handful of queries."""
+    return (
+        Permit.objects.select_related("community", "contractor", "property", "main_unit")
+        .prefetch_related("noc_versions", "workers", "vehicles", "additional_units")
+        .get(pk=pk)
+    )
+
+
+def reject_duplicate_permit(salesforce_permit_id: str) -> None:
+    """salesforcePermitId is unique (and never equal to a portal reference, so ids stay unambiguous)."""
+    if Permit.objects.filter(Q(crm_reference=salesforce_permit_id) | Q(reference=salesforce_permit_id)).exists():
+        raise Conflict(f"A permit with salesforcePermitId {salesforce_permit_id} already exists.")
+
+
+def reject_duplicate_contractor(community: Community, *, email: str, phone: str, crm_reference: str | None) -> None:
+    """E-mail is unique across the portal, the phone within a community, the salesforceId everywhere."""
+    if Contractor.objects.filter(email__iexact=email.strip()).exists():
+        raise Conflict("A contractor with this email already exists.")
+    if Contractor.objects.filter(phone=phone.strip(), memberships__community=community).exists():
+        raise Conflict("A contractor with this phone already exists in this community.")
+    same_reference = Q(crm_reference=crm_reference) | Q(reference=crm_reference)
+    if crm_reference and Contractor.objects.filter(same_reference).exists():
+        raise Conflict(f"A contractor with salesforceId {crm_reference} already exists.")

@@ -1,0 +1,1 @@
+"""camelCase bodies and answers of the API, in Buzz-In's DAMAC integration shapes."""

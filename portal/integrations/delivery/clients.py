@@ -1,0 +1,41 @@
+"""Partner clients, one per (URL, credentials) and process, each with its own pooled session."""
+
+from __future__ import annotations
+
+import threading
+
+from django.conf import settings
+
+from portal.core.models import Community
+from portal.integrations.buzzin.client import BuzzinClient
+from portal.integrations.opscom.client import OpscomClient
+from portal.integrations.sandbox_catalogue import buzzin_api_key_for
+
+_lock = threading.Lock()
+_clients: dict[tuple, BuzzinClient | OpscomClient] = {}
+
+
+def buzzin_client(community: Community) -> BuzzinClient:
+    """Buzz-In keys are scoped to one community: the client speaks with that community's key."""
+    url, key, timeout = settings.BUZZIN_API_URL, buzzin_api_key_for(community), settings.BUZZIN_TIMEOUT_SECONDS
+    return _cached(("buzzin", url, key, timeout), lambda: BuzzinClient(url, key, timeout=timeout))
+
+
+def opscom_client() -> OpscomClient:
+    url, code, token = settings.OPSCOM_API_URL, settings.OPSCOM_CLIENT_CODE, settings.OPSCOM_API_TOKEN
+    timeout = settings.OPSCOM_TIMEOUT_SECONDS
+    return _cached(("opscom", url, code, token, timeout), lambda: OpscomClient(url, code, token, timeout=timeout))
+
+
+def _cached(key: tuple, build):
+    with _lock:
+        client = _clients.get(key)
+        if client is None:
+            client = _clients[key] = build()
+        return client
+
+
+def clients_clear() -> None:
+    """Forget every client (tests pointing settings at new sandboxes do not need it: the key changes)."""
+    with _lock:
+        _clients.clear()

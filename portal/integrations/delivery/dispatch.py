@@ -1,0 +1,48 @@
+"""Handing deliveries to the broker. A broker outage is never an error: the relay sends the row later."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from portal.core.choices import DeliveryState
+from portal.core.services import DELIVERY_TASK_NAME
+
+from . import selectors
+
+logger = logging.getLogger(__name__)
+
+
+def dispatch(delivery_id: int, countdown: float | None = None) -> bool:
+    """Queue ``integrations.delivery_send`` for the row; False when dispatch is off or the broker is down."""
+    if not settings.OUTBOX_DISPATCH:
+        return False
+    options = {"countdown": round(countdown, 3)} if countdown and countdown > 0 else {}
+    try:
+        current_app.send_task(DELIVERY_TASK_NAME, args=[delivery_id], **options)
+    except Exception as exc:
+        logger.warning("broker unavailable, delivery %s left for the relay: %s", delivery_id, exc)
+        return False
+    return True
+
+
+def dispatch_on_commit(delivery_id: int, countdown: float | None = None) -> None:
+    transaction.on_commit(lambda: dispatch(delivery_id, countdown))
+
+
+def dispatch_next_on_commit(sequence_key: str) -> None:
+    """Once this transaction commits, send the row that was waiting behind the one just completed."""
+    transaction.on_commit(lambda: dispatch_next(sequence_key))
+
+
+def dispatch_next(sequence_key: str) -> int | None:
+    head = selectors.first_open_in_sequence(sequence_key)
+    if head is None or head.state != DeliveryState.PENDING:
+        return None
+    wait = (head.next_attempt_at - timezone.now()).total_seconds() if head.next_attempt_at else 0.0
+    dispatch(head.pk, countdown=wait if wait > 0 else None)
+    return head.pk

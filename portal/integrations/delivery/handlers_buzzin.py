@@ -1,0 +1,214 @@
+"""Buzz-In: one function per outbox operation, each turning the partner's answer into an ``Outcome``.
+
+Reactions beyond "retry what is transient, fail the rest":
+- ``permit.create`` 409: the permit exists (an earlier answer was lost); look it up by our reference.
+- ``permit.create`` 404 while Buzz-In has not approved the contractor yet: wait, it approves on its own.
+- ``contractor.create`` 409: done; Buzz-In's id arrives with ``communityContractors.approved``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from contractors.choices import BuzzinContractorState
+from contractors.models import ContractorMembership
+from contractors.partner_results import membership_record_buzzin_id
+from permits.models import Permit
+from permits.services.partner_results import permit_record_buzzin_id
+from portal.core.choices import Operation
+from portal.core.models import OutboundDelivery
+from portal.integrations.buzzin.client import BuzzinClient, status_name
+from portal.integrations.http import CallRecord, Conflict, NotFound, PartnerError, PartnerResult, Unauthorized
+
+from . import payloads_buzzin as payloads
+from . import selectors
+from .clients import buzzin_client
+from .outcome import (
+    CONFIGURATION,
+    MISSING_ID,
+    Outcome,
+    PayloadError,
+    failed,
+    from_transient,
+    idempotency_key,
+    succeeded,
+    waiting,
+)
+
+LABEL = "Buzz-In"
+
+
+def load_target(delivery: OutboundDelivery):
+    if delivery.target_type == "contractormembership":
+        return ContractorMembership.objects.select_related("contractor", "community").get(pk=delivery.target_id)
+    return Permit.objects.select_related("community", "contractor", "property", "main_unit").get(pk=delivery.target_id)
+
+
+def send(delivery: OutboundDelivery, target) -> Outcome:
+    handler = HANDLERS.get(delivery.operation)
+    if handler is None:
+        raise PayloadError(f"Buzz-In has no operation {delivery.operation}.")
+    return handler(delivery, target, buzzin_client(delivery.community))
+
+
+def error_outcome(error: PartnerError, calls: list[CallRecord]) -> Outcome:
+    message = _describe(error)
+    if error.retryable:
+        return from_transient(error, calls, message)
+    if isinstance(error, Unauthorized):
+        return failed(f"{message} (check the community's Buzz-In API key)", CONFIGURATION, calls)
+    return failed(message, error.kind, calls)
+
+
+def on_failed(delivery: OutboundDelivery, target, message: str) -> None:
+    """Nothing on the domain side: the failed row itself is what the admin sees and retries."""
+
+
+def _describe(error: PartnerError) -> str:
+    return f"{LABEL} {error.status_code}: {error.message}" if error.status_code else f"{LABEL}: {error.message}"
+
+
+# Contractors
+
+
+def contractor_create(delivery: OutboundDelivery, membership: ContractorMembership, client: BuzzinClient) -> Outcome:
+    key = idempotency_key(delivery.pk)
+    if membership.buzzin_id:  # known to Buzz-In (removed there earlier): admit it again
+        result = client.contractor_action(membership.buzzin_id, "approve", idempotency_key=key)
+        return succeeded(
+            [result.call],
+            {"action": "approve", "_id": membership.buzzin_id},
+            apply=_record_membership(membership, "", BuzzinContractorState.APPROVED),
+        )
+    try:
+        result = client.create_contractor(payloads.contractor_create_body(membership.contractor), idempotency_key=key)
+    except Conflict as conflict:
+        note = "already at Buzz-In; its id arrives with communityContractors.approved"
+        return succeeded([conflict.call], {"conflict": conflict.message, "note": note})
+    buzzin_id = str(result.data.get("_id") or "")
+    state = BuzzinContractorState.APPROVED if result.data.get("approved") is True else None
+    return succeeded(
+        [result.call],
+        {"_id": buzzin_id, "approved": bool(state)},
+        apply=_record_membership(membership, buzzin_id, state),
+    )
+
+
+def contractor_revoke(delivery: OutboundDelivery, membership: ContractorMembership, client: BuzzinClient) -> Outcome:
+    if not membership.buzzin_id:
+        raise PayloadError(
+            "Buzz-In's id of this contractor is unknown (it arrives with communityContractors.approved): "
+            "retry once Buzz-In has approved the contractor.",
+            kind=MISSING_ID,
+        )
+    result = client.contractor_action(membership.buzzin_id, "revoke", idempotency_key=idempotency_key(delivery.pk))
+    return succeeded(
+        [result.call],
+        {"_id": membership.buzzin_id},
+        apply=_record_membership(membership, "", BuzzinContractorState.REMOVED),
+    )
+
+
+def _record_membership(membership: ContractorMembership, buzzin_id: str, state) -> Callable[[], None]:
+    return lambda: membership_record_buzzin_id(membership=membership, buzzin_id=buzzin_id, buzzin_state=state)
+
+
+# Permits
+
+
+def permit_create(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
+    key = idempotency_key(delivery.pk)
+    noc = permit.noc_versions.filter(is_current=True).first()
+    try:
+        result = client.create_permit(payloads.permit_create_body(permit, noc), idempotency_key=key)
+    except Conflict as conflict:
+        return _adopt_existing(permit, client, key, conflict.call)
+    except NotFound as error:
+        if _contractor_approved_at_buzzin(permit):
+            raise
+        return waiting(f"{_describe(error)} (waiting for Buzz-In to approve the contractor)", [error.call])
+    return _created(permit, result, [result.call], noc_version=noc.version if noc else 0)
+
+
+def _adopt_existing(permit: Permit, client: BuzzinClient, key: str, conflict_call: CallRecord) -> Outcome:
+    """409: Buzz-In holds the permit already (a create whose answer was lost); learn its id by our reference."""
+    try:
+        result = client.get_permit(permit.reference, idempotency_key=key)
+    except PartnerError as error:
+        return error_outcome(error, [conflict_call, *([error.call] if error.call else [])])
+    return _created(permit, result, [conflict_call, result.call], noc_version=0, adopted=True)
+
+
+def _created(
+    permit: Permit, result: PartnerResult, calls: list[CallRecord], *, noc_version: int, adopted: bool = False
+) -> Outcome:
+    buzzin_id = str(result.data.get("_id") or "")
+    if not buzzin_id:
+        return failed(f"{LABEL} answered without the permit's _id.", "bad_response", calls)
+    name = status_name(result.data.get("status"), result.data.get("statusName"))
+    return succeeded(
+        calls,
+        {"_id": buzzin_id, "status": name, "noc_version": noc_version, "adopted": adopted},
+        apply=lambda: permit_record_buzzin_id(permit=permit, buzzin_id=buzzin_id, status_name=name),
+    )
+
+
+def _contractor_approved_at_buzzin(permit: Permit) -> bool:
+    return ContractorMembership.objects.filter(
+        contractor_id=permit.contractor_id,
+        community_id=permit.community_id,
+        buzzin_state=BuzzinContractorState.APPROVED,
+    ).exists()
+
+
+def _buzzin_id(permit: Permit) -> str:
+    if not permit.buzzin_id:
+        raise PayloadError(
+            f"Permit {permit.reference} has no Buzz-In id although its create went first: "
+            "the create did not record one. Reconcile the permit, then retry.",
+            kind=MISSING_ID,
+        )
+    return permit.buzzin_id
+
+
+def permit_submit(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
+    result = client.submit_pass(_buzzin_id(permit), idempotency_key=idempotency_key(delivery.pk))
+    return succeeded([result.call])
+
+
+def permit_update_validity(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
+    body = payloads.validity_body(permit)
+    result = client.update_permit(_buzzin_id(permit), body, idempotency_key=idempotency_key(delivery.pk))
+    return succeeded([result.call], body)
+
+
+def permit_replace_noc(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
+    noc = payloads.noc_version_for(permit, delivery.params.get("noc_version"))
+    if noc.version <= selectors.create_succeeded_with_noc(permit.pk):
+        return succeeded([], {"skipped": f"NOC version {noc.version} already went with the create"})
+    descriptor = payloads.noc_descriptor(noc)
+    result = client.replace_noc(_buzzin_id(permit), descriptor, idempotency_key=idempotency_key(delivery.pk))
+    return succeeded([result.call], {"noc_version": noc.version})
+
+
+def pass_revoke(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
+    reason = payloads.revoke_reason(delivery.params)
+    result = client.revoke_pass(_buzzin_id(permit), reason, idempotency_key=idempotency_key(delivery.pk))
+    return succeeded([result.call])
+
+
+def pass_reissue(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
+    result = client.reissue_pass(_buzzin_id(permit), idempotency_key=idempotency_key(delivery.pk))
+    return succeeded([result.call])
+
+
+HANDLERS: dict[str, Callable[[OutboundDelivery, object, BuzzinClient], Outcome]] = {
+    Operation.CONTRACTOR_CREATE: contractor_create,
+    Operation.CONTRACTOR_REVOKE: contractor_revoke,
+    Operation.PERMIT_CREATE: permit_create,
+    Operation.PERMIT_SUBMIT: permit_submit,
+    Operation.PERMIT_UPDATE_VALIDITY: permit_update_validity,
+    Operation.PERMIT_REPLACE_NOC: permit_replace_noc,
+    Operation.PASS_REVOKE: pass_revoke,
+    Operation.PASS_REISSUE: pass_reissue,
+}

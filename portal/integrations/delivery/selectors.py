@@ -1,0 +1,115 @@
+"""Reads of the outbox shared by the sender, the relay, the admin and the dashboard."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from portal.core.choices import OPEN_DELIVERY_STATES, DeliveryState, Operation
+from portal.core.models import OutboundDelivery
+
+from .outcome import CONFIGURATION
+
+
+def _earlier_open_rows() -> QuerySet:
+    return OutboundDelivery.objects.filter(
+        sequence_key=OuterRef("sequence_key"), pk__lt=OuterRef("pk"), state__in=OPEN_DELIVERY_STATES
+    )
+
+
+def earlier_open(delivery: OutboundDelivery) -> QuerySet:
+    """Rows of the same sequence that must complete before ``delivery`` may go."""
+    return OutboundDelivery.objects.filter(
+        sequence_key=delivery.sequence_key, pk__lt=delivery.pk, state__in=OPEN_DELIVERY_STATES
+    ).order_by("pk")
+
+
+def first_open_in_sequence(sequence_key: str) -> OutboundDelivery | None:
+    return (
+        OutboundDelivery.objects.filter(sequence_key=sequence_key, state__in=OPEN_DELIVERY_STATES)
+        .order_by("pk")
+        .first()
+    )
+
+
+def due_heads(now: datetime.datetime, *, untouched_for: float = 0.0) -> QuerySet:
+    """Pending rows that are due and first open in their sequence, oldest due first.
+
+    ``untouched_for`` skips rows changed (or dispatched) in the last seconds: their task is on its way.
+    """
+    quiet_since = now - datetime.timedelta(seconds=untouched_for)
+    return (
+        OutboundDelivery.objects.filter(state=DeliveryState.PENDING, updated_at__lte=quiet_since)
+        .filter(Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+        .filter(~Exists(_earlier_open_rows()))
+        .order_by("next_attempt_at", "pk")
+    )
+
+
+def stuck_sending(now: datetime.datetime, *, older_than: float) -> QuerySet:
+    """Rows marked sending whose worker died between the call and the record."""
+    return OutboundDelivery.objects.filter(
+        state=DeliveryState.SENDING, updated_at__lt=now - datetime.timedelta(seconds=older_than)
+    )
+
+
+def failed_deliveries(community_ids: Iterable[int] | None = None) -> QuerySet:
+    """Failed rows, of the given communities (``None``: every community)."""
+    rows = OutboundDelivery.objects.filter(state=DeliveryState.FAILED)
+    return rows if community_ids is None else rows.filter(community_id__in=list(community_ids))
+
+
+def create_succeeded_with_noc(permit_id: int) -> int:
+    """The NOC version number the permit's successful Buzz-In create carried (0 when unknown)."""
+    results = OutboundDelivery.objects.filter(
+        target_type="permit",
+        target_id=str(permit_id),
+        operation=Operation.PERMIT_CREATE,
+        state=DeliveryState.SUCCEEDED,
+    ).values_list("result", flat=True)
+    return max((result.get("noc_version") or 0 for result in results if isinstance(result, dict)), default=0)
+
+
+@dataclass(frozen=True)
+class ConfigurationFault:
+    """Deliveries one partner refused for one community because of credentials or settings."""
+
+    partner: str
+    partner_label: str
+    community_id: int
+    community_name: str
+    count: int
+    last_error: str
+    last_seen: datetime.datetime
+    latest_delivery_id: int
+
+
+def configuration_faults(community_ids: Iterable[int] | None = None) -> list[ConfigurationFault]:
+    """Failed deliveries caused by configuration (wrong key, token, client code, zone), grouped by partner
+    and community, newest first: the admin dashboard shows these prominently, an admin must act."""
+    rows = (
+        failed_deliveries(community_ids)
+        .filter(error_kind=CONFIGURATION)
+        .select_related("community")
+        .order_by("-updated_at", "-pk")
+    )
+    faults: dict[tuple[str, int], dict] = {}
+    for row in rows.iterator():
+        fault = faults.get((row.partner, row.community_id))
+        if fault is None:
+            faults[(row.partner, row.community_id)] = {
+                "partner": row.partner,
+                "partner_label": row.get_partner_display(),
+                "community_id": row.community_id,
+                "community_name": row.community.name,
+                "count": 1,
+                "last_error": row.last_error,
+                "last_seen": row.updated_at,
+                "latest_delivery_id": row.pk,
+            }
+        else:
+            fault["count"] += 1
+    return [ConfigurationFault(**fault) for fault in faults.values()]

@@ -1,0 +1,1 @@
+"""Scheduled jobs of the integrations layer (Celery tasks discovered from ``tasks``)."""

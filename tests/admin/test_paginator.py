@@ -1,0 +1,46 @@
+"""The permit changelist's paginator: a planner estimate only for the unfiltered list on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from permits.admin.paginator import EstimatedCountPaginator
+from permits.models import Permit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_filtered_lists_are_counted_exactly(permit_a, permit_b):
+    paginator = EstimatedCountPaginator(Permit.objects.filter(community=permit_a.community), 10)
+    assert paginator._estimate() is None
+    assert paginator.count == 1
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite and others count exactly")
+def test_other_databases_count_exactly(permit_a, permit_b):
+    paginator = EstimatedCountPaginator(Permit.objects.all(), 10)
+    assert paginator._estimate() is None
+    assert paginator.count == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reltuples is PostgreSQL's")
+def test_postgresql_estimates_the_unfiltered_list(permit_a, permit_b):
+    paginator = EstimatedCountPaginator(Permit.objects.all(), 10)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Permit._meta.db_table}")
+    assert paginator._estimate() == 2
+    assert paginator.count == 2  # a small table is counted exactly anyway
+
+
+def test_a_huge_estimate_is_used_without_counting(monkeypatch, operator_client, permit_a):
+    monkeypatch.setattr(EstimatedCountPaginator, "_estimate", lambda self: 5_000_000)
+    response = operator_client.get(reverse("admin:permits_permit_changelist"))
+    assert response.context["cl"].result_count == 5_000_000
+    assert response.context["cl"].full_result_count is None
+
+
+def test_facets_render(manager_client, permit_a):
+    response = manager_client.get(reverse("admin:permits_permit_changelist"), {"_facets": "1"})
+    assert response.status_code == 200

@@ -1,0 +1,345 @@
+"""The sender against scripted Buzz-In answers: retries, failures, conflicts, order, redelivery."""
+
+from __future__ import annotations
+
+import pytest
+from celery import current_app
+
+from contractors.choices import BuzzinContractorState
+from contractors.models import ContractorMembership
+from permits import services
+from portal.core.actors import Actor
+from portal.core.choices import Operation
+from portal.core.models import AuditEvent, DeliveryAttempt, OutboundDelivery
+from portal.integrations.delivery import sender
+from portal.integrations.http import BadRequest, Conflict, NotFound, PartnerTimeout, RateLimited, ServerError
+from tests.factories import in_days, permit_in_status
+
+from .conftest import fail, ok
+
+pytestmark = pytest.mark.django_db
+BUZZIN_ID = "6650f0c2a1b2c3d4e5f60718"
+
+
+def permit_rows(permit) -> list[OutboundDelivery]:
+    return list(OutboundDelivery.objects.filter(target_type="permit", target_id=str(permit.pk)).order_by("pk"))
+
+
+def created(buzzin_id: str = BUZZIN_ID) -> object:
+    return ok({"_id": buzzin_id, "status": 10}, status=201)
+
+
+@pytest.fixture
+def approved():
+    """An approved permit: its create and submit rows are waiting in the outbox."""
+    permit = permit_in_status("approved")
+    assert [row.operation for row in permit_rows(permit)] == [Operation.PERMIT_CREATE, Operation.PERMIT_SUBMIT]
+    return permit
+
+
+def test_retries_after_503s_then_succeeds(approved, buzzin_stub):
+    unavailable = fail(ServerError, "Service temporarily unavailable", status=503)
+    buzzin_stub.script["create_permit"] = [unavailable, unavailable, created()]
+    create, _ = permit_rows(approved)
+
+    assert sender.delivery_send(create.pk) == "retry"
+    create.refresh_from_db()
+    assert (create.state, create.attempt_count, create.error_kind) == ("pending", 1, "server_error")
+    assert "503" in create.last_error and create.next_attempt_at is not None
+    assert sender.delivery_send(create.pk) == "retry"
+    assert sender.delivery_send(create.pk) == "succeeded"
+
+    create.refresh_from_db()
+    approved.refresh_from_db()
+    assert (create.state, create.attempt_count, create.last_error) == ("succeeded", 3, "")
+    assert create.result["_id"] == BUZZIN_ID and approved.buzzin_id == BUZZIN_ID
+    assert approved.buzzin_status == "DRAFT"
+    outcomes = list(create.attempts.order_by("pk").values_list("outcome", "status_code"))
+    assert outcomes == [("retry", 503), ("retry", 503), ("succeeded", 201)]
+    keys = {kwargs["idempotency_key"] for name, _, kwargs in buzzin_stub.calls}
+    assert keys == {f"delivery-{create.pk}"}
+    assert AuditEvent.objects.filter(action="permits.permit.buzzin_recorded", target_id=str(approved.pk)).count() == 1
+
+
+def test_timeouts_and_429_are_retried_too(approved, buzzin_stub):
+    buzzin_stub.script["create_permit"] = [
+        fail(PartnerTimeout, "timeout: read timed out"),
+        fail(RateLimited, "Too many requests", status=429, retry_after=0.0),
+        created(),
+    ]
+    create, _ = permit_rows(approved)
+    assert [sender.delivery_send(create.pk) for _ in range(3)] == ["retry", "retry", "succeeded"]
+
+
+def test_no_retry_after_a_400_and_the_row_keeps_buzzins_message(approved, buzzin_stub):
+    buzzin_stub.script["create_permit"] = [fail(BadRequest, "validTill must be in the future", status=400)]
+    create, _ = permit_rows(approved)
+
+    assert sender.delivery_send(create.pk) == "failed"
+    create.refresh_from_db()
+    assert (create.state, create.attempt_count, create.error_kind) == ("failed", 1, "bad_request")
+    assert create.last_error == "Buzz-In 400: validTill must be in the future"
+    assert create.next_attempt_at is None
+    assert sender.delivery_send(create.pk) == "skipped: already failed"
+    assert buzzin_stub.names() == ["create_permit"]
+
+
+def test_tries_run_out_then_the_row_fails_with_its_reason(approved, buzzin_stub, settings):
+    settings.DELIVERY_MAX_ATTEMPTS = 3
+    buzzin_stub.script["create_permit"] = [fail(ServerError, "Bad gateway", status=502) for _ in range(3)]
+    create, _ = permit_rows(approved)
+
+    assert [sender.delivery_send(create.pk) for _ in range(3)] == ["retry", "retry", "failed"]
+    create.refresh_from_db()
+    assert (create.state, create.error_kind) == ("failed", "server_error")
+    assert create.last_error == "Gave up after 3 attempts: Buzz-In 502: Bad gateway"
+
+
+def test_409_on_permit_create_is_resolved_by_looking_the_permit_up(approved, buzzin_stub):
+    buzzin_stub.script["create_permit"] = [fail(Conflict, "A permit with salesforcePermitId exists", status=409)]
+    buzzin_stub.script["get_permit"] = [ok({"_id": BUZZIN_ID, "status": 11, "statusName": "SUBMITTED"})]
+    create, _ = permit_rows(approved)
+
+    assert sender.delivery_send(create.pk) == "succeeded"
+    approved.refresh_from_db()
+    assert (approved.buzzin_id, approved.buzzin_status) == (BUZZIN_ID, "SUBMITTED")
+    [(_, lookup_args, _)] = [call for call in buzzin_stub.calls if call[0] == "get_permit"]
+    assert lookup_args == (approved.reference,)
+    assert list(create.attempts.order_by("pk").values_list("outcome", "status_code")) == [
+        ("continued", 409),
+        ("succeeded", 200),
+    ]
+
+
+def test_409_whose_lookup_fails_transiently_is_retried(approved, buzzin_stub):
+    buzzin_stub.script["create_permit"] = [fail(Conflict, "exists", status=409)]
+    buzzin_stub.script["get_permit"] = [fail(ServerError, "down", status=500)]
+    create, _ = permit_rows(approved)
+    assert sender.delivery_send(create.pk) == "retry"
+    assert create.attempts.count() == 2
+
+
+def test_contractor_create_409_counts_as_done(buzzin_stub, actor):
+    from contractors.services import contractor_approve
+    from tests.factories import MembershipFactory
+
+    membership = contractor_approve(actor=actor, membership=MembershipFactory(status="pending"))
+    [row] = OutboundDelivery.objects.filter(operation=Operation.CONTRACTOR_CREATE)
+    buzzin_stub.script["create_contractor"] = [fail(Conflict, "A contractor with email exists", status=409)]
+
+    assert sender.delivery_send(row.pk) == "succeeded"
+    row.refresh_from_db()
+    membership.refresh_from_db()
+    assert "communityContractors.approved" in row.result["note"]
+    assert (membership.buzzin_id, membership.buzzin_state) == ("", BuzzinContractorState.PENDING)
+
+
+def test_contractor_create_records_the_buzzin_id(buzzin_stub, actor):
+    from contractors.services import contractor_approve
+    from tests.factories import MembershipFactory
+
+    membership = contractor_approve(actor=actor, membership=MembershipFactory(status="pending"))
+    [row] = OutboundDelivery.objects.filter(operation=Operation.CONTRACTOR_CREATE)
+    buzzin_stub.script["create_contractor"] = [ok({"_id": BUZZIN_ID, "approved": False}, status=201)]
+
+    assert sender.delivery_send(row.pk) == "succeeded"
+    membership.refresh_from_db()
+    assert (membership.buzzin_id, membership.buzzin_state) == (BUZZIN_ID, BuzzinContractorState.PENDING)
+
+
+def test_permit_create_waits_while_buzzin_has_not_approved_the_contractor(approved, buzzin_stub, settings):
+    settings.DELIVERY_MAX_ATTEMPTS = 2
+    not_approved = fail(NotFound, "Contractor a0C is not approved in this community", status=404)
+    buzzin_stub.script["create_permit"] = [not_approved, not_approved, not_approved, created()]
+    create, _ = permit_rows(approved)
+
+    assert [sender.delivery_send(create.pk) for _ in range(3)] == ["wait", "wait", "wait"]
+    create.refresh_from_db()
+    assert (create.state, create.attempt_count, create.error_kind) == ("pending", 3, "waiting")
+    assert "waiting for Buzz-In to approve the contractor" in create.last_error
+    assert sender.delivery_send(create.pk) == "succeeded"  # more tries than DELIVERY_MAX_ATTEMPTS: waits are free
+
+
+def test_waiting_has_a_generous_cap(approved, buzzin_stub, settings):
+    settings.DELIVERY_WAIT_MAX_ATTEMPTS = 2
+    buzzin_stub.script["create_permit"] = [fail(NotFound, "Contractor not approved", status=404) for _ in range(3)]
+    create, _ = permit_rows(approved)
+    assert [sender.delivery_send(create.pk) for _ in range(3)] == ["wait", "wait", "failed"]
+    create.refresh_from_db()
+    assert create.last_error.startswith("Gave up waiting after 2 tries")
+
+
+def test_permit_create_404_fails_once_buzzin_approved_the_contractor(approved, buzzin_stub):
+    ContractorMembership.objects.filter(contractor=approved.contractor).update(
+        buzzin_state=BuzzinContractorState.APPROVED
+    )
+    buzzin_stub.script["create_permit"] = [fail(NotFound, "Flat UNIT-0001 not found", status=404)]
+    create, _ = permit_rows(approved)
+    assert sender.delivery_send(create.pk) == "failed"
+    create.refresh_from_db()
+    assert (create.error_kind, create.last_error) == ("not_found", "Buzz-In 404: Flat UNIT-0001 not found")
+
+
+def test_order_is_kept_within_a_permit(
+    approved, buzzin_stub, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    services.permit_extend(actor=Actor.system("t"), permit=approved, valid_till=in_days(40, hour=14))
+    create, submit, update = permit_rows(approved)
+    assert update.operation == Operation.PERMIT_UPDATE_VALIDITY
+    buzzin_stub.script.update(create_permit=[created()], submit_pass=[ok()], update_permit=[ok()])
+    settings.OUTBOX_DISPATCH = True
+    dispatched = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, args, **options: dispatched.append(args[0]))
+
+    assert sender.delivery_send(submit.pk) == f"skipped: waits for delivery #{create.pk} of permit:{approved.pk}"
+    assert sender.delivery_send(update.pk).startswith("skipped: waits for")
+    assert buzzin_stub.calls == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sender.delivery_send(create.pk) == "succeeded"
+    assert dispatched == [submit.pk]  # the earlier one done, the next one goes
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sender.delivery_send(submit.pk) == "succeeded"
+    assert dispatched == [submit.pk, update.pk]
+    assert sender.delivery_send(update.pk) == "succeeded"
+    assert buzzin_stub.names() == ["create_permit", "submit_pass", "update_permit"]
+    assert buzzin_stub.calls[1][1] == (BUZZIN_ID,)
+
+
+def test_a_failed_row_holds_back_the_rest_of_its_sequence(approved, buzzin_stub):
+    buzzin_stub.script["create_permit"] = [fail(BadRequest, "bad", status=400)]
+    create, submit = permit_rows(approved)
+    sender.delivery_send(create.pk)
+    assert sender.delivery_send(submit.pk).startswith("skipped: waits for")
+
+
+def test_redelivery_of_a_done_row_is_a_no_op(approved, buzzin_stub):
+    buzzin_stub.script["create_permit"] = [created()]
+    create, _ = permit_rows(approved)
+    assert sender.delivery_send(create.pk) == "succeeded"
+    attempts = DeliveryAttempt.objects.count()
+
+    assert sender.delivery_send(create.pk) == "skipped: already succeeded"
+    assert DeliveryAttempt.objects.count() == attempts
+    assert buzzin_stub.names() == ["create_permit"]
+
+
+def test_a_row_another_worker_is_sending_is_left_alone(approved, buzzin_stub):
+    create, _ = permit_rows(approved)
+    OutboundDelivery.objects.filter(pk=create.pk).update(state="sending")
+    assert sender.delivery_send(create.pk) == "skipped: being sent by another worker"
+    assert buzzin_stub.calls == []
+
+
+def test_an_early_redelivered_task_does_not_send_before_the_backoff(approved, buzzin_stub, settings):
+    settings.DELIVERY_BACKOFF_BASE_SECONDS = settings.DELIVERY_BACKOFF_MAX_SECONDS = 3600
+    buzzin_stub.script["create_permit"] = [fail(ServerError, "down", status=503)]
+    create, _ = permit_rows(approved)
+    sender.delivery_send(create.pk)
+    create.refresh_from_db()
+    if (create.next_attempt_at - create.updated_at).total_seconds() > 2:  # full jitter may pick ~0
+        assert sender.delivery_send(create.pk).startswith("skipped: not due before")
+
+
+def test_pass_moves_without_a_buzzin_id_fail_with_a_clear_reason(buzzin_stub):
+    permit = permit_in_status("approved")
+    create, submit = permit_rows(permit)
+    OutboundDelivery.objects.filter(pk=create.pk).update(state="succeeded")
+
+    assert sender.delivery_send(submit.pk) == "failed"
+    submit.refresh_from_db()
+    assert submit.error_kind == "missing_id"
+    assert "has no Buzz-In id" in submit.last_error
+    assert submit.attempts.get().outcome == "failed"
+
+
+def test_revoke_and_reissue_and_noc_replacement_reach_buzzin(buzzin_stub, actor):
+    from tests.factories import pdf_file
+
+    permit = permit_in_status("active")
+    permit.buzzin_id = BUZZIN_ID
+    permit.save()
+    OutboundDelivery.objects.all().update(state="succeeded")
+    services.noc_version_upload(
+        actor=actor,
+        permit=permit,
+        noc_number="NOC-2",
+        issue_date=permit.valid_from.date(),
+        expiry_date=permit.valid_till.date(),
+        file=pdf_file(),
+    )
+    services.permit_reissue(actor=actor, permit=permit)
+    services.permit_revoke(actor=actor, permit=permit, reason="Unsafe scaffolding")
+    buzzin_stub.script.update(replace_noc=[ok()], reissue_pass=[ok()], revoke_pass=[ok()])
+
+    for row in OutboundDelivery.objects.filter(partner="buzzin", state="pending").order_by("pk"):
+        assert sender.delivery_send(row.pk) == "succeeded"
+    assert buzzin_stub.names() == ["replace_noc", "reissue_pass", "revoke_pass"]
+    noc = buzzin_stub.calls[0][1][1]
+    assert (noc["type"], noc["nocNumber"], noc["contentType"]) == ("base64", "NOC-2", "application/pdf")
+    assert buzzin_stub.calls[2][1] == (BUZZIN_ID, "Unsafe scaffolding")
+
+
+def test_a_noc_that_went_with_the_create_is_not_replaced_again(buzzin_stub, actor):
+    from tests.factories import pdf_file
+
+    permit = permit_in_status("approved")
+    services.noc_version_upload(
+        actor=actor,
+        permit=permit,
+        noc_number="NOC-2",
+        issue_date=permit.valid_from.date(),
+        expiry_date=permit.valid_till.date(),
+        file=pdf_file(),
+    )
+    create, submit, replace = permit_rows(permit)
+    buzzin_stub.script.update(create_permit=[created()], submit_pass=[ok()])
+    for row in (create, submit, replace):
+        assert sender.delivery_send(row.pk) == "succeeded"
+    replace.refresh_from_db()
+    assert "already went with the create" in replace.result["skipped"]
+    assert buzzin_stub.names() == ["create_permit", "submit_pass"]
+
+
+def test_unauthorized_is_a_configuration_fault(approved, buzzin_stub):
+    from portal.integrations.http import Unauthorized
+
+    buzzin_stub.script["create_permit"] = [fail(Unauthorized, "Missing or invalid API key", status=401)]
+    create, _ = permit_rows(approved)
+    assert sender.delivery_send(create.pk) == "failed"
+    create.refresh_from_db()
+    assert create.error_kind == "configuration"
+
+
+def test_a_vanished_target_fails_the_row(approved, buzzin_stub):
+    create, _ = permit_rows(approved)
+    OutboundDelivery.objects.filter(pk=create.pk).update(target_id="999999")
+    assert sender.delivery_send(create.pk) == "failed"
+    create.refresh_from_db()
+    assert create.error_kind == "target_missing"
+
+
+def test_an_unexpected_error_is_retried_then_fails(approved, buzzin_stub, settings):
+    settings.DELIVERY_MAX_ATTEMPTS = 2
+    buzzin_stub.script["create_permit"] = [RuntimeError("boom"), RuntimeError("boom")]
+    create, _ = permit_rows(approved)
+    assert [sender.delivery_send(create.pk) for _ in range(2)] == ["retry", "failed"]
+    create.refresh_from_db()
+    assert create.error_kind == "internal" and "RuntimeError: boom" in create.last_error
+
+
+def test_secrets_in_an_unexpected_error_are_redacted_everywhere(approved, buzzin_stub, settings, caplog):
+    key = "bzk-community-secret-0a1b2c3d"
+    approved.community.buzzin_api_key = key
+    approved.community.save()
+    buzzin_stub.script["create_permit"] = [RuntimeError(f"connection to https://u:{key}@buzz-in failed")]
+    create, _ = permit_rows(approved)
+
+    assert sender.delivery_send(create.pk) == "retry"
+
+    create.refresh_from_db()
+    attempt = create.attempts.get()
+    assert "[redacted]" in create.last_error and "[redacted]" in attempt.error
+    for text in (create.last_error, attempt.error, attempt.request_summary, attempt.response_excerpt, caplog.text):
+        assert key not in text
+    assert "Traceback" in caplog.text
