@@ -47,3 +47,6 @@ def shoot():
         return path
 
     return shoot
+
+
+from tests.stack import stack, worker  # noqa: E402, F401  (fixtures: sandboxes and a real Celery worker)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import io
 import re
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from permits import services
+from contractors.choices import BuzzinContractorState, MembershipStatus
+from contractors.models import ContractorMembership
+from contractors.services import contractor_approve
 from permits.models import Permit
 from portal.core.actors import Actor
 from portal.core.models import AuditEvent
@@ -23,6 +24,7 @@ from tests.factories import (
     StaffMembershipFactory,
     UnitFactory,
 )
+from tests.stack import wait_until
 
 from .conftest import DESKTOP, PHONE
 
@@ -37,7 +39,10 @@ def world():
     tower = PropertyFactory(community=community, name="Tower 7", external_id="DAMAC-TWR-07")
     for number in ("0712", "0713"):
         UnitFactory(property=tower, name=f"Unit {number}", external_id=f"UNIT-{number}")
-    contractor = MembershipFactory(community=community, contractor__company_name="Al Noor Interiors LLC").contractor
+    membership = MembershipFactory(
+        community=community, contractor__company_name="Al Noor Interiors LLC", status=MembershipStatus.PENDING
+    )
+    contractor = membership.contractor
     ContractorUserFactory(
         contractor=contractor, user__username="omar@alnoor.example", user__email="omar@alnoor.example"
     )
@@ -46,6 +51,19 @@ def world():
         *Permission.objects.filter(content_type__app_label="permits", codename__endswith="_permit")
     )
     return community
+
+
+def _contractor_approved_everywhere(stack, community) -> None:
+    """The property manager approves the company; Buzz-In (the sandbox) approves it too and says so by webhook."""
+    community.buzzin_api_key = "browser-test-key"
+    community.save(update_fields=["buzzin_api_key"])
+    stack.sync_catalogue()
+    membership = ContractorMembership.objects.get(community=community)
+    contractor_approve(actor=Actor.system("browser test"), membership=membership)
+    wait_until(
+        lambda: ContractorMembership.objects.get(pk=membership.pk).buzzin_state == BuzzinContractorState.APPROVED,
+        message="Buzz-In to approve the contractor",
+    )
 
 
 def _local(community, days: int, hour: int, fmt: str = "%Y-%m-%dT%H:%M") -> str:
@@ -121,20 +139,13 @@ def _approve_in_admin(page, base: str, permit: Permit):
     page.get_by_text(f"Approved {permit.reference}").wait_for()
 
 
-def _qr_png(text: str) -> bytes:
-    import qrcode
-
-    buffer = io.BytesIO()
-    qrcode.make(text).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-def test_contractor_drafts_submits_and_gets_the_pass(chromium, live_server, world, shoot, tmp_path):
+def test_contractor_drafts_submits_and_gets_the_pass(chromium, live_server, world, stack, worker, shoot, tmp_path):
     base = live_server.url
+    _contractor_approved_everywhere(stack, world)
     noc_path = tmp_path / "noc.pdf"
     noc_path.write_bytes(PDF_BYTES)
 
@@ -167,21 +178,20 @@ def test_contractor_drafts_submits_and_gets_the_pass(chromium, live_server, worl
     assert permit.status == "approved"
     assert AuditEvent.objects.get(action="permits.permit.approved").actor_label == "manager"
 
-    # Stand-in for Buzz-In issuing the pass (the lead replaces it with the sandbox round-trip).
-    services.permit_pass_issue(
-        actor=Actor.partner("buzzin"),
-        permit=permit,
-        pass_number="WP-000001",
-        access_code="7H2KQ9ZTM4XB1RPA",
-        qr_png=_qr_png(permit.reference),
+    # The worker pushes the permit to the Buzz-In sandbox, which accepts it and sends the signed
+    # passes.permits.issued webhook back to the live portal.
+    permit = wait_until(
+        lambda: Permit.objects.filter(pk=permit.pk, status="active").first(), timeout=60, message="the pass"
     )
+    remote = next(p for p in stack.buzzin_state()["permits"] if p["salesforcePermitId"] == permit.reference)
+    assert permit.access_code == remote["accessCode"]
 
     page.goto(f"{base}/permits/{permit.reference}/pass/")
     qr = page.get_by_role("img", name=re.compile("QR code of permit"))
     qr.wait_for()
     page.wait_for_function("img => img.complete", arg=qr.element_handle())
     assert qr.evaluate("img => img.naturalWidth") > 0
-    assert page.get_by_text("7H2KQ9ZTM4XB1RPA").is_visible()
+    assert page.get_by_text(permit.access_code).is_visible()
     shoot(page, "05-pass")
     page.emulate_media(media="print")
     assert _pdf_pages(page.pdf(prefer_css_page_size=True)) == 1

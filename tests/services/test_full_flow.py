@@ -17,8 +17,7 @@ from permits.models import Permit
 from portal.core.actors import Actor
 from portal.core.models import OutboundDelivery
 from tests.factories import CommunityFactory, MembershipFactory, PermitFactory, VehicleFactory
-
-from .conftest import wait_until
+from tests.stack import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 ACTOR = Actor.system("integration test")
