@@ -51,7 +51,7 @@ class CopyTable:
         constant = "\t".join(text(_default(field, now)) for field in rest)
         self.suffix = ("\t" + constant if rest else "") + "\n"
 
-    def write(self, rows: Iterable[Sequence[str]], chunk_rows: int = 20_000) -> int:
+    def write(self, rows: Iterable[Sequence[str]], chunk_rows: int = 50_000) -> int:
         """``rows`` hold already-formatted text values for ``columns``."""
         statement = f'COPY "{self.table}" ({", ".join(self.all_columns)}) FROM STDIN'
         count = 0

@@ -156,10 +156,10 @@ def _contractors(communities: list[Community]) -> tuple[Contractor, Contractor]:
         )
         Contractor.objects.filter(pk=approved.pk).update(reference=DEMO_CONTRACTOR_REFERENCE)
         approved.refresh_from_db()
-    for community in communities:
-        membership = membership_request(actor=SEED, contractor=approved, community=community)
-        if membership.status == MembershipStatus.PENDING:
-            contractor_approve(actor=SEED, membership=membership)
+    # One community each: Buzz-In keeps contractor e-mails unique across all communities and documents
+    # no way to add an existing contractor to a second one.
+    _approve_in(approved, first)
+    _approve_in(_palm_contractor(), communities[1])
     pending = Contractor.objects.filter(email="info@gulfbuild.example").first()
     if pending is None:
         pending = contractor_create(
@@ -174,6 +174,26 @@ def _contractors(communities: list[Community]) -> tuple[Contractor, Contractor]:
             insurance_expiry=_in_days(200),
         )
     return approved, pending
+
+
+def _approve_in(contractor: Contractor, community: Community) -> None:
+    membership = membership_request(actor=SEED, contractor=contractor, community=community)
+    if membership.status == MembershipStatus.PENDING:
+        contractor_approve(actor=SEED, membership=membership)
+
+
+def _palm_contractor() -> Contractor:
+    existing = Contractor.objects.filter(email="ops@palmservices.example").first()
+    return existing or contractor_create(
+        actor=SEED,
+        company_name="Palm Maintenance Services",
+        contact_name="Yusuf Karim",
+        email="ops@palmservices.example",
+        phone="+971521112233",
+        trade_licence_number="TL-330981",
+        trade_licence_expiry=_in_days(500),
+        insurance_expiry=_in_days(500),
+    )
 
 
 def _contractor_user(username: str, password: str, contractor: Contractor) -> None:

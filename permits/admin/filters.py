@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
+from portal.core.admin_scoping import ScopedRelatedFieldListFilter, scoped_queryset_for
+
 from ..models import NocVersion
 from ..selectors.admin import ends_within_q, noc_expires_before_end, starts_within_q
 
@@ -49,3 +51,28 @@ class NocCoverageFilter(admin.SimpleListFilter):
             current = NocVersion.objects.filter(permit=OuterRef("pk"), is_current=True)
             return queryset.filter(~Exists(current))
         return queryset
+
+
+class ShortListRelatedFilter(ScopedRelatedFieldListFilter):
+    """A scoped related filter that lists its choices only while there are few of them.
+
+    An operator of a large estate has thousands of contractors and towers: a sidebar with every
+    one of them takes longer to render than the whole rest of the page and cannot be scanned by
+    eye anyway. Above ``max_choices`` the filter keeps only the selected choice (so the active
+    filter can still be seen and cleared) and the search box does the rest.
+    """
+
+    max_choices = 100
+
+    def field_choices(self, field, request, model_admin):
+        allowed = scoped_queryset_for(model_admin.admin_site, request, field.related_model)
+        ordering = self.field_admin_ordering(field, request, model_admin) or ()
+        rows = list(allowed.order_by(*ordering)[: self.max_choices + 1]) if ordering else None
+        if rows is None:
+            rows = list(allowed.order_by("pk")[: self.max_choices + 1])
+        self.too_many = len(rows) > self.max_choices
+        if self.too_many:
+            selected = {str(value) for value in (self.lookup_val or ())}
+            rows = [row for row in allowed.filter(pk__in=selected)] if selected else []
+            self.title = f"{field.verbose_name} (many: use the search box)"
+        return [(row.pk, str(row)) for row in rows]

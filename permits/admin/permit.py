@@ -79,8 +79,8 @@ class PermitAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     list_filter = [
         "status",
         "community",
-        "property",
-        "contractor",
+        ("property", filters.ShortListRelatedFilter),
+        ("contractor", filters.ShortListRelatedFilter),
         "permit_type",
         filters.StartsSoonFilter,
         filters.EndsSoonFilter,

@@ -9,8 +9,10 @@ Set-based, one transaction per batch, a fixed number of queries per batch whatev
 3. one bulk insert of the audit events (one per permit, as ``permit_expire`` writes);
 4. one select of the parked vehicles and one bulk insert of their OPS-COM ``parking.delete`` rows.
 
-On SQLite Django splits a bulk insert every 999 parameters (about 60 rows); PostgreSQL takes a
-batch in one statement.
+On SQLite Django splits a bulk insert every 999 parameters (about 60 rows). PostgreSQL does the
+whole sweep in one statement whatever the number of due permits (``_expire_all_postgresql``): a
+``FOR UPDATE SKIP LOCKED`` selection, the guarded ``UPDATE … RETURNING``, the audit events and the
+parking deletes as data-modifying CTEs, so 100,000 due permits cost the same queries as ten.
 
 The delivery rows are handed to the broker after commit, at most ``DISPATCH_LIMIT`` per batch and
 stopping at the first broker failure: the delivery relay (every 30 s, ``integrations.delivery_relay``)
@@ -29,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.core.actors import Actor
-from portal.core.choices import Operation, Partner
+from portal.core.choices import DeliveryState, Operation, Partner
 from portal.core.models import AuditEvent, OutboundDelivery
 from portal.core.services import delivery_dispatch
 
@@ -57,6 +59,11 @@ def permits_expire_due(
 ) -> int:
     """Expire every permit due at ``now``; returns how many this call expired."""
     now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        total = _expire_all_postgresql(now)
+        if progress is not None:
+            progress(total)
+        return total
     total = 0
     while True:
         selected, expired = _expire_batch(now, batch_size)
@@ -162,3 +169,121 @@ def _dispatch(delivery_ids: list[int]) -> None:
     for delivery_id in delivery_ids[:DISPATCH_LIMIT]:
         if not delivery_dispatch(delivery_id):
             return  # the broker is down: the relay picks up the rest
+
+
+def _columns(model, *names: str) -> list[str]:
+    return [connection.ops.quote_name(model._meta.get_field(name).column) for name in names]
+
+
+# The audit event's ``data`` as ``permit_expire`` writes it: ``{"valid_till": valid_till.isoformat()}`` in UTC.
+_ISO_UTC = (
+    "to_char(moved.valid_till AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+    "|| CASE WHEN extract(microseconds FROM moved.valid_till)::bigint % 1000000 <> 0 "
+    "THEN '.' || to_char(moved.valid_till AT TIME ZONE 'UTC', 'US') ELSE '' END || '+00:00'"
+)
+
+
+@transaction.atomic
+def _expire_all_postgresql(now: datetime.datetime) -> int:
+    """One statement: the same rows, audit events and parking deletes as the batches, in one go."""
+    quote = connection.ops.quote_name
+    permit, audit, delivery, vehicle = (quote(m._meta.db_table) for m in (Permit, AuditEvent, OutboundDelivery, Vehicle))
+    p_id, p_status, p_changed, p_updated, p_community, p_till = _columns(
+        Permit, "id", "status", "status_changed_at", "updated_at", "community", "valid_till"
+    )
+    audit_columns = ", ".join(
+        _columns(
+            AuditEvent,
+            "at",
+            "actor",
+            "actor_label",
+            "community",
+            "target_type",
+            "target_id",
+            "action",
+            "from_status",
+            "to_status",
+            "reason",
+            "data",
+        )
+    )
+    delivery_columns = ", ".join(
+        _columns(
+            OutboundDelivery,
+            "partner",
+            "operation",
+            "community",
+            "target_type",
+            "target_id",
+            "sequence_key",
+            "params",
+            "state",
+            "attempt_count",
+            "next_attempt_at",
+            "last_error",
+            "error_kind",
+            "result",
+            "created_at",
+            "updated_at",
+        )
+    )
+    v_id, v_permit, v_removed, v_state = _columns(Vehicle, "id", "permit", "removed_at", "parking_state")
+    sources = sorted(EXPIRE_SOURCES)
+    states = sorted(LIVE_PARKING_STATES)
+    marks = ", ".join(["%s"] * len(sources))
+    sql = f"""
+        WITH due AS (
+            SELECT {p_id} AS id, {p_status} AS status FROM {permit}
+            WHERE {p_status} IN ({marks}) AND {p_till} <= %s
+            FOR UPDATE SKIP LOCKED
+        ), moved AS (
+            UPDATE {permit} AS p SET {p_status} = %s, {p_changed} = %s, {p_updated} = %s
+            FROM due WHERE p.{p_id} = due.id AND p.{p_status} IN ({marks})
+            RETURNING p.{p_id} AS id, due.status AS from_status, p.{p_community} AS community_id,
+                p.{p_till} AS valid_till
+        ), audited AS (
+            INSERT INTO {audit} ({audit_columns})
+            SELECT %s, NULL, %s, moved.community_id, %s, moved.id::text, %s, moved.from_status, %s, %s,
+                jsonb_build_object('valid_till', {_ISO_UTC})
+            FROM moved
+        ), parked AS (
+            INSERT INTO {delivery} ({delivery_columns})
+            SELECT %s, %s, moved.community_id, %s, v.{v_id}::text, %s || v.{v_id}::text, '{{}}'::jsonb, %s, 0, %s,
+                '', '', '{{}}'::jsonb, %s, %s
+            FROM {vehicle} AS v JOIN moved ON v.{v_permit} = moved.id
+            WHERE v.{v_removed} IS NULL AND v.{v_state} IN ({", ".join(["%s"] * len(states))})
+            RETURNING id
+        )
+        SELECT (SELECT count(*) FROM moved), COALESCE((SELECT array_agg(id ORDER BY id) FROM parked), '{{}}')
+    """
+    moment = timezone.now()
+    params = [
+        *sources,
+        now,
+        EXPIRED,
+        moment,
+        moment,
+        *sources,
+        moment,
+        EXPIRY_ACTOR.label,
+        Permit._meta.model_name,
+        EXPIRED_ACTION,
+        PermitStatus.EXPIRED,
+        "The permit's validity ended.",
+        Partner.OPSCOM,
+        Operation.PARKING_DELETE,
+        Vehicle._meta.model_name,
+        "vehicle:",
+        DeliveryState.PENDING,
+        moment,
+        moment,
+        moment,
+        *states,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [str(value) if hasattr(value, "label") else value for value in params])
+        expired, delivery_ids = cursor.fetchone()
+    if delivery_ids and settings.OUTBOX_DISPATCH:
+        ids = list(delivery_ids)
+        transaction.on_commit(lambda: _dispatch(ids))
+    return expired

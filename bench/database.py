@@ -1,0 +1,24 @@
+"""The dedicated benchmark database: dropped and created again on every run."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+
+NAME = "permit_portal_bench"
+HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
+PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
+USER = os.environ.get("BENCH_PGUSER", "postgres")
+URL = f"postgres://{USER}@{HOST}:{PORT}/{NAME}"
+
+
+def recreate() -> None:
+    with psycopg.connect(host=HOST, port=PORT, user=USER, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{NAME}"')
+
+
+def server_version() -> str:
+    with psycopg.connect(host=HOST, port=PORT, user=USER, dbname="postgres") as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]

@@ -1,0 +1,151 @@
+"""The workloads in order, each adding its figures to the report."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from .report import Figure, Report
+
+
+@dataclass
+class Sizes:
+    permits: int
+    small: int = 1_000
+    expiry_small: int = 1_000
+    expiry_big: int = 100_000
+    webhook_events: int = 3_000
+    api_requests: int = 1_000
+    clients: int = 16
+    delivery_permits: int = 300
+    admin_repeat: int = 20
+    plain_repeat: int = 7
+
+    @classmethod
+    def full(cls, permits: int | None) -> Sizes:
+        return cls(permits=permits or 1_000_000)
+
+    @classmethod
+    def quick(cls, permits: int | None) -> Sizes:
+        return cls(
+            permits=permits or 20_000,
+            expiry_big=5_000,
+            webhook_events=400,
+            api_requests=200,
+            delivery_permits=40,
+            admin_repeat=5,
+            plain_repeat=3,
+        )
+
+
+def run_all(report: Report, sizes: Sizes, only: set[str]) -> None:
+    from . import seed
+
+    def wanted(name: str) -> bool:
+        return not only or name in only
+
+    started = time.perf_counter()
+    estate = seed.seed_estate()
+    print(f"Estate seeded in {time.perf_counter() - started:.1f} s", flush=True)
+    seed.seed_permits(estate, sizes.small)
+    admin_small = None
+    if wanted("admin"):
+        admin_small = _admin_at(sizes, small=True)
+    print(f"Seeding {sizes.permits - sizes.small:,} permits ...", flush=True)
+    rate = seed.seed_permits(estate, sizes.permits - sizes.small)
+    report.add(
+        Figure(
+            "1 seeding",
+            f"permits/s ({sizes.permits - sizes.small:,} permits, units, workers, NOCs)",
+            round(rate),
+            "/s",
+            goal=">= 20,000/s",
+            met=rate >= 20_000,
+        )
+    )
+    if wanted("admin"):
+        _admin_figures(report, sizes, admin_small, _admin_at(sizes, small=False))
+    if wanted("expiry"):
+        from .expiry import run as run_expiry
+
+        run_expiry(report, sizes)
+    if wanted("webhook") or wanted("api"):
+        from .http_load import run as run_http
+
+        run_http(report, sizes, webhook=wanted("webhook"), api=wanted("api"))
+    if wanted("delivery"):
+        from .delivery import run as run_delivery
+
+        run_delivery(report, sizes)
+
+
+def _admin_at(sizes: Sizes, *, small: bool):
+    from . import admin_list
+
+    users = admin_list.bench_users()
+    clients = admin_list.clients(users)
+    repeat = 3 if small else sizes.admin_repeat
+    label = "small" if small else "big"
+    print(f"Admin changelist at the {label} size ...", flush=True)
+    product = admin_list.run_product(clients, repeat)
+    plain = admin_list.run_plain(clients, 1 if small else sizes.plain_repeat)
+    return product, plain
+
+
+def _admin_figures(report: Report, sizes: Sizes, small, big) -> None:
+    small_product, _ = small
+    product, plain = big
+    for key, sample in product.items():
+        user, label = key
+        reference = plain[key]
+        name = f"{user}, {label}"
+        queries_small = small_product[key].queries
+        report.add(
+            Figure(
+                "2 admin changelist",
+                f"{name}: queries at {sizes.small:,} / {sizes.permits:,}",
+                sample.queries,
+                "",
+                reference=queries_small,
+                reference_label=f"at {sizes.small:,}",
+                goal="same, <= 12",
+                met=sample.queries == queries_small and sample.queries <= 12,
+                note=f"at {sizes.small:,}: {queries_small}",
+            )
+        )
+        report.add(
+            Figure(
+                "2 admin changelist",
+                f"{name}: median ms (vs plain ModelAdmin)",
+                round(sample.median_ms, 1),
+                "ms",
+                reference=round(reference.median_ms, 1),
+                reference_label="plain",
+                ratio=reference.median_ms / sample.median_ms,
+                goal="< 150 ms, >= 5x",
+                met=sample.median_ms < 150 and reference.median_ms / sample.median_ms >= 5,
+                note=f"plain admin: {reference.queries} queries",
+            )
+        )
+        report.add(
+            Figure(
+                "2 admin changelist",
+                f"{name}: p95 ms",
+                round(sample.p95_ms, 1),
+                "ms",
+                goal="< 300 ms",
+                met=sample.p95_ms < 300,
+            )
+        )
+        if label == "unfiltered":
+            report.add(
+                Figure(
+                    "2 admin changelist",
+                    f"{name}: COUNT(*) seen in its SQL",
+                    float(sample.saw_count),
+                    "",
+                    goal="no",
+                    met=not sample.saw_count,
+                    note="yes" if sample.saw_count else "no: pg_class estimate",
+                )
+            )

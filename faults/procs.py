@@ -1,0 +1,273 @@
+"""The processes of a run: Celery worker, gunicorn, Redis, and the broker folder; each one on loopback.
+
+Every process is started in its own session (process group) and stopped by its own id in the
+run's ``finally``; nothing is looked up by name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from .config import ROOT, Plan
+
+
+def wait_until(predicate, *, timeout: float, interval: float = 0.1, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {message}")
+
+
+def kill_group(process: subprocess.Popen | None, sig: int = signal.SIGKILL) -> None:
+    """Signal the process group a child leads (it was started with ``start_new_session``)."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        return
+
+
+def stop(process: subprocess.Popen | None, timeout: float = 10) -> None:
+    if process is None:
+        return
+    kill_group(process, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(process, signal.SIGKILL)
+        process.wait(timeout=5)
+    # Children of a group leader that exited first (a pool process) go with the group.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
+
+
+class Worker:
+    """``celery worker`` on the run's own queue, two pool processes; restarted after every kill."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+        self._log = None
+
+    def start(self) -> None:
+        self.starts += 1
+        log_path = self.plan.logs / f"worker-{self.starts}.log"
+        self._log = log_path.open("w")
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            self.plan.queue,
+            "-c",
+            "2",
+            "-l",
+            "info",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            f"{self.plan.queue}-{self.starts}@%h",
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.plan.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        wait_until(
+            lambda: "ready." in log_path.read_text() or self.process.poll() is not None,
+            timeout=60,
+            interval=0.2,
+            message="the Celery worker to start",
+        )
+        if self.process.poll() is not None:
+            raise RuntimeError(f"the worker exited:\n{log_path.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL for the main process and its pool processes at once: nothing is acknowledged or recorded."""
+        kill_group(self.process, signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        stop(self.process)
+        if self._log is not None:
+            self._log.close()
+
+
+class Web:
+    """gunicorn serving the portal on 127.0.0.1: one worker with threads, so one SIGKILL drops every request."""
+
+    def __init__(self, plan: Plan, threads: int):
+        self.plan = plan
+        self.threads = threads
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+        self._log = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, port: int) -> None:
+        self.port = port
+        self._log = (self.plan.logs / "gunicorn.log").open("w")
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(self.threads),
+            "--preload",  # a killed worker is replaced by a fork, in milliseconds
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "2",
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.plan.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        wait_until(self.ready, timeout=60, interval=0.2, message="gunicorn to answer")
+
+    def ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{(self.plan.logs / 'gunicorn.log').read_text()[-3000:]}")
+        try:
+            return requests.get(f"{self.url}/api/v1/permits/none", timeout=2).status_code in (401, 403, 404)
+        except requests.RequestException:
+            return False
+
+    def worker_pids(self) -> list[int]:
+        return children_of(self.process.pid) if self.process else []
+
+    def kill_worker(self) -> int | None:
+        """SIGKILL the serving worker (the master forks a new one); returns the pid killed."""
+        pids = self.worker_pids()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        return pids[0] if pids else None
+
+    def stop(self) -> None:
+        stop(self.process)
+        if self._log is not None:
+            self._log.close()
+
+
+class Redis:
+    """The Redis broker of the run and how to restart it (always left running)."""
+
+    FLAGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.port = plan.redis_port
+        self.private = plan.redis_private
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+
+    def ping(self) -> bool:
+        result = subprocess.run(
+            ["redis-cli", "-h", "127.0.0.1", "-p", str(self.port), "ping"], capture_output=True, text=True, timeout=5
+        )
+        return result.stdout.strip() == "PONG"
+
+    def start(self) -> None:
+        if self.private:
+            log = (self.plan.logs / "redis.log").open("a")
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", str(self.port), *self.FLAGS],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            log.close()
+        else:  # exactly as CI and the shared machine start it
+            subprocess.run(["redis-server", "--daemonize", "yes", "--port", str(self.port), *self.FLAGS], check=True)
+        wait_until(self.ping, timeout=15, interval=0.1, message="Redis to answer")
+
+    def shut_down(self) -> None:
+        if self.private:
+            stop(self.process)
+        else:
+            subprocess.run(
+                ["redis-cli", "-h", "127.0.0.1", "-p", str(self.port), "shutdown", "nosave"],
+                capture_output=True,
+                timeout=10,
+            )
+        wait_until(lambda: not self.ping(), timeout=10, interval=0.1, message="Redis to stop")
+
+    def restart(self, down_seconds: float) -> None:
+        self.shut_down()
+        time.sleep(down_seconds)
+        self.start()
+        self.restarts += 1
+
+    def ensure_running(self) -> None:
+        """For the shared Redis: whatever happened, it is running when the run ends."""
+        if not self.private and not self.ping():
+            self.start()
+
+    def stop(self) -> None:
+        if self.private:
+            stop(self.process)
+        else:
+            self.ensure_running()
+
+
+class BrokerFolder:
+    """The filesystem broker "down": its queue folder disappears, so every publish fails (as with a dead
+    Redis), then a new empty one appears (the queued messages are lost, as with a Redis without persistence)."""
+
+    def __init__(self, plan: Plan):
+        self.queue = plan.broker_dir / "queue"
+        self.downs = 0
+        self.lost_messages = 0
+
+    def take_down(self) -> Path:
+        away = self.queue.with_name(f"queue.down-{self.downs}")
+        os.rename(self.queue, away)
+        return away
+
+    def bring_back(self, away: Path) -> None:
+        self.queue.mkdir()
+        self.lost_messages += sum(1 for _ in away.iterdir())
+        for message in away.iterdir():
+            message.unlink()
+        away.rmdir()
+        self.downs += 1
+
+    def down_for(self, seconds: float) -> None:
+        away = self.take_down()
+        try:
+            time.sleep(seconds)
+        finally:
+            self.bring_back(away)

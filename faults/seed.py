@@ -1,0 +1,148 @@
+"""The run's own database, created fresh, and the estate the changes are made on."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import API_KEY, BUZZIN_KEY, FAULTS_DB_NAME, Plan
+
+ACTION_EXTENDED = "permits.permit.extended"
+
+
+def create_database(plan: Plan) -> None:
+    """Drop and create the faults database (PostgreSQL) or remove the SQLite file; before Django is set up."""
+    if plan.postgres:
+        import environ
+        import psycopg
+
+        config = environ.Env.db_url_config(plan.database_url)
+        conninfo = {
+            "host": config.get("HOST") or "127.0.0.1",
+            "port": config.get("PORT") or 5432,
+            "user": config.get("USER") or "postgres",
+            "password": config.get("PASSWORD") or None,
+            "dbname": "postgres",
+        }
+        with psycopg.connect(**{k: v for k, v in conninfo.items() if v is not None}, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{FAULTS_DB_NAME}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{FAULTS_DB_NAME}"')
+    else:
+        path = Path(plan.database_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", "--no-input", verbosity=0)
+
+
+@dataclass
+class Estate:
+    community_id: int
+    membership_id: int
+    permit_ids: list[int]
+    references: dict[int, str]
+    base_till: datetime.datetime  # change i sets valid_till = base_till + i minutes
+
+
+def seed_estate(permit_count: int) -> Estate:
+    """A community, a tower with units, a contractor (pending) and complete draft permits, ready to submit."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from contractors.choices import MembershipStatus
+    from contractors.models import Contractor, ContractorMembership
+    from permits.models import NocVersion, Permit, Worker
+    from portal.api.keys import api_key_create
+    from portal.core.actors import Actor
+    from portal.core.models import Community, Property, Unit
+
+    today = timezone.localdate()
+    far = today + datetime.timedelta(days=800)
+    now = timezone.now().astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+    with transaction.atomic():
+        community = Community.objects.create(
+            name="Faults Community",
+            slug="faults",
+            buzzin_community_id="fa" * 12,
+            buzzin_api_key=BUZZIN_KEY,
+            parking_zone="ZONE-A",
+        )
+        tower = Property.objects.create(community=community, name="Faults Tower", external_id="FLT-TWR-01")
+        units = [
+            Unit.objects.create(property=tower, name=f"Unit {n}", external_id=f"FLT-UNIT-{n:04d}")
+            for n in range(1, min(permit_count, 50) + 1)
+        ]
+        contractor = Contractor.objects.create(
+            company_name="Faults Fit-Out LLC",
+            contact_name="Omar Haddad",
+            email="faults@example.com",
+            phone="+971500000001",
+            trade_licence_number="TL-FAULTS",
+            trade_licence_expiry=far,
+            insurance_expiry=far,
+        )
+        membership = ContractorMembership.objects.create(
+            contractor=contractor, community=community, status=MembershipStatus.PENDING
+        )
+        permits = []
+        for index in range(permit_count):
+            permit = Permit.objects.create(
+                community=community,
+                property=tower,
+                main_unit=units[index % len(units)],
+                contractor=contractor,
+                valid_from=now + datetime.timedelta(days=1),
+                valid_till=now + datetime.timedelta(days=10),
+                time_in=datetime.time(8, 0),
+                time_out=datetime.time(17, 0),
+                representative_name="Omar Haddad",
+                representative_contact="+971501234567",
+                jobs_summary="Fault-test fit-out.",
+            )
+            Worker.objects.create(permit=permit, name="Ravi Kumar", id_number=f"784-1990-{index:07d}-1")
+            NocVersion.objects.create(
+                permit=permit,
+                version=1,
+                document_url=f"https://docs.example.com/noc/{index}.pdf",
+                noc_number=f"NOC-F{index:05d}",
+                issue_date=today - datetime.timedelta(days=3),
+                expiry_date=far,
+            )
+            permits.append(permit)
+        api_key_create(actor=Actor.system("fault tests"), community=community, name="faults", raw_key=API_KEY)
+    return Estate(
+        community_id=community.pk,
+        membership_id=membership.pk,
+        permit_ids=[p.pk for p in permits],
+        references={p.pk: p.reference for p in permits},
+        base_till=now + datetime.timedelta(days=20),
+    )
+
+
+def approve_contractor(estate: Estate) -> None:
+    from django.db import transaction
+
+    from contractors.models import ContractorMembership
+    from contractors.services import contractor_approve
+    from portal.core.actors import Actor
+
+    with transaction.atomic():
+        membership = ContractorMembership.objects.get(pk=estate.membership_id)
+        contractor_approve(actor=Actor.system("fault tests"), membership=membership)
+
+
+def approve_permits(estate: Estate) -> None:
+    """Submit and approve: each permit's ``permit.create`` and ``permit.submit`` go to Buzz-In."""
+    from permits import services
+    from permits.models import Permit
+    from portal.core.actors import Actor
+
+    actor = Actor.system("fault tests")
+    for permit_id in estate.permit_ids:
+        permit = services.permit_submit(actor=actor, permit=Permit.objects.get(pk=permit_id))
+        services.permit_approve(actor=actor, permit=permit)

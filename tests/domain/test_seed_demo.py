@@ -1,0 +1,34 @@
+"""The demo a newcomer sees first: the contract's examples work against it, and a rerun changes nothing."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from contractors.models import ContractorMembership
+from permits.demo import DEMO_CONTRACTOR_REFERENCE, seed_demo
+from permits.models import Permit
+from portal.core.models import OutboundDelivery, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_mirrors_the_contract_and_is_idempotent(settings):
+    settings.DEMO_PASSWORD = "demo-pass-123"
+    first = seed_demo()
+    counts = (Permit.objects.count(), ContractorMembership.objects.count(), OutboundDelivery.objects.count())
+    seed_demo()
+    assert (Permit.objects.count(), ContractorMembership.objects.count(), OutboundDelivery.objects.count()) == counts
+    assert Unit.objects.filter(property__external_id="DAMAC-TWR-07", external_id="UNIT-0712").exists()
+    membership = ContractorMembership.objects.get(contractor__reference=DEMO_CONTRACTOR_REFERENCE)
+    assert (membership.community.name, membership.status) == ("DAMAC Hills", "approved")
+    assert {name for name, _ in first.accounts} == {"admin", "manager", "manager2", "contractor"}
+    user = get_user_model().objects.get(username="manager")
+    assert user.check_password("demo-pass-123") and user.is_staff and not user.is_superuser
+    assert set(Permit.objects.values_list("status", flat=True)) >= {"draft", "submitted", "changes_requested"}
+
+
+def test_each_demo_contractor_is_created_once_at_buzzin():
+    """Buzz-In keeps contractor e-mails unique across communities: one Buzz-In create per company."""
+    seed_demo()
+    creates = OutboundDelivery.objects.filter(operation="contractor.create")
+    memberships = ContractorMembership.objects.filter(pk__in=[int(d.target_id) for d in creates])
+    assert len({m.contractor_id for m in memberships}) == creates.count()
