@@ -6,6 +6,7 @@ from portal.core.scoping import scope_to_communities
 
 from ..models import Permit
 from ..selectors import admin as selectors
+from ..selectors.compliance import permits_with_compliance_issues
 
 
 @dashboard_provider(order=100)
@@ -24,4 +25,5 @@ def permits_panel(request) -> dict:
         "nocs_expiring_soon": selectors.nocs_expiring_soon(permits),
         "weekly": weekly,
         "weekly_chart": bar_chart(weekly, ["submitted", "approved"]),
+        "compliance_flags": list(permits_with_compliance_issues(request.user)[:20]),
     }

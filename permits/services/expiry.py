@@ -178,7 +178,7 @@ def _columns(model, *names: str) -> list[str]:
 # The audit event's ``data`` as ``permit_expire`` writes it: ``{"valid_till": valid_till.isoformat()}`` in UTC.
 _ISO_UTC = (
     "to_char(moved.valid_till AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') "
-    "|| CASE WHEN extract(microseconds FROM moved.valid_till)::bigint % 1000000 <> 0 "
+    "|| CASE WHEN extract(microseconds FROM moved.valid_till)::bigint %% 1000000 <> 0 "
     "THEN '.' || to_char(moved.valid_till AT TIME ZONE 'UTC', 'US') ELSE '' END || '+00:00'"
 )
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from contractors.models import Contractor
 from portal.core.choices import DeliveryState
 from portal.core.models import OutboundDelivery
+from tests.admin.conftest import logged_in
 from tests.factories import permit_in_status
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,30 @@ def test_dashboard_queries_do_not_grow_with_rows(manager_client, community_a, pr
 def test_app_index_pages_have_no_dashboard(manager_client, both):
     content = manager_client.get(reverse("admin:app_list", args=["permits"])).content.decode()
     assert 'id="dashboard"' not in content
+
+
+def test_configuration_faults_and_compliance_flags_show_for_the_managers_communities(
+    manager_a, permit_a, permit_b, community_a, community_b
+):
+
+    for permit in (permit_a, permit_b):
+        OutboundDelivery.objects.create(
+            partner="opscom",
+            operation="parking.push",
+            community=permit.community,
+            target_type="vehicle",
+            target_id="1",
+            sequence_key="vehicle:1",
+            state="failed",
+            error_kind="configuration",
+            last_error=f"OPS-COM 9002: token lacks permission ({permit.community.name})",
+        )
+        permit.compliance_issue = f"Trade licence expired on 2026-08-30 ({permit.reference})."
+        permit.status = "active"
+        permit.save()
+    body = logged_in(manager_a).get("/admin/").content.decode()
+    assert "Partner configuration faults" in body
+    assert f"token lacks permission ({community_a.name})" in body
+    assert f"({community_b.name})" not in body
+    assert f"({permit_a.reference})" in body
+    assert permit_b.reference not in body
