@@ -74,6 +74,20 @@ def contractor_user_create(*, actor: Actor, contractor: Contractor, email: str, 
 
 
 @transaction.atomic
+def contractor_register(*, company: dict, email: str, password: str) -> ContractorUser:
+    """A company registers itself: the company (pending in its communities) and its first user, or neither."""
+    actor = Actor(label=f"self-registration: {email.strip().lower()}")
+    try:
+        contractor = contractor_create(actor=actor, **company)
+    except ValidationError as error:
+        # The company's e-mail is called company_email where the user's own e-mail is also asked.
+        if hasattr(error, "error_dict") and "email" in error.error_dict:
+            raise ValidationError({"company_email": error.error_dict["email"]}) from None
+        raise
+    return contractor_user_create(actor=actor, contractor=contractor, email=email, password=password)
+
+
+@transaction.atomic
 def membership_request(*, actor: Actor, contractor: Contractor, community: Community) -> ContractorMembership:
     membership, created = ContractorMembership.objects.get_or_create(contractor=contractor, community=community)
     if created:

@@ -8,11 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
-
-from portal.core.actors import Actor
 
 from . import services
 from .forms import RegistrationForm, apply_validation_error
@@ -62,21 +59,6 @@ def register(request):
 
 
 def _register(form: RegistrationForm):
-    # Both rows or neither: a taken sign-in e-mail must not leave an orphan company behind.
-    email = form.cleaned_data["email"]
-    actor = Actor(label=f"self-registration: {email}")
-    with transaction.atomic():
-        try:
-            contractor = services.contractor_create(actor=actor, **form.contractor_kwargs())
-        except ValidationError as error:
-            raise _renamed(error, email="company_email") from None
-        return services.contractor_user_create(
-            actor=actor, contractor=contractor, email=email, password=form.cleaned_data["password1"]
-        )
-
-
-def _renamed(error: ValidationError, **names: str) -> ValidationError:
-    """The service's field names where the form calls them differently."""
-    if not hasattr(error, "error_dict"):
-        return error
-    return ValidationError({names.get(name, name): errors for name, errors in error.error_dict.items()})
+    return services.contractor_register(
+        company=form.contractor_kwargs(), email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
+    )

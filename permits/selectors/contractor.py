@@ -19,11 +19,11 @@ from portal.core.scoping import managed_community_ids
 from ..choices import PermitStatus
 from ..models import NocVersion, Permit
 from ..rules import Stage, check_permit_rules, submission_missing
-from ..services._common import facts_for
 from ..services.lifecycle import permit_missing_for_submission
 from ..services.people import VEHICLE_EDITABLE_STATUSES
 from ..transitions import EDITABLE_STATUSES, TERMINAL_STATUSES, Move, allowed_moves
 from .access import permit_for_user_or_404, permits_visible_to
+from .rules import permit_facts
 
 # Permits whose end the company's licence and insurance must outlast.
 COMMITTED_STATUSES = (PermitStatus.SUBMITTED, PermitStatus.APPROVED, PermitStatus.ACTIVE)
@@ -99,7 +99,7 @@ def submission_checklist(permit: Permit) -> Checklist:
     checklist = Checklist(items=[(label, label not in missing) for label in every])
     if not missing:
         try:
-            check_permit_rules(facts_for(permit), stage=Stage.SUBMIT, now=timezone.now())
+            check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
         except ValidationError as error:
             checklist.problems = error.messages
     return checklist

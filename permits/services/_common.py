@@ -5,14 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from contractors.models import ContractorMembership
 from portal.core.actors import Actor
 from portal.core.choices import Operation, Partner
 from portal.core.services import audit_record, outbox_enqueue
 
 from ..choices import ParkingState
-from ..models import NocVersion, Permit, Vehicle
-from ..rules import PermitFacts
+from ..models import Permit, Vehicle
 from ..transitions import EDITABLE_STATUSES, Move, status_phrase, target_status
 
 MOVE_EVENTS = {
@@ -80,38 +78,6 @@ def require_reason(reason: str, what: str) -> str:
     return reason
 
 
-def current_noc(permit: Permit) -> NocVersion | None:
-    return permit.noc_versions.filter(is_current=True).first()
-
-
-def membership_status(contractor_id: int, community_id: int) -> str | None:
-    return (
-        ContractorMembership.objects.filter(contractor_id=contractor_id, community_id=community_id)
-        .values_list("status", flat=True)
-        .first()
-    )
-
-
-def facts_for(permit: Permit, **overrides) -> PermitFacts:
-    noc = current_noc(permit)
-    facts = PermitFacts(
-        community=permit.community,
-        valid_from=permit.valid_from,
-        valid_till=permit.valid_till,
-        time_in=permit.time_in,
-        time_out=permit.time_out,
-        property_id=permit.property_id,
-        property_label=str(permit.property),
-        units=[permit.main_unit, *permit.additional_units.all()],
-        contractor=permit.contractor,
-        membership_status=membership_status(permit.contractor_id, permit.community_id),
-        noc_expiry=noc.expiry_date if noc else None,
-    )
-    for name, value in overrides.items():
-        setattr(facts, name, value)
-    return facts
-
-
 def enqueue_buzzin(permit: Permit, operation: Operation, params: dict | None = None) -> None:
     outbox_enqueue(
         partner=Partner.BUZZIN,
@@ -140,6 +106,16 @@ def enqueue_parking(vehicle: Vehicle, permit: Permit, operation: Operation, para
 def parked_vehicles(permit: Permit) -> list[Vehicle]:
     """Vehicles that hold (or are about to hold) an OPS-COM parking permit."""
     return list(permit.vehicles.filter(removed_at__isnull=True, parking_state__in=LIVE_PARKING_STATES))
+
+
+def parking_follow_validity(permit: Permit, *, start_moved: bool) -> None:
+    """The parking permits take the permit's new window (OPS-COM's update has no start: delete and push)."""
+    for vehicle in parked_vehicles(permit):
+        if start_moved:
+            enqueue_parking(vehicle, permit, Operation.PARKING_DELETE)
+            enqueue_parking(vehicle, permit, Operation.PARKING_PUSH)
+        else:
+            enqueue_parking(vehicle, permit, Operation.PARKING_UPDATE)
 
 
 def release_parking(permit: Permit) -> None:

@@ -17,8 +17,9 @@ from portal.core.services import audit_record
 from ..choices import PermitSource, PermitType
 from ..models import Permit, PermitUnit, Vehicle, Worker
 from ..rules import PermitFacts, Stage, check_permit_rules
+from ..selectors.rules import membership_status, permit_facts
 from ..validators import normalize_plate, validate_plate
-from ._common import facts_for, lock_permit, membership_status, require_editable
+from ._common import lock_permit, require_editable
 
 DRAFT_FIELDS = (
     "permit_type",
@@ -115,7 +116,7 @@ def permit_update_draft(
     permit = lock_permit(permit)
     require_editable(permit)
     units = [permit.main_unit, *(additional_units if additional_units is not None else permit.additional_units.all())]
-    facts = facts_for(
+    facts = permit_facts(
         permit, units=units, **{k: v for k, v in changes.items() if k in PermitFacts.__dataclass_fields__}
     )
     check_permit_rules(facts, stage=Stage.DRAFT, now=timezone.now())

@@ -14,16 +14,15 @@ from portal.core.choices import Operation
 
 from ..models import Permit
 from ..rules import Stage, check_permit_rules, submission_missing
+from ..selectors.rules import current_noc, permit_facts
 from ..transitions import Move, target_status
 from ._common import (
     apply_move,
     audit_permit,
-    current_noc,
     enqueue_buzzin,
     enqueue_parking,
-    facts_for,
     lock_permit,
-    parked_vehicles,
+    parking_follow_validity,
     release_parking,
     require_reason,
 )
@@ -48,7 +47,7 @@ def _check_ready(permit: Permit) -> None:
         raise ValidationError(
             "The permit cannot be submitted yet. Still missing: " + "; ".join(missing) + ".", code="incomplete"
         )
-    check_permit_rules(facts_for(permit), stage=Stage.SUBMIT, now=timezone.now())
+    check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
 
 
 @transaction.atomic
@@ -112,7 +111,7 @@ def permit_request_extension(*, actor: Actor, permit: Permit, valid_till: dateti
     target_status(permit.status, Move.EXTEND)
     if valid_till <= permit.valid_till:
         raise ValidationError({"valid_till": "Ask for an end later than the current one."})
-    check_permit_rules(facts_for(permit, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now())
+    check_permit_rules(permit_facts(permit, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now())
     permit.extension_requested_till = valid_till
     permit.extension_request_note = note
     permit.save()
@@ -135,7 +134,7 @@ def permit_extend(
     target_status(permit.status, Move.EXTEND)
     new_from = valid_from or permit.valid_from
     check_permit_rules(
-        facts_for(permit, valid_from=new_from, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now()
+        permit_facts(permit, valid_from=new_from, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now()
     )
     start_moved = new_from != permit.valid_from
     data = {
@@ -148,12 +147,7 @@ def permit_extend(
     apply_move(permit, Move.EXTEND, actor=actor, data=data)
     permit.save()
     enqueue_buzzin(permit, Operation.PERMIT_UPDATE_VALIDITY)
-    for vehicle in parked_vehicles(permit):
-        if start_moved:  # OPS-COM's update has no start: delete and push again
-            enqueue_parking(vehicle, permit, Operation.PARKING_DELETE)
-            enqueue_parking(vehicle, permit, Operation.PARKING_PUSH)
-        else:
-            enqueue_parking(vehicle, permit, Operation.PARKING_UPDATE)
+    parking_follow_validity(permit, start_moved=start_moved)
     return permit
 
 

@@ -19,13 +19,12 @@ from contractors.choices import BuzzinContractorState, MembershipStatus
 from contractors.models import ContractorMembership
 from contractors.partner_events import PartnerOutcome, is_stale, membership_apply_buzzin_state
 from portal.core.actors import Actor
-from portal.core.choices import Operation
 
 from ..choices import PermitStatus as S
 from ..choices import ScanDirection, ScanKind
 from ..models import GateScan, Permit
 from ..transitions import STATUS_RANK, TRANSITIONS, Move, target_status
-from ._common import apply_move, audit_permit, enqueue_parking, lock_permit, parked_vehicles, release_parking
+from ._common import apply_move, audit_permit, lock_permit, parking_follow_validity, release_parking
 from .contractors import contractor_revoke
 from .lifecycle import permit_archive, permit_expire, permit_pass_issue
 
@@ -251,12 +250,7 @@ def _apply_validity(permit: Permit, actor: Actor, valid_from, valid_till, notes:
     permit.valid_from, permit.valid_till = new_from, new_till
     apply_move(permit, Move.EXTEND, actor=actor, reason="Validity changed at Buzz-In.", data=data)
     permit.save()
-    for vehicle in parked_vehicles(permit):
-        if start_moved:  # OPS-COM's update has no start: delete and push again
-            enqueue_parking(vehicle, permit, Operation.PARKING_DELETE)
-            enqueue_parking(vehicle, permit, Operation.PARKING_PUSH)
-        else:
-            enqueue_parking(vehicle, permit, Operation.PARKING_UPDATE)
+    parking_follow_validity(permit, start_moved=start_moved)
     notes.changes.append("validity changed")
 
 

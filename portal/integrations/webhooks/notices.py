@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 
 from contractors.partner_events import PartnerOutcome
 from permits.choices import PermitStatus
 from permits.models import Permit
-from portal.core.choices import StaffRole
+from permits.reminders import contractor_emails, manager_emails
 from portal.core.notifications import notify_once
 
 CLOCK_SLACK = datetime.timedelta(seconds=1)
@@ -43,10 +42,8 @@ def permit_expiring_notify(permit: Permit, *, valid_till: datetime.datetime | No
 
 def expiry_recipients(permit: Permit) -> list[str]:
     """Active users of the contractor company and the property managers of the permit's community."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    contractor_users = users.filter(contractor_profile__contractor_id=permit.contractor_id)
-    managers = users.filter(
-        staff_memberships__community_id=permit.community_id, staff_memberships__role=StaffRole.PROPERTY_MANAGER
-    )
-    emails = [*contractor_users.values_list("email", flat=True), *managers.values_list("email", flat=True)]
+    emails = [
+        *contractor_emails([permit.contractor_id])[permit.contractor_id],
+        *manager_emails([permit.community_id])[permit.community_id],
+    ]
     return list(dict.fromkeys(emails))
