@@ -8,8 +8,8 @@ Everything goes in with COPY (never one ``save()`` per row). Seeding is incremen
 from __future__ import annotations
 
 import datetime
-import random
 import multiprocessing
+import random
 import threading
 import time
 from dataclasses import dataclass

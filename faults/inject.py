@@ -152,12 +152,10 @@ def kill_workers(worker: Worker, kills: int, stop: threading.Event, applied: thr
             applied.clear()
             caught = applied.wait(timeout=20) and not stop.is_set()
             sending = OutboundDelivery.objects.filter(state=DeliveryState.SENDING).exists()
-            worker.kill()
+            worker.kill_and_restart(pause=0.5)
             done += 1
             after_apply += int(caught)
             mid_send += int(sending)
-            time.sleep(0.5)
-            worker.start()
     finally:
         connection.close()
     return {"worker_kills": done, "worker_kills_after_apply": after_apply, "worker_kills_mid_send": mid_send}
@@ -165,17 +163,17 @@ def kill_workers(worker: Worker, kills: int, stop: threading.Event, applied: thr
 
 def watch_applied(sandbox) -> threading.Event:
     """An event set whenever the sandbox applies a ``PATCH /permits/{id}``."""
-    applied = threading.Event()
+    event = threading.Event()
     stats = sandbox.state.stats
     record = stats.record
 
-    def recording(operation: str, idempotency_key: str | None, applied_now: bool) -> None:
-        record(operation, idempotency_key, applied_now)
-        if applied_now and operation == "updatePermit":
-            applied.set()
+    def recording(operation: str, idempotency_key: str | None, applied: bool) -> None:
+        record(operation, idempotency_key, applied=applied)
+        if applied and operation == "updatePermit":
+            event.set()
 
     stats.record = recording
-    return applied
+    return event
 
 
 def restart_broker(redis: Redis | None, folder: BrokerFolder | None, down_seconds: float) -> dict:

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -67,9 +68,37 @@ class Worker:
         self.plan = plan
         self.process: subprocess.Popen | None = None
         self.starts = 0
+        self.crashes: list[str] = []  # exits nobody asked for, with the worker's last critical line
+        self.lock = threading.RLock()
         self._log = None
+        self._supervisor: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    def supervise(self) -> None:
+        """Restart the worker when it dies on its own, as systemd's ``Restart=always`` would; each such
+        death is reported (it is a finding, even though the outbox survives it)."""
+
+        def loop() -> None:
+            while not self._stopping.wait(0.5):
+                with self.lock:
+                    if self._stopping.is_set() or self.process is None or self.process.poll() is None:
+                        continue
+                    self.crashes.append(self._last_critical())
+                    self.start()
+
+        self._supervisor = threading.Thread(target=loop, name="worker-supervisor", daemon=True)
+        self._supervisor.start()
+
+    def _last_critical(self) -> str:
+        log = (self.plan.logs / f"worker-{self.starts}.log").read_text(errors="replace").splitlines()
+        critical = [line for line in log if "CRITICAL" in line or "Unrecoverable" in line]
+        return (critical[-1] if critical else f"exit status {self.process.returncode}")[:300]
 
     def start(self) -> None:
+        with self.lock:
+            self._start()
+
+    def _start(self) -> None:
         self.starts += 1
         log_path = self.plan.logs / f"worker-{self.starts}.log"
         self._log = log_path.open("w")
@@ -104,14 +133,20 @@ class Worker:
         if self.process.poll() is not None:
             raise RuntimeError(f"the worker exited:\n{log_path.read_text()[-3000:]}")
 
-    def kill(self) -> None:
-        """SIGKILL for the main process and its pool processes at once: nothing is acknowledged or recorded."""
-        kill_group(self.process, signal.SIGKILL)
-        if self.process is not None:
-            self.process.wait(timeout=10)
+    def kill_and_restart(self, pause: float) -> None:
+        """SIGKILL for the main process and its pool processes at once (nothing is acknowledged or recorded),
+        then a new worker after ``pause`` seconds."""
+        with self.lock:
+            kill_group(self.process, signal.SIGKILL)
+            if self.process is not None:
+                self.process.wait(timeout=10)
+            time.sleep(pause)
+            self._start()
 
     def stop(self) -> None:
-        stop(self.process)
+        self._stopping.set()
+        with self.lock:
+            stop(self.process)
         if self._log is not None:
             self._log.close()
 

@@ -74,6 +74,7 @@ class Run:
         estate = seed.seed_estate(options.permits)
         self._start_sandbox()
         self.worker.start()
+        self.worker.supervise()
         self.web.start(config.free_port())
         from .inject import RelayLoop
 
@@ -224,6 +225,8 @@ class Run:
             f"  relay: {relay.runs} runs, {relay.reclaimed} reclaimed, {relay.dispatched} dispatched, "
             f"{relay.errors} errors",
             f"  drained: {'yes' if drained else 'no'}",
+            f"  worker deaths nobody caused (restarted as a supervisor would): {len(self.worker.crashes)}",
+            *(f"    - {crash}" for crash in self.worker.crashes),
             f"lost: {result.lost}",
             f"duplicated: {result.duplicated}",
             f"failed: {result.failed}",

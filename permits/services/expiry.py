@@ -187,7 +187,9 @@ _ISO_UTC = (
 def _expire_all_postgresql(now: datetime.datetime) -> int:
     """One statement: the same rows, audit events and parking deletes as the batches, in one go."""
     quote = connection.ops.quote_name
-    permit, audit, delivery, vehicle = (quote(m._meta.db_table) for m in (Permit, AuditEvent, OutboundDelivery, Vehicle))
+    permit, audit, delivery, vehicle = (
+        quote(m._meta.db_table) for m in (Permit, AuditEvent, OutboundDelivery, Vehicle)
+    )
     p_id, p_status, p_changed, p_updated, p_community, p_till = _columns(
         Permit, "id", "status", "status_changed_at", "updated_at", "community", "valid_till"
     )

@@ -4,13 +4,28 @@ from collections import Counter
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from portal.core.admin_scoping import CommunityScopedAdminMixin
+from portal.core.models import Community
+from portal.core.scoping import managed_community_ids
+
 from ..models import InboundEvent
 from ..webhooks.processing import inbound_event_process
 
 
 @admin.register(InboundEvent)
-class InboundEventAdmin(admin.ModelAdmin):
-    """Buzz-In's webhooks as received: read-only, with "process again" for what failed or waits."""
+class InboundEventAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+    """Buzz-In's webhooks as received: read-only, with "process again" for what failed or waits.
+
+    An event names its community by Buzz-In's community id: a staff user who is not an operator sees
+    only the events of their communities (and none without a community id).
+    """
+
+    def scope_queryset(self, request, queryset):
+        ids = managed_community_ids(request.user)
+        if ids is None:
+            return queryset
+        buzzin_ids = Community.objects.filter(pk__in=ids).exclude(buzzin_community_id="")
+        return queryset.filter(community_id__in=buzzin_ids.values("buzzin_community_id"))
 
     list_display = ["received_at", "event", "event_id", "verification", "state", "result", "attempts", "processed_at"]
     list_filter = ["state", "event", "verification", "received_at"]
