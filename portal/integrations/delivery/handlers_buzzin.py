@@ -177,9 +177,29 @@ def permit_submit(delivery: OutboundDelivery, permit: Permit, client: BuzzinClie
 
 
 def permit_update_validity(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
-    body = payloads.validity_body(permit)
+    body = _same_body_on_every_try(delivery, lambda: payloads.validity_body(permit))
     result = client.update_permit(_buzzin_id(permit), body, idempotency_key=idempotency_key(delivery.pk))
     return succeeded([result.call], body)
+
+
+SENT_BODY = "sent_body"
+
+
+def _same_body_on_every_try(delivery: OutboundDelivery, build: Callable[[], dict]) -> dict:
+    """The body a row's first try sent, for every later try under the same Idempotency-Key.
+
+    A try whose answer was lost (worker killed, timeout) may have been applied; its repeat must then
+    change nothing. Built afresh from the permit, a repeat would carry a newer change and apply it under
+    the old key: applied twice. The newer change has its own row, sent after this one. Stored before the
+    call; an admin retry clears ``result`` and so sends the current state again.
+    """
+    stored = delivery.result.get(SENT_BODY) if isinstance(delivery.result, dict) else None
+    if isinstance(stored, dict) and stored:
+        return stored
+    body = build()
+    delivery.result = {**(delivery.result if isinstance(delivery.result, dict) else {}), SENT_BODY: body}
+    OutboundDelivery.objects.filter(pk=delivery.pk).update(result=delivery.result)
+    return body
 
 
 def permit_replace_noc(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
