@@ -103,8 +103,15 @@ def measure(client: Client, url: str, repeat: int, warmup: int = 2) -> Sample:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     sql = [query["sql"] for query in captured.captured_queries]
-    saw_count = any("COUNT(*)" in statement.upper() for statement in sql)
+    saw_count = any(is_full_table_count(statement) for statement in sql)
     return Sample(median(times), percentile(times, 0.95), len(sql), saw_count, response.status_code)
+
+
+def is_full_table_count(statement: str) -> bool:
+    """A COUNT(*) of the whole permit table (a manager's count, limited to its communities, is fine; so is
+    the paginator's CASE, whose COUNT only runs below the estimate threshold)."""
+    text = statement.upper()
+    return text.startswith("SELECT COUNT(*)") and "PERMITS_PERMIT" in text and " WHERE " not in text
 
 
 def url_of(base: str, query: str) -> str:

@@ -19,21 +19,24 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        estimate = self._estimate()
-        if estimate is not None and estimate > self.estimate_above:
-            return estimate
-        return super().count
+        counted = self._estimated_or_exact()
+        return counted if counted is not None else super().count
 
-    def _estimate(self) -> int | None:
+    def _estimated_or_exact(self) -> int | None:
+        """One statement either way: the estimate for a big table, else the exact count (evaluated lazily)."""
         queryset = self.object_list
         if not isinstance(queryset, QuerySet) or queryset.query.where or queryset.query.distinct:
             return None
         connection = connections[queryset.db]
         if connection.vendor != "postgresql":
             return None
+        table = queryset.model._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)", [queryset.model._meta.db_table]
+                "SELECT CASE WHEN c.reltuples > %s THEN c.reltuples::bigint "
+                f"ELSE (SELECT COUNT(*) FROM {connection.ops.quote_name(table)}) END "
+                "FROM pg_class c WHERE c.oid = to_regclass(%s)",
+                [self.estimate_above, table],
             )
             row = cursor.fetchone()
-        return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None
+        return int(row[0]) if row and row[0] is not None else None
