@@ -35,7 +35,12 @@ class RequestIdMiddleware:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id()
+        request_id = current_request_id()
+        if request_id == "-":
+            # Django logs 4xx/5xx responses ("Not Found: /x") after every middleware has returned,
+            # when the context variable is reset; those records carry the request itself.
+            request_id = getattr(getattr(record, "request", None), "request_id", None) or "-"
+        record.request_id = request_id
         return True
 
 

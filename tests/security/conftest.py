@@ -111,7 +111,9 @@ def _build_side(name: str, tag: str) -> Side:
     ContractorMembership.objects.filter(pk=membership.pk).update(buzzin_id=f"{tag.lower()}c0ffee000000000000001"[:24])
     membership.refresh_from_db()
     contractor_user = ContractorUserFactory(
-        contractor=contractor, user__username=f"{name.lower()}.user@example.com", user__email=f"{name.lower()}@x.example"
+        contractor=contractor,
+        user__username=f"{name.lower()}.user@example.com",
+        user__email=f"{name.lower()}@x.example",
     ).user
     manager = _manager(f"{name.lower()}-manager", community)
 
@@ -205,7 +207,7 @@ def _build_side(name: str, tag: str) -> Side:
 
 def _api_objects(side: Side, tag: str) -> None:
     """A contractor and a permit created through the API with the side's own key."""
-    from tests.api.support import Site, permit_body, pdf_base64
+    from tests.api.support import Site, pdf_base64, permit_body
 
     client = Client()
     auth = {"HTTP_AUTHORIZATION": f"Bearer {side.raw_key}"}

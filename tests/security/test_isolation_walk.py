@@ -120,11 +120,15 @@ def _admin_objects(w: World) -> dict[str, list]:
         "django_celery_beat.periodictask": [
             PeriodicTask.objects.create(name="Bravo job", task="permits.expire_due", interval=interval)
         ],
-        "django_celery_beat.clockedschedule": [ClockedSchedule.objects.create(clocked_time=b.permits["draft"].valid_from)],
+        "django_celery_beat.clockedschedule": [
+            ClockedSchedule.objects.create(clocked_time=b.permits["draft"].valid_from)
+        ],
         "django_celery_beat.crontabschedule": [CrontabSchedule.objects.create(minute="7", hour="3")],
         "django_celery_beat.solarschedule": [SolarSchedule.objects.create(event="sunrise", latitude=25, longitude=55)],
         "django_celery_beat.intervalschedule": [interval],
-        "axes.accessattempt": [AccessAttempt.objects.create(get_data="", post_data="", failures_since_start=1, **axes_row)],
+        "axes.accessattempt": [
+            AccessAttempt.objects.create(get_data="", post_data="", failures_since_start=1, **axes_row)
+        ],
         "axes.accesslog": [AccessLog.objects.create(**axes_row)],
         "axes.accessfailurelog": [AccessFailureLog.objects.create(**axes_row)],
         "core.community": [b.community],
@@ -160,7 +164,7 @@ def registry(w: World) -> dict[str, list[dict]]:
     b, a = w.b, w.a
     entries: dict[str, list[dict]] = {}
     objects = _admin_objects(w)
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         label, info = model._meta.label_lower, (model._meta.app_label, model._meta.model_name)
         if label not in objects:
             continue  # an admin without rows here: its routes stay unregistered and fail the walk
@@ -218,7 +222,9 @@ def roles(w: World) -> list[Role]:
     return [
         Role("manager A", client_for(w.a.manager), staff_area),
         Role("manager A with every permission", client_for(w.manager_plus), staff_area),
-        Role("contractor user A", client_for(w.a.contractor_user), lambda url: not url.startswith(("/admin/", "/api/"))),
+        Role(
+            "contractor user A", client_for(w.a.contractor_user), lambda url: not url.startswith(("/admin/", "/api/"))
+        ),
         Role(
             "API key A",
             client_for(HTTP_AUTHORIZATION=f"Bearer {w.a.raw_key}"),
