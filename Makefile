@@ -53,3 +53,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Fault tests: 1,000 permit changes pushed to the Buzz-In sandbox through Buzz-In 503s, a killed worker,
+# a restarted broker and a killed web worker; fails unless nothing was lost or applied twice (see faults/).
+.PHONY: faults
+faults: install
+	$(BIN)/python -m faults

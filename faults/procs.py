@@ -293,7 +293,7 @@ class BrokerFolder:
         return away
 
     def bring_back(self, away: Path) -> None:
-        self.queue.mkdir()
+        self.queue.mkdir(exist_ok=True)  # a worker restarted meanwhile creates it at start-up
         self.lost_messages += sum(1 for _ in away.iterdir())
         for message in away.iterdir():
             message.unlink()

@@ -197,6 +197,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
+        # kombu polls the folder once a second by default: about two tasks a second per worker.
+        "polling_interval": 0.1,
         "store_processed": False,
     }
     # The transport expects its folders to exist; a fresh checkout has none.

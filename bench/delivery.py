@@ -1,0 +1,243 @@
+"""Workload 5: partner deliveries per second, one Celery worker process against the Buzz-In sandbox.
+
+A dedicated community with an API key, known to an in-process sandbox; its contractor is created
+and approved at the sandbox first. Each permit gets the two rows ``permit_submit`` writes for
+Buzz-In (``permit.create`` then ``permit.submit``, one sequence per permit); the first row of every
+sequence is queued, the worker sends it and queues the next one. Clock: from the first enqueue
+until every row has succeeded. Worker: ``celery -A portal worker -P threads -c 4`` (one process).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.utils import timezone
+
+from contractors.models import Contractor, ContractorMembership
+from permits.models import NocVersion, Permit, Worker
+from portal.core.choices import DeliveryState, Operation, Partner
+from portal.core.models import Community, OutboundDelivery, Property, Unit
+from portal.core.services import DELIVERY_TASK_NAME
+
+from .http_load import BROKER, ROOT
+from .report import Figure, Report
+
+QUEUE = "bench-delivery"
+API_KEY = "bench-delivery-key-0123456789"
+MEDIA = ROOT / "bench" / "results" / "media"
+NOC_FILE = "bench/noc.pdf"
+
+
+def _estate() -> tuple[Community, Property, list[Unit], Contractor, ContractorMembership]:
+    community = Community.objects.create(
+        name="Bench Delivery", slug="bench-delivery", buzzin_community_id="b" * 24, buzzin_api_key=API_KEY
+    )
+    prop = Property.objects.create(community=community, name="Delivery Tower", external_id="BENCH-DLV-TWR")
+    units = Unit.objects.bulk_create(
+        Unit(property=prop, name=f"D{n}", external_id=f"DLV-{n:04d}") for n in range(1, 21)
+    )
+    expiry = timezone.localdate() + datetime.timedelta(days=700)
+    contractor = Contractor.objects.create(
+        company_name="Delivery Bench LLC",
+        reference="a0Cbenchdelivery01",
+        contact_name="Bench Delivery",
+        email="delivery@bench.example",
+        phone="+971509999999",
+        trade_licence_expiry=expiry,
+        insurance_expiry=expiry,
+    )
+    membership = ContractorMembership.objects.create(contractor=contractor, community=community, status="approved")
+    return community, prop, units, contractor, membership
+
+
+def _approve_at_sandbox(url: str, contractor: Contractor, membership: ContractorMembership) -> None:
+    from portal.integrations.buzzin.client import BuzzinClient
+
+    client = BuzzinClient(url, API_KEY)
+    body = {
+        "name": contractor.contact_name,
+        "email": contractor.email,
+        "phone": contractor.phone,
+        "company": {
+            "companyName": contractor.company_name,
+            "tradeLicense": {"type": "url", "url": "https://files.example.com/licence.pdf"},
+            "tradeLicenseExpiryDate": contractor.trade_licence_expiry.isoformat(),
+        },
+        "integrations": {"damac": {"salesforceId": contractor.reference}},
+    }
+    buzzin_id = str(client.create_contractor(body).data["_id"])
+    client.contractor_action(buzzin_id, "approve")
+    ContractorMembership.objects.filter(pk=membership.pk).update(buzzin_id=buzzin_id, buzzin_state="approved")
+
+
+def _permits(community, prop, units, contractor, count: int) -> list[OutboundDelivery]:
+    now = timezone.now()
+    start = now + datetime.timedelta(days=1)
+    permits = Permit.objects.bulk_create(
+        Permit(
+            community=community,
+            property=prop,
+            main_unit=units[n % len(units)],
+            contractor=contractor,
+            valid_from=start,
+            valid_till=start + datetime.timedelta(days=20),
+            time_in=datetime.time(8),
+            time_out=datetime.time(17),
+            representative_name="Bench Rep",
+            representative_contact="+971500000001",
+            jobs_summary="Bench delivery.",
+            status="approved",
+            submitted_at=now,
+        )
+        for n in range(count)
+    )
+    Worker.objects.bulk_create(
+        Worker(permit=permit, name=f"Worker {permit.pk}", id_number=f"784-{permit.pk:011d}", phone="+971501112233")
+        for permit in permits
+    )
+    NocVersion.objects.bulk_create(
+        NocVersion(
+            permit=permit,
+            version=1,
+            is_current=True,
+            file=NOC_FILE,
+            original_name="noc.pdf",
+            content_type="application/pdf",
+            size=NOC_FILE_BYTES.__len__(),
+            noc_number=f"NOC-D-{permit.pk}",
+            issue_date=timezone.localdate(),
+            expiry_date=timezone.localdate() + datetime.timedelta(days=60),
+        )
+        for permit in permits
+    )
+    rows = []
+    for permit in permits:
+        for operation in (Operation.PERMIT_CREATE, Operation.PERMIT_SUBMIT):
+            rows.append(
+                OutboundDelivery(
+                    partner=Partner.BUZZIN,
+                    operation=operation,
+                    community=community,
+                    target_type="permit",
+                    target_id=str(permit.pk),
+                    sequence_key=f"permit:{permit.pk}",
+                    next_attempt_at=now,
+                )
+            )
+    return OutboundDelivery.objects.bulk_create(rows)
+
+
+NOC_FILE_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _start_worker(sandbox_url: str) -> tuple[subprocess.Popen, object]:
+    from . import database
+
+    log = open(ROOT / "bench" / "results" / "celery.log", "w")  # noqa: SIM115
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "DATABASE_URL": database.URL,
+        "CELERY_BROKER_URL": BROKER,
+        "CELERY_QUEUE": QUEUE,
+        "BUZZIN_API_URL": sandbox_url,
+        "MEDIA_ROOT": str(MEDIA),
+        "OUTBOX_DISPATCH": "true",
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "threads", "-c", "4"]
+    command += ["-Q", QUEUE, "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "info"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log_path = Path(log.name)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the Celery worker exited; see bench/results/celery.log")
+        if " ready." in log_path.read_text(errors="replace"):
+            return process, log
+        time.sleep(0.3)
+    raise RuntimeError("the Celery worker did not start in time")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def run(report: Report, sizes) -> None:
+    from celery import Celery
+
+    from portal.integrations.buzzin.sandbox import start_sandbox
+    from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
+
+    from .http_load import purge_queue
+
+    print(f"Partner delivery: {sizes.delivery_permits} permits x 2 rows ...", flush=True)
+    (MEDIA / "bench").mkdir(parents=True, exist_ok=True)
+    (MEDIA / NOC_FILE).write_bytes(NOC_FILE_BYTES)
+    community, prop, units, contractor, membership = _estate()
+    catalogue = [entry for entry in buzzin_sandbox_communities() if entry["apiKey"] == API_KEY]
+    sandbox = start_sandbox("127.0.0.1", 0, communities=catalogue, accept_delay=3600.0)
+    worker = log = None
+    broker = Celery(broker=BROKER)
+    try:
+        _approve_at_sandbox(sandbox.url, contractor, membership)
+        rows = _permits(community, prop, units, contractor, sizes.delivery_permits)
+        worker, log = _start_worker(sandbox.url)
+        firsts = [row.pk for row in rows if row.operation == Operation.PERMIT_CREATE]
+        started = time.perf_counter()
+        for pk in firsts:
+            broker.send_task(DELIVERY_TASK_NAME, args=[pk], queue=QUEUE)
+        ids = [row.pk for row in rows]
+        deadline = time.monotonic() + max(120, sizes.delivery_permits)
+        open_rows = len(ids)
+        while time.monotonic() < deadline:
+            open_rows = OutboundDelivery.objects.filter(pk__in=ids).exclude(state=DeliveryState.SUCCEEDED).count()
+            if not open_rows:
+                break
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+        failed = list(
+            OutboundDelivery.objects.filter(pk__in=ids, state=DeliveryState.FAILED).values_list("last_error")[:1]
+        )
+        done = len(ids) - open_rows
+        rate = done / elapsed
+        report.add(
+            Figure(
+                "5 partner delivery",
+                f"deliveries/s ({done:,} of {len(ids):,} rows, 1 worker -P threads -c 4)",
+                round(rate, 1),
+                "/s",
+                goal=">= 50/s",
+                met=rate >= 50 and not open_rows,
+                note=f"{elapsed:.1f} s; open rows {open_rows}; " + (f"failed: {failed[0][0][:200]}" if failed else ""),
+            )
+        )
+        if open_rows:
+            print(f"  {open_rows} rows not succeeded; first failure: {failed}", flush=True)
+    finally:
+        if worker is not None:
+            _stop(worker)
+            log.close()
+        sandbox.stop()
+        broker.close()
+        purge_queue_named(QUEUE)
+        purge_queue()
+
+
+def purge_queue_named(name: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(BROKER)
+    client.delete(name)
+    client.close()
