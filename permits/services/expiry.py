@@ -9,10 +9,9 @@ Set-based, one transaction per batch, a fixed number of queries per batch whatev
 3. one bulk insert of the audit events (one per permit, as ``permit_expire`` writes);
 4. one select of the parked vehicles and one bulk insert of their OPS-COM ``parking.delete`` rows.
 
-On SQLite Django splits a bulk insert every 999 parameters (about 60 rows). PostgreSQL does the
-whole sweep in one statement whatever the number of due permits (``_expire_all_postgresql``): a
-``FOR UPDATE SKIP LOCKED`` selection, the guarded ``UPDATE … RETURNING``, the audit events and the
-parking deletes as data-modifying CTEs, so 100,000 due permits cost the same queries as ten.
+On SQLite Django splits a bulk insert every 999 parameters (about 60 rows). PostgreSQL does each
+batch in one statement (``_expire_batch_postgresql``): a ``FOR UPDATE SKIP LOCKED`` selection, the
+guarded ``UPDATE … RETURNING``, the audit events and the parking deletes as data-modifying CTEs.
 
 The delivery rows are handed to the broker after commit, at most ``DISPATCH_LIMIT`` per batch and
 stopping at the first broker failure: the delivery relay (every 30 s, ``integrations.delivery_relay``)
@@ -59,14 +58,10 @@ def permits_expire_due(
 ) -> int:
     """Expire every permit due at ``now``; returns how many this call expired."""
     now = now or timezone.now()
-    if connection.vendor == "postgresql":
-        total = _expire_all_postgresql(now)
-        if progress is not None:
-            progress(total)
-        return total
+    expire_batch = _expire_batch_postgresql if connection.vendor == "postgresql" else _expire_batch
     total = 0
     while True:
-        selected, expired = _expire_batch(now, batch_size)
+        selected, expired = expire_batch(now, batch_size)
         total += expired
         if progress is not None:
             progress(total)
@@ -184,8 +179,8 @@ _ISO_UTC = (
 
 
 @transaction.atomic
-def _expire_all_postgresql(now: datetime.datetime) -> int:
-    """One statement: the same rows, audit events and parking deletes as the batches, in one go."""
+def _expire_batch_postgresql(now: datetime.datetime, batch_size: int) -> tuple[int, int]:
+    """One statement per batch: the same rows, audit events and parking deletes as ``_expire_batch``."""
     quote = connection.ops.quote_name
     permit, audit, delivery, vehicle = (
         quote(m._meta.db_table) for m in (Permit, AuditEvent, OutboundDelivery, Vehicle)
@@ -237,6 +232,7 @@ def _expire_all_postgresql(now: datetime.datetime) -> int:
         WITH due AS (
             SELECT {p_id} AS id, {p_status} AS status FROM {permit}
             WHERE {p_status} IN ({marks}) AND {p_till} <= %s
+            LIMIT %s
             FOR UPDATE SKIP LOCKED
         ), moved AS (
             UPDATE {permit} AS p SET {p_status} = %s, {p_changed} = %s, {p_updated} = %s
@@ -256,12 +252,14 @@ def _expire_all_postgresql(now: datetime.datetime) -> int:
             WHERE v.{v_removed} IS NULL AND v.{v_state} IN ({", ".join(["%s"] * len(states))})
             RETURNING id
         )
-        SELECT (SELECT count(*) FROM moved), COALESCE((SELECT array_agg(id ORDER BY id) FROM parked), '{{}}')
+        SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM moved),
+            COALESCE((SELECT array_agg(id ORDER BY id) FROM parked), '{{}}')
     """
     moment = timezone.now()
     params = [
         *sources,
         now,
+        batch_size,
         EXPIRED,
         moment,
         moment,
@@ -284,8 +282,8 @@ def _expire_all_postgresql(now: datetime.datetime) -> int:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [str(value) if hasattr(value, "label") else value for value in params])
-        expired, delivery_ids = cursor.fetchone()
+        selected, expired, delivery_ids = cursor.fetchone()
     if delivery_ids and settings.OUTBOX_DISPATCH:
         ids = list(delivery_ids)
         transaction.on_commit(lambda: _dispatch(ids))
-    return expired
+    return selected, expired
