@@ -31,6 +31,7 @@ class DeliveryState(models.TextChoices):
     SENDING = "sending", "Sending"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    ABANDONED = "abandoned", "Given up"
 
 
 OPEN_DELIVERY_STATES = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.FAILED)

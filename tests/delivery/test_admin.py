@@ -152,3 +152,33 @@ def test_the_dashboard_gets_the_configuration_faults_of_the_users_communities(wo
     request.user = world["manager_user"]
     [fault] = dashboard_context(request)["configuration_faults"]
     assert (fault.community_name, fault.count) == ("Alpha Gardens", 1)
+
+
+def test_giving_up_on_a_failed_delivery_lets_the_next_in_its_sequence_go(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    import portal.integrations.delivery.dispatch as dispatch_module
+    from portal.core.models import AuditEvent
+
+    sent = []
+    monkeypatch.setattr(dispatch_module, "dispatch", lambda delivery_id, countdown=None: sent.append(delivery_id))
+    failed, waiting = world["failed_a"], world["pending_a"]
+    assert failed.sequence_key == waiting.sequence_key
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world["operator"].post(
+            reverse(CHANGELIST), {"action": "give_up", "_selected_action": [failed.pk, waiting.pk]}, follow=True
+        )
+    messages = [str(message) for message in response.context["messages"]]
+    assert "Gave up on 1 failed deliveries." in messages
+    assert OutboundDelivery.objects.get(pk=failed.pk).state == "abandoned"
+    assert OutboundDelivery.objects.get(pk=waiting.pk).state == "pending"
+    assert sent == [waiting.pk]
+    event = AuditEvent.objects.get(action="integrations.delivery.abandoned")
+    assert (event.target_id, event.from_status, event.to_status) == (str(failed.pk), "failed", "abandoned")
+
+
+def test_property_managers_cannot_give_up(world):
+    world["manager"].post(
+        reverse(CHANGELIST), {"action": "give_up", "_selected_action": [world["failed_a"].pk]}, follow=True
+    )
+    assert OutboundDelivery.objects.get(pk=world["failed_a"].pk).state == "failed"

@@ -26,7 +26,7 @@ from portal.core.models import DeliveryAttempt, OutboundDelivery
 from portal.core.scoping import managed_community_ids
 
 from ..delivery.selectors import configuration_faults, failed_deliveries
-from ..delivery.services import deliveries_retry_failed, delivery_retry
+from ..delivery.services import deliveries_retry_failed, delivery_abandon, delivery_retry
 
 CHANGE_LIST_TEMPLATE = """{% extends "admin/change_list.html" %}
 {% block object-tools-items %}
@@ -85,7 +85,7 @@ class OutboundDeliveryAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = [field.name for field in OutboundDelivery._meta.fields] + ["target_link"]
     inlines = [DeliveryAttemptInline]
-    actions = ["retry_now"]
+    actions = ["retry_now", "give_up"]
     show_full_result_count = False
 
     # --- who may do what: rows are read-only, retrying needs the change permission ---
@@ -175,6 +175,21 @@ class OutboundDeliveryAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         selected = list(queryset.values_list("pk", flat=True))
         retried = delivery_retry(ids=selected, actor=Actor.for_user(request.user))
         self._report_retry(request, retried, skipped=len(selected) - len(retried))
+
+    @admin.action(
+        description="Give up on selected failed deliveries (after fixing by hand; the next in line go)",
+        permissions=["retry"],
+    )
+    def give_up(self, request, queryset):
+        selected = list(queryset.values_list("pk", flat=True))
+        abandoned = delivery_abandon(
+            ids=selected, actor=Actor.for_user(request.user), reason=f"Given up by {request.user.get_username()}."
+        )
+        skipped = len(selected) - len(abandoned)
+        if abandoned:
+            self.message_user(request, f"Gave up on {len(abandoned)} failed deliveries.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} left alone: only failed ones can be given up.", messages.WARNING)
 
     def has_retry_permission(self, request) -> bool:
         return self.can_retry(request)

@@ -16,7 +16,7 @@ from portal.core.models import OutboundDelivery
 from portal.core.services import audit_record
 
 from . import policy, selectors
-from .dispatch import dispatch, dispatch_on_commit
+from .dispatch import dispatch, dispatch_next_on_commit, dispatch_on_commit
 
 logger = logging.getLogger(__name__)
 RECLAIMED_NOTE = "The worker was lost between the call and its record; sent again."
@@ -91,6 +91,32 @@ def delivery_retry(*, ids: Iterable[int], actor: Actor | None = None) -> list[in
         row.result = {}
         row.save(update_fields=["state", "next_attempt_at", "attempt_count", "result", "updated_at"])
         dispatch_on_commit(row.pk)
+    return [row.pk for row in rows]
+
+
+def delivery_abandon(*, ids: Iterable[int], actor: Actor, reason: str) -> list[int]:
+    """Give up on failed rows an admin has dealt with by hand: the rows behind them in their sequence go."""
+    reason = (reason or "").strip() or "Given up by an administrator."
+    rows = list(
+        OutboundDelivery.objects.select_for_update()
+        .select_related("community")
+        .filter(pk__in=list(ids), state=DeliveryState.FAILED)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for row in rows:
+        audit_record(
+            actor=actor,
+            target=row,
+            action="integrations.delivery.abandoned",
+            community=row.community,
+            from_status=row.state,
+            to_status=DeliveryState.ABANDONED,
+            reason=reason,
+        )
+        row.state, row.completed_at = DeliveryState.ABANDONED, now
+        row.save(update_fields=["state", "completed_at", "updated_at"])
+        dispatch_next_on_commit(row.sequence_key)
     return [row.pk for row in rows]
 
 
