@@ -239,7 +239,9 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         """Replaced by ``_log``, which knows the outcome and redacts."""
 
     def log_message(self, format: str, *args: Any) -> None:
-        logger.warning("%s", redact(format % args, self.server.state.config.api_token))
+        message = redact(format % args, self.server.state.config.api_token)
+        # An idle keep-alive connection closing is routine, not a warning.
+        logger.log(logging.DEBUG if "timed out" in message else logging.WARNING, "%s", message)
 
 
 def _lenient_json(raw_body: bytes) -> Any:
