@@ -69,54 +69,62 @@ def deliveries_reclaim_stuck(*, now=None, older_than: float | None = None) -> in
 @transaction.atomic
 def delivery_retry(*, ids: Iterable[int], actor: Actor | None = None) -> list[int]:
     """Try failed rows again now, with a fresh budget of attempts; returns the ids that were failed."""
-    actor = actor or Actor.system("delivery retry")
-    rows = list(
-        OutboundDelivery.objects.select_for_update()
-        .select_related("community")
-        .filter(pk__in=list(ids), state=DeliveryState.FAILED)
-        .order_by("pk")
-    )
     now = timezone.now()
-    for row in rows:
-        audit_record(
-            actor=actor,
-            target=row,
-            action="integrations.delivery.retried",
-            community=row.community,
-            from_status=row.state,
-            to_status=DeliveryState.PENDING,
-            reason=row.last_error[:500],
-        )
-        row.state, row.next_attempt_at, row.attempt_count = DeliveryState.PENDING, now, 0
-        row.result = {}
+
+    def send_again(row: OutboundDelivery) -> None:
+        row.state, row.next_attempt_at, row.attempt_count, row.result = DeliveryState.PENDING, now, 0, {}
         row.save(update_fields=["state", "next_attempt_at", "attempt_count", "result", "updated_at"])
         dispatch_on_commit(row.pk)
-    return [row.pk for row in rows]
+
+    return _move_failed(
+        ids,
+        actor=actor or Actor.system("delivery retry"),
+        action="integrations.delivery.retried",
+        to_state=DeliveryState.PENDING,
+        reason=None,
+        apply=send_again,
+    )
 
 
+@transaction.atomic
 def delivery_abandon(*, ids: Iterable[int], actor: Actor, reason: str) -> list[int]:
     """Give up on failed rows an admin has dealt with by hand: the rows behind them in their sequence go."""
-    reason = (reason or "").strip() or "Given up by an administrator."
-    rows = list(
-        OutboundDelivery.objects.select_for_update()
-        .select_related("community")
-        .filter(pk__in=list(ids), state=DeliveryState.FAILED)
-        .order_by("pk")
-    )
     now = timezone.now()
-    for row in rows:
-        audit_record(
-            actor=actor,
-            target=row,
-            action="integrations.delivery.abandoned",
-            community=row.community,
-            from_status=row.state,
-            to_status=DeliveryState.ABANDONED,
-            reason=reason,
-        )
+
+    def give_up(row: OutboundDelivery) -> None:
         row.state, row.completed_at = DeliveryState.ABANDONED, now
         row.save(update_fields=["state", "completed_at", "updated_at"])
         dispatch_next_on_commit(row.sequence_key)
+
+    return _move_failed(
+        ids,
+        actor=actor,
+        action="integrations.delivery.abandoned",
+        to_state=DeliveryState.ABANDONED,
+        reason=(reason or "").strip() or "Given up by an administrator.",
+        apply=give_up,
+    )
+
+
+def _move_failed(ids, *, actor: Actor, action: str, to_state: str, reason: str | None, apply) -> list[int]:
+    """Lock the failed rows among ``ids``, audit each move (the reason defaults to its last error), apply it."""
+    rows = list(
+        OutboundDelivery.objects.select_for_update()
+        .select_related("community")
+        .filter(pk__in=list(ids), state=DeliveryState.FAILED)
+        .order_by("pk")
+    )
+    for row in rows:
+        audit_record(
+            actor=actor,
+            target=row,
+            action=action,
+            community=row.community,
+            from_status=row.state,
+            to_status=to_state,
+            reason=reason if reason is not None else row.last_error[:500],
+        )
+        apply(row)
     return [row.pk for row in rows]
 
 
