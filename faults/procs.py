@@ -17,6 +17,8 @@ from pathlib import Path
 
 import requests
 
+from portal.devrun import celery_worker_command
+
 from .config import ROOT, Plan
 
 
@@ -102,25 +104,7 @@ class Worker:
         self.starts += 1
         log_path = self.plan.logs / f"worker-{self.starts}.log"
         self._log = log_path.open("w")
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "-Q",
-            self.plan.queue,
-            "-c",
-            "2",
-            "-l",
-            "info",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            f"{self.plan.queue}-{self.starts}@%h",
-        ]
+        command = celery_worker_command(queue=self.plan.queue, name=f"{self.plan.queue}-{self.starts}@%h")
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.plan.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )

@@ -128,6 +128,17 @@ def _blackouts(facts: PermitFacts) -> dict[datetime.date, str]:
     return facts.blackout_dates
 
 
+# What a permit needs before it can be submitted, in the contractor's words (and in this order).
+SUBMISSION_REQUIREMENTS = (
+    "the validity dates",
+    "the daily start and end times",
+    "the representative's name",
+    "the representative's contact",
+    "at least one worker",
+    "the NOC document",
+)
+
+
 def submission_missing(
     *,
     valid_from,
@@ -139,13 +150,13 @@ def submission_missing(
     worker_count: int,
     has_current_noc: bool,
 ) -> list[str]:
-    """What a permit still lacks before it can be submitted, in the contractor's words."""
-    required = [
-        (valid_from and valid_till, "the validity dates"),
-        (time_in and time_out, "the daily start and end times"),
-        (representative_name, "the representative's name"),
-        (representative_contact, "the representative's contact"),
-        (worker_count > 0, "at least one worker"),
-        (has_current_noc, "the NOC document"),
-    ]
-    return [label for present, label in required if not present]
+    """The entries of ``SUBMISSION_REQUIREMENTS`` a permit still lacks."""
+    present = (
+        valid_from and valid_till,
+        time_in and time_out,
+        representative_name,
+        representative_contact,
+        worker_count > 0,
+        has_current_noc,
+    )
+    return [label for label, ok in zip(SUBMISSION_REQUIREMENTS, present, strict=True) if not ok]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from celery import current_app
 from django.conf import settings as django_settings
 from django.db import connection
 
+from portal.devrun import celery_worker_command
 from portal.integrations.buzzin.sandbox import start_sandbox as start_buzzin
 from portal.integrations.opscom.sandbox.server import start_sandbox as start_opscom
 from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
@@ -124,25 +124,7 @@ def worker(stack, settings, tmp_path):
     log_path = tmp_path / "worker.log"
     log = log_path.open("w")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "-Q",
-            queue,
-            "-c",
-            "2",
-            "-l",
-            "info",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            f"{queue}@%h",
-        ],
+        celery_worker_command(queue=queue, name=f"{queue}@%h"),
         cwd=ROOT,
         env=env,
         stdout=log,

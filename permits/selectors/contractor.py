@@ -18,7 +18,7 @@ from portal.core.scoping import managed_community_ids
 
 from ..choices import PermitStatus
 from ..models import NocVersion, Permit
-from ..rules import Stage, check_permit_rules, submission_missing
+from ..rules import SUBMISSION_REQUIREMENTS, Stage, check_permit_rules
 from ..services.lifecycle import permit_missing_for_submission
 from ..services.people import VEHICLE_EDITABLE_STATUSES
 from ..transitions import EDITABLE_STATUSES, TERMINAL_STATUSES, Move, allowed_moves
@@ -84,19 +84,9 @@ class Checklist:
 
 
 def submission_checklist(permit: Permit) -> Checklist:
-    """Every requirement (ticked or not) in the words of ``submission_missing``, then rule problems."""
-    every = submission_missing(
-        valid_from=None,
-        valid_till=None,
-        time_in=None,
-        time_out=None,
-        representative_name="",
-        representative_contact="",
-        worker_count=0,
-        has_current_noc=False,
-    )
+    """Every submission requirement, ticked or not, then the rule problems."""
     missing = set(permit_missing_for_submission(permit))
-    checklist = Checklist(items=[(label, label not in missing) for label in every])
+    checklist = Checklist(items=[(label, label not in missing) for label in SUBMISSION_REQUIREMENTS])
     if not missing:
         try:
             check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())

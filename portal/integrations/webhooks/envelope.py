@@ -15,6 +15,8 @@ from django.utils.dateparse import parse_datetime
 
 from permits.choices import PermitStatus
 
+from ..buzzin.client import status_name
+
 logger = logging.getLogger(__name__)
 
 ID_MAX_LENGTH = 100
@@ -22,8 +24,6 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 QR_MAX_BYTES = 512 * 1024
 URL_MAX_LENGTH = 500
 
-# DECISION (contract "Status numbers"): trust statusName; only the documented numbers are mapped.
-STATUS_NUMBERS = {10: "DRAFT", 1: "ACCEPTED"}
 # Buzz-In statuses the portal follows; the others (DRAFT, ACCEPTED, ...) move nothing by themselves.
 TERMINAL_STATUS_NAMES = {
     "REVOKED": PermitStatus.REVOKED,
@@ -123,10 +123,8 @@ def qr_png(data: dict) -> bytes | None:
 
 def partner_status(data: dict) -> tuple[str, PermitStatus | None]:
     """Buzz-In's status label (as stored on the permit) and the terminal portal status it means, if any."""
-    name = text(data, "statusName", 32).upper()
-    if not name:
-        number = data.get("status")
-        name = STATUS_NUMBERS.get(number, "") if type(number) is int else ""
-        if number is not None and not name:
-            logger.info("unknown Buzz-In status number %r", number)
+    label, number = text(data, "statusName", 32), data.get("status")
+    if not label and number is None:
+        return "", None
+    name = status_name(number if type(number) is int else None, label)  # the client's one reading of statuses
     return name, TERMINAL_STATUS_NAMES.get(name)
