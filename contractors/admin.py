@@ -14,6 +14,7 @@ from portal.core.admin_scoping import (
     CommunityScopedAdminMixin,
     ReadOnlyInlineMixin,
     ScopedInlineMixin,
+    ServiceMovesAdminMixin,
     link_or_dash,
 )
 from portal.core.scoping import managed_community_ids
@@ -100,7 +101,7 @@ class UserInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Contractor)
-class ContractorAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+class ContractorAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Read-only here: companies register and upload documents through the contractor views."""
 
     community_path = "memberships__community"
@@ -125,15 +126,6 @@ class ContractorAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
 
     def scope_queryset(self, request, queryset):
         return scope_contractors(queryset, request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @dashboard_provider(order=200)

@@ -16,7 +16,7 @@ from contractors.choices import MembershipStatus
 from contractors.models import ContractorMembership
 from contractors.services import contractor_approve
 from portal.core.actors import Actor
-from portal.core.admin_scoping import CommunityScopedAdminMixin
+from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 
 from ..services import contractor_revoke
 from .actions import reason_page, report, run_each
@@ -60,7 +60,7 @@ def _label(membership) -> str:
 
 
 @admin.register(ContractorMembership)
-class ContractorMembershipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+class ContractorMembershipAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Read-only page; Approve and Revoke are buttons that call the services."""
 
     list_display = ["contractor", "community", "status", "buzzin_state", "status_changed_at"]
@@ -71,15 +71,6 @@ class ContractorMembershipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
     actions = [approve_memberships, revoke_memberships]
     change_form_template = "admin/contractors/contractormembership/change_form.html"
-
-    def has_add_permission(self, request):
-        return False  # contractors ask to join a community themselves (``membership_request``)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def can_decide(self, request) -> bool:
         return super().has_change_permission(request)

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from portal.core.admin_scoping import CommunityScopedAdminMixin
+from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ServiceMovesAdminMixin
 
 from ..models import GateScan, Permit
 from ..selectors.admin import (
@@ -63,7 +63,7 @@ PERMIT_FIELDSETS = [
 
 
 @admin.register(Permit)
-class PermitAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+class PermitAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Read-only page: every change is a button that calls a service (see ``views.BUTTONS``)."""
 
     list_display = [
@@ -105,15 +105,6 @@ class PermitAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/permits/permit/change_form.html"
 
     # --- who may do what: the page is read-only, decisions need the change permission ---
-
-    def has_add_permission(self, request):
-        return False  # contractors and the API create permits, through the services
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # permits are cancelled, rejected or archived, never deleted
 
     def can_decide(self, request) -> bool:
         return super().has_change_permission(request)
@@ -189,7 +180,7 @@ class PermitAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(GateScan)
-class GateScanAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+class GateScanAdmin(ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Scans as Buzz-In reported them: read-only."""
 
     community_path = "permit__community"
@@ -198,12 +189,3 @@ class GateScanAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["permit__main_unit"]
     search_fields = ["permit__reference", "gate", "employee_name"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import admin_dashboard  # noqa: F401  (registers the failed-deliveries panel)
-from .admin_scoping import CommunityScopedAdminMixin, ScopedInlineMixin
+from .admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ScopedInlineMixin
 from .models import AuditEvent, BlackoutDate, Community, Property, StaffMembership, Unit
 from .scoping import is_operator
 
@@ -59,7 +59,7 @@ class StaffMembershipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Append-only: nobody adds, edits or deletes audit events through the application."""
 
     list_display = ["at", "action", "target_type", "target_id", "from_status", "to_status", "actor_label"]
@@ -67,12 +67,3 @@ class AuditEventAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["target_id", "actor_label", "reason"]
     date_hierarchy = "at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -119,6 +119,36 @@ class ReadOnlyInlineMixin:
         return False
 
 
+class ReadOnlyAdminMixin:
+    """Append-only records (audit events, gate scans): nobody adds, edits or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceMovesAdminMixin:
+    """Read-only pages whose changes are moves made by services (buttons and actions).
+
+    Rows are never added or deleted here. The change permission stays on the list, where the
+    actions live, and decides who may make the moves; the change form itself shows no inputs.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def link_or_dash(url_name: str, kwargs: dict, text: str):
     """A link to a page another module may or may not provide yet (e.g. a document download)."""
     try:

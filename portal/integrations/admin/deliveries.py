@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from permits.models import Vehicle
 from portal.core.actors import Actor
 from portal.core.admin_dashboard import dashboard_provider
-from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyInlineMixin
+from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyInlineMixin, ServiceMovesAdminMixin
 from portal.core.models import DeliveryAttempt, OutboundDelivery
 from portal.core.scoping import managed_community_ids
 
@@ -60,7 +60,7 @@ class DeliveryAttemptInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(OutboundDelivery)
-class OutboundDeliveryAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "partner",
@@ -89,15 +89,6 @@ class OutboundDeliveryAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     # --- who may do what: rows are read-only, retrying needs the change permission ---
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def can_retry(self, request) -> bool:
         return super().has_change_permission(request)

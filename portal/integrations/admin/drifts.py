@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from portal.core.actors import Actor
-from portal.core.admin_scoping import CommunityScopedAdminMixin
+from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 
 from ..models import Drift
 from ..reconciliation import drift_repair, repair_operations
@@ -56,7 +56,7 @@ class DriftStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Drift)
-class DriftAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+class DriftAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     list_display = ["detected_at", "kind_display", "target_link", "community", "summary", "state", "repair"]
     list_filter = [DriftStateFilter, "kind", "community"]
     list_select_related = ["community", "repair_delivery"]
@@ -64,15 +64,6 @@ class DriftAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     actions = ["repair_selected"]
 
     # --- rows are read-only; repairing needs the change permission ---
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def can_repair(self, request) -> bool:
         return super().has_change_permission(request)
