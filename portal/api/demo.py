@@ -6,7 +6,6 @@ the demo password), so a rerun prints the same keys and creates no new ones.
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
@@ -25,7 +24,7 @@ SEED = Actor.system("seed_demo")
 
 
 def demo_api_key_setting() -> str:
-    return settings.DEMO_API_KEY or os.environ.get("DEMO_API_KEY", "")
+    return settings.DEMO_API_KEY
 
 
 @transaction.atomic
