@@ -5,8 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from permits.choices import PermitType
 from permits.models import NocVersion, Permit
+from portal.integrations.buzzin.vocabulary import PERMIT_TYPE_NAMES, PERMIT_TYPES_BY_NAME
 
 from .. import ids
 from ..links import noc_public_url
@@ -20,15 +20,6 @@ from .common import (
     UtcDateTimeField,
 )
 
-PERMIT_TYPES = {
-    "fitOut": PermitType.FIT_OUT,
-    "maintenance": PermitType.MAINTENANCE,
-    "moveIn": PermitType.MOVE_IN,
-    "moveOut": PermitType.MOVE_OUT,
-    "buildUp": PermitType.BUILD_UP,
-    "other": PermitType.OTHER,
-}
-WIRE_PERMIT_TYPES = {value: key for key, value in PERMIT_TYPES.items()}
 ID = {"max_length": 64, "required": False}
 NULLABLE_STRING = {"type": "string", "nullable": True}
 
@@ -54,7 +45,7 @@ class VehicleSerializer(serializers.Serializer):
 class PermitFieldsSerializer(serializers.Serializer):
     """What create and update share: the fields ``submit`` needs, people and extra flats."""
 
-    permitType = serializers.ChoiceField(choices=list(PERMIT_TYPES), source="permit_type", required=False)
+    permitType = serializers.ChoiceField(choices=list(PERMIT_TYPES_BY_NAME), source="permit_type", required=False)
     timeIn = HourMinuteField(source="time_in", required=False, help_text="HH:MM, community local time.")
     timeOut = HourMinuteField(source="time_out", required=False, help_text="HH:MM, community local time.")
     representativeName = Text(source="representative_name", max_length=200, required=False, allow_blank=True)
@@ -66,7 +57,7 @@ class PermitFieldsSerializer(serializers.Serializer):
     additionalFlatIds = serializers.ListField(child=Text(max_length=64), required=False, max_length=50)
 
     def validate_permitType(self, value):
-        return PERMIT_TYPES[value]
+        return PERMIT_TYPES_BY_NAME[value]
 
 
 class PermitCreateSerializer(PermitFieldsSerializer):
@@ -211,9 +202,9 @@ class PermitDetailSerializer(PermitCreatedSerializer):
     def get_accessCode(self, permit: Permit) -> str | None:
         return permit.access_code or None
 
-    @extend_schema_field({"type": "string", "enum": list(PERMIT_TYPES)})
+    @extend_schema_field({"type": "string", "enum": list(PERMIT_TYPES_BY_NAME)})
     def get_permitType(self, permit: Permit) -> str:
-        return WIRE_PERMIT_TYPES.get(permit.permit_type, "other")
+        return PERMIT_TYPE_NAMES.get(permit.permit_type, "other")
 
     def get_additionalFlatExternalIds(self, permit: Permit) -> list[str]:
         return [unit.external_id for unit in permit.additional_units.all()]

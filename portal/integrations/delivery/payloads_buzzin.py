@@ -12,22 +12,12 @@ from typing import Any
 
 from contractors.choices import DocumentKind
 from contractors.models import Contractor, ContractorDocument
-from permits.choices import PermitType
 from permits.models import NocVersion, Permit
 
+from ..buzzin.vocabulary import PERMIT_TYPE_NAMES
 from .outcome import PayloadError
 
 DEFAULT_CONTENT_TYPE = "application/pdf"
-
-# DECISION: Buzz-In names permit types in camelCase (its webhook sample says "buildUp").
-PERMIT_TYPES = {
-    PermitType.FIT_OUT: "fitOut",
-    PermitType.MAINTENANCE: "maintenance",
-    PermitType.MOVE_IN: "moveIn",
-    PermitType.MOVE_OUT: "moveOut",
-    PermitType.BUILD_UP: "buildUp",
-    PermitType.OTHER: "other",
-}
 
 
 def iso_utc(moment: datetime.datetime) -> str:
@@ -78,7 +68,7 @@ def permit_create_body(permit: Permit, noc: NocVersion | None) -> dict[str, Any]
         "additionalFlatExternalIds": list(permit.additional_units.order_by("pk").values_list("external_id", flat=True)),
         **validity_body(permit),
         "jobsSummary": permit.jobs_summary,
-        "permitType": PERMIT_TYPES.get(permit.permit_type, permit.permit_type),
+        "permitType": PERMIT_TYPE_NAMES.get(permit.permit_type, permit.permit_type),
         "noc": noc_descriptor(noc),
         **permit_details(permit),
     }
