@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 
 from django.utils import timezone
+from portal.core.services import DELIVERY_TASK_NAME
 
 from contractors.models import Contractor, ContractorMembership
 from permits.models import NocVersion, Permit, Worker
 from portal.core.choices import DeliveryState, Operation, Partner
 from portal.core.models import Community, OutboundDelivery, Property, Unit
-from portal.core.services import DELIVERY_TASK_NAME
 
 from .http_load import BROKER, ROOT
 from .report import Figure, Report

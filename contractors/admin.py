@@ -70,7 +70,7 @@ class MembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInli
     """Where the company works; Approve and Revoke are on each membership's own page."""
 
     model = ContractorMembership
-    fields = ["community", "status", "status_changed_at", "status_reason", "buzzin_state"]
+    fields = ["community", "status", "status_changed_at", "status_reason"]
     readonly_fields = fields
     show_change_link = True
 

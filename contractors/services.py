@@ -6,20 +6,19 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from portal.core.actors import Actor
-from portal.core.choices import Operation, Partner
+from portal.core.events import domain_service, event_record
 from portal.core.models import Community
-from portal.core.services import audit_record, outbox_enqueue
-from portal.core.uploads import validate_upload
+from portal.core.storage import StoredFile
+from portal.core.uploads import upload_stored_first
 
-from .choices import BuzzinContractorState, DocumentKind, MembershipStatus
+from .choices import DocumentKind, MembershipStatus
 from .models import Contractor, ContractorDocument, ContractorMembership, ContractorUser
 
 
-@transaction.atomic
+@domain_service
 def contractor_create(
     *,
     actor: Actor,
@@ -47,13 +46,13 @@ def contractor_create(
         insurance_expiry=insurance_expiry,
         crm_reference=crm_reference,
     )
-    audit_record(actor=actor, target=contractor, action="contractors.contractor.created", community=None)
+    event_record(actor=actor, target=contractor, action="contractors.contractor.created", community=None)
     for community in communities:
         membership_request(actor=actor, contractor=contractor, community=community)
     return contractor
 
 
-@transaction.atomic
+@domain_service
 def contractor_user_create(*, actor: Actor, contractor: Contractor, email: str, password: str | None) -> ContractorUser:
     """A sign-in for the company. Without a password the user sets one through the reset e-mail."""
     User = get_user_model()
@@ -67,13 +66,13 @@ def contractor_user_create(*, actor: Actor, contractor: Contractor, email: str, 
         user.set_unusable_password()
     user.save()
     profile = ContractorUser.objects.create(user=user, contractor=contractor)
-    audit_record(
+    event_record(
         actor=actor, target=contractor, action="contractors.user.created", community=None, data={"user": email}
     )
     return profile
 
 
-@transaction.atomic
+@domain_service
 def contractor_register(*, company: dict, email: str, password: str) -> ContractorUser:
     """A company registers itself: the company (pending in its communities) and its first user, or neither."""
     actor = Actor(label=f"self-registration: {email.strip().lower()}")
@@ -87,11 +86,11 @@ def contractor_register(*, company: dict, email: str, password: str) -> Contract
     return contractor_user_create(actor=actor, contractor=contractor, email=email, password=password)
 
 
-@transaction.atomic
+@domain_service
 def membership_request(*, actor: Actor, contractor: Contractor, community: Community) -> ContractorMembership:
     membership, created = ContractorMembership.objects.get_or_create(contractor=contractor, community=community)
     if created:
-        audit_record(
+        event_record(
             actor=actor,
             target=membership,
             action="contractors.membership.requested",
@@ -101,9 +100,9 @@ def membership_request(*, actor: Actor, contractor: Contractor, community: Commu
     return membership
 
 
-@transaction.atomic
+@domain_service
 def contractor_approve(*, actor: Actor, membership: ContractorMembership) -> ContractorMembership:
-    """Approve a contractor in one community; Buzz-In learns of it (unless it already knows it)."""
+    """Approve a contractor in one community (the partners follow ``contractors.membership.approved``)."""
     membership = (
         ContractorMembership.objects.select_for_update().select_related("contractor", "community").get(pk=membership.pk)
     )
@@ -113,11 +112,8 @@ def contractor_approve(*, actor: Actor, membership: ContractorMembership) -> Con
     membership.status = MembershipStatus.APPROVED
     membership.status_changed_at = timezone.now()
     membership.status_reason = ""
-    if membership.buzzin_state in (BuzzinContractorState.NOT_SENT, BuzzinContractorState.REMOVED):
-        membership.buzzin_state = BuzzinContractorState.PENDING
-        _enqueue(membership, Operation.CONTRACTOR_CREATE)
     membership.save()
-    audit_record(
+    event_record(
         actor=actor,
         target=membership,
         action="contractors.membership.approved",
@@ -128,9 +124,7 @@ def contractor_approve(*, actor: Actor, membership: ContractorMembership) -> Con
     return membership
 
 
-def membership_set_revoked(
-    *, actor: Actor, membership: ContractorMembership, reason: str, notify_buzzin: bool
-) -> ContractorMembership:
+def membership_set_revoked(*, actor: Actor, membership: ContractorMembership, reason: str) -> ContractorMembership:
     """The membership half of ``permits.services.contractor_revoke``, which also archives permits."""
     reason = (reason or "").strip()
     if not reason:
@@ -144,12 +138,8 @@ def membership_set_revoked(
     membership.status = MembershipStatus.REVOKED
     membership.status_changed_at = timezone.now()
     membership.status_reason = reason
-    if notify_buzzin and membership.buzzin_state != BuzzinContractorState.NOT_SENT:
-        _enqueue(membership, Operation.CONTRACTOR_REVOKE, {"reason": reason})
-    if not notify_buzzin:
-        membership.buzzin_state = BuzzinContractorState.REMOVED
     membership.save()
-    audit_record(
+    event_record(
         actor=actor,
         target=membership,
         action="contractors.membership.revoked",
@@ -161,56 +151,64 @@ def membership_set_revoked(
     return membership
 
 
-@transaction.atomic
 def contractor_document_upload(
     *,
     actor: Actor,
     contractor: Contractor,
     kind: DocumentKind,
-    file,
+    file=None,
     expiry_date: datetime.date,
     number: str = "",
+    document: StoredFile | None = None,
 ) -> ContractorDocument:
-    """A new version of the trade licence or insurance; the earlier versions stay."""
-    try:
-        checked = validate_upload(file)
-    except ValidationError as error:
-        raise ValidationError({"file": error.error_list}) from None
+    """A new version of the trade licence or insurance; the earlier versions stay.
+
+    The upload (``file``) is checked and written before the transaction; ``document`` is one already written.
+    """
+    if file is None:
+        return _document_record(
+            actor=actor, contractor=contractor, kind=kind, document=document, expiry_date=expiry_date, number=number
+        )
+    with upload_stored_first(file, folder=f"contractors/{contractor.pk}/{kind}") as stored:
+        return _document_record(
+            actor=actor, contractor=contractor, kind=kind, document=stored, expiry_date=expiry_date, number=number
+        )
+
+
+@domain_service
+def _document_record(
+    *,
+    actor: Actor,
+    contractor: Contractor,
+    kind: DocumentKind,
+    document: StoredFile,
+    expiry_date: datetime.date,
+    number: str,
+) -> ContractorDocument:
     contractor = Contractor.objects.select_for_update().get(pk=contractor.pk)
-    document = ContractorDocument(
+    row = ContractorDocument(
         contractor=contractor,
         kind=kind,
-        original_name=(getattr(file, "name", "") or "document")[-255:],
-        content_type=checked.content_type,
-        size=checked.size,
+        original_name=document.original_name,
+        content_type=document.content_type,
+        size=document.size,
         number=number.strip(),
         expiry_date=expiry_date,
         uploaded_by=actor.user,
     )
-    document.file.save("document", file, save=False)
-    document.save()
+    row.file.name = document.attach()
+    row.save()
     if kind == DocumentKind.TRADE_LICENCE:
         contractor.trade_licence_expiry = expiry_date
         contractor.trade_licence_number = number.strip() or contractor.trade_licence_number
     else:
         contractor.insurance_expiry = expiry_date
     contractor.save()
-    audit_record(
+    event_record(
         actor=actor,
         target=contractor,
         action=f"contractors.{kind}.uploaded",
         community=None,
-        data={"document": document.pk, "expiry_date": expiry_date.isoformat()},
+        data={"document": row.pk, "expiry_date": expiry_date.isoformat()},
     )
-    return document
-
-
-def _enqueue(membership: ContractorMembership, operation: Operation, params: dict | None = None) -> None:
-    outbox_enqueue(
-        partner=Partner.BUZZIN,
-        operation=operation,
-        target=membership,
-        community=membership.community,
-        sequence_key=f"membership:{membership.pk}",
-        params=params,
-    )
+    return row

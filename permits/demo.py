@@ -1,9 +1,14 @@
-"""Demo data: the first community mirrors the examples of the Buzz-In contract."""
+"""Demo data: two communities, their managers, contractors and permits at every stage.
+
+The partners' own settings for these communities (ids, keys) are the integrations layer's: the
+``configure`` hook of ``seed_demo`` runs after the communities exist and before anyone is approved.
+"""
 
 from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,19 +44,17 @@ COMMUNITIES = [
     {
         "name": "DAMAC Hills",
         "slug": "damac-hills",
-        "buzzin_community_id": "66e00000000000000000c001",
         "parking_zone": "ZONE-A",
         "properties": [
-            ("Tower 7", "DAMAC-TWR-07", "66e0000000000000000000a1", ["0712", "0713", "0714", "0801", "0802"]),
-            ("Tower 8", "DAMAC-TWR-08", "66e0000000000000000000a2", ["0101", "0102", "0201"]),
+            ("Tower 7", "DAMAC-TWR-07", ["0712", "0713", "0714", "0801", "0802"]),
+            ("Tower 8", "DAMAC-TWR-08", ["0101", "0102", "0201"]),
         ],
     },
     {
         "name": "Palm Gardens",
         "slug": "palm-gardens",
-        "buzzin_community_id": "66e00000000000000000c002",
         "parking_zone": "ZONE-B",
-        "properties": [("Garden Residence 1", "PG-RES-01", "66e0000000000000000000b1", ["G01", "G02", "101"])],
+        "properties": [("Garden Residence 1", "PG-RES-01", ["G01", "G02", "101"])],
     },
 ]
 
@@ -73,10 +76,13 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
-def seed_demo() -> DemoAccounts:
+def seed_demo(configure: Callable[[list[Community]], None] | None = None) -> DemoAccounts:
+    """Create (or refresh) the demo; ``configure(communities)`` sets up the partners before any approval."""
     password = demo_password()
     with transaction.atomic():
         communities = [_community(spec) for spec in COMMUNITIES]
+        if configure is not None:
+            configure(communities)
         result = DemoAccounts(password=password)
         _user("admin", password, superuser=True)
         result.accounts.append(("admin", "superuser"))
@@ -97,19 +103,14 @@ def _community(spec: dict) -> Community:
         slug=spec["slug"],
         defaults={
             "name": spec["name"],
-            "buzzin_community_id": spec["buzzin_community_id"],
             "parking_zone": spec["parking_zone"],
             "parking_fee": "25.00",
             "parking_currency": "AED",
         },
     )
-    if not community.buzzin_api_key and settings.SANDBOXES_ENABLED:
-        # Each demo community gets its own random sandbox key, as each real community has its own.
-        community.buzzin_api_key = secrets.token_hex(16)
-        community.save(update_fields=["buzzin_api_key"])
-    for name, external_id, buzzin_id, units in spec["properties"]:
+    for name, external_id, units in spec["properties"]:
         prop, _ = Property.objects.update_or_create(
-            external_id=external_id, defaults={"community": community, "name": name, "buzzin_id": buzzin_id}
+            external_id=external_id, defaults={"community": community, "name": name}
         )
         prefix = external_id.split("-")[0]
         for number in units:
@@ -156,8 +157,8 @@ def _contractors(communities: list[Community]) -> tuple[Contractor, Contractor]:
         )
         Contractor.objects.filter(pk=approved.pk).update(reference=DEMO_CONTRACTOR_REFERENCE)
         approved.refresh_from_db()
-    # One community each: Buzz-In keeps contractor e-mails unique across all communities and documents
-    # no way to add an existing contractor to a second one.
+    # One community each, for now: joining a company already known to the gates to a second community
+    # is the integrations' work (see the contract's "One company in several communities").
     _approve_in(approved, first)
     _approve_in(_palm_contractor(), communities[1])
     pending = Contractor.objects.filter(email="info@gulfbuild.example").first()

@@ -13,7 +13,7 @@ class Move(StrEnum):
     REJECT = "reject"
     REQUEST_CHANGES = "request_changes"
     CANCEL = "cancel"
-    ACTIVATE = "activate"  # Buzz-In issued the pass
+    ACTIVATE = "activate"  # the pass was issued
     EXTEND = "extend"
     REVOKE = "revoke"
     REISSUE = "reissue"
@@ -37,7 +37,6 @@ TRANSITIONS: dict[Move, tuple[frozenset[S], S | None]] = {
 }
 
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
-KNOWN_TO_BUZZIN_STATUSES = frozenset({S.APPROVED, S.ACTIVE})
 TERMINAL_STATUSES = frozenset({S.REJECTED, S.EXPIRED, S.REVOKED, S.ARCHIVED, S.CANCELLED})
 
 # How far along the lifecycle a status is: partner events never move a permit to a lower rank.

@@ -46,8 +46,17 @@ class CommunityFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Community {n}")
     slug = factory.Sequence(lambda n: f"community-{n}")
-    buzzin_community_id = factory.Sequence(lambda n: f"{n:024x}")
     parking_zone = "ZONE-A"
+
+    @factory.post_generation
+    def buzzin(obj, create, extracted, **kwargs):
+        """Its Buzz-In settings (integrations layer): ``buzzin__api_key="…"``; ``buzzin=False`` for none."""
+        if create and extracted is not False:
+            from portal.integrations.buzzin.models import BuzzinCommunity
+
+            BuzzinCommunity.objects.update_or_create(
+                community=obj, defaults={"buzzin_id": f"{obj.pk:024x}", **kwargs}
+            )
 
 
 class PropertyFactory(factory.django.DjangoModelFactory):
@@ -196,3 +205,62 @@ def permit_in_status(status: str, **kwargs) -> Permit:
         permit = calls[step](permit)
     permit.refresh_from_db()
     return permit
+
+
+def set_buzzin_key(community: Community, key: str) -> None:
+    """Give a community its own Buzz-In key (kept by the integrations layer)."""
+    from portal.integrations.buzzin.models import BuzzinCommunity
+
+    BuzzinCommunity.objects.update_or_create(community=community, defaults={"api_key": key})
+    community.refresh_from_db()
+
+
+# --- what the integrations layer keeps of the portal's objects (their partners' ids and states) ---
+
+
+def link_buzzin_permit(permit: Permit, buzzin_id: str = "", **fields):
+    """The permit as Buzz-In knows it: ``buzzin_id``, ``status``, ``event_at``."""
+    from portal.integrations.buzzin.models import BuzzinPermit
+
+    link, _ = BuzzinPermit.objects.update_or_create(permit=permit, defaults={"buzzin_id": buzzin_id, **fields})
+    return link
+
+
+def buzzin_permit(permit: Permit):
+    """The integrations' row for ``permit`` (an empty unsaved one when there is none)."""
+    from portal.integrations.buzzin.models import BuzzinPermit
+
+    return BuzzinPermit.objects.filter(permit=permit).first() or BuzzinPermit(permit=permit)
+
+
+def set_buzzin_membership(membership, state: str, *, buzzin_id: str = "", event_at=None):
+    """The company's standing at the membership's Buzz-In, and (optionally) the company's Buzz-In id."""
+    from portal.integrations.buzzin.models import BuzzinContractor, BuzzinMembership
+
+    if buzzin_id:
+        BuzzinContractor.objects.update_or_create(contractor=membership.contractor, defaults={"buzzin_id": buzzin_id})
+    link, _ = BuzzinMembership.objects.update_or_create(
+        membership=membership, defaults={"state": state, "event_at": event_at}
+    )
+    return link
+
+
+def buzzin_membership(membership):
+    """(the company's Buzz-In id, the membership's state at Buzz-In), as the integrations layer holds them."""
+    from portal.integrations.buzzin.models import BuzzinContractorState, BuzzinMembership
+    from portal.integrations.buzzin.records import contractor_buzzin_id
+
+    link = BuzzinMembership.objects.filter(membership=membership).first()
+    return contractor_buzzin_id(membership.contractor_id), link.state if link else BuzzinContractorState.NOT_SENT
+
+
+def set_parking_reference(vehicle: Vehicle, reference_id: str) -> None:
+    from portal.integrations.opscom.models import OpscomParking
+
+    OpscomParking.objects.update_or_create(vehicle=vehicle, defaults={"reference_id": reference_id})
+
+
+def parking_reference_of(vehicle: Vehicle) -> str:
+    from portal.integrations.opscom.records import parking_reference
+
+    return parking_reference(vehicle)

@@ -5,7 +5,7 @@ from django.db import models
 
 from portal.core.references import new_reference
 
-from ..choices import BuzzinContractorState, DocumentKind, MembershipStatus
+from ..choices import DocumentKind, MembershipStatus
 
 
 class Contractor(models.Model):
@@ -17,7 +17,7 @@ class Contractor(models.Model):
         unique=True,
         default=partial(new_reference, "a0C"),
         editable=False,
-        help_text="Public reference, sent to Buzz-In as the contractor's Salesforce id.",
+        help_text="Public reference, stable once given: the partners know the company by it.",
     )
     contact_name = models.CharField(max_length=200, help_text="The company's representative.")
     email = models.EmailField(unique=True)
@@ -38,18 +38,13 @@ class Contractor(models.Model):
 
 
 class ContractorMembership(models.Model):
-    """A contractor's standing in one community, and its identity at that community's Buzz-In."""
+    """A contractor's standing in one community: approval there is the property manager's decision."""
 
     contractor = models.ForeignKey(Contractor, on_delete=models.CASCADE, related_name="memberships")
     community = models.ForeignKey("core.Community", on_delete=models.PROTECT, related_name="contractor_memberships")
     status = models.CharField(max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.PENDING)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.TextField(blank=True)
-    buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
-    buzzin_state = models.CharField(
-        max_length=16, choices=BuzzinContractorState.choices, default=BuzzinContractorState.NOT_SENT
-    )
-    buzzin_event_at = models.DateTimeField(null=True, blank=True, help_text="createdAt of the last applied webhook.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -32,7 +32,7 @@ class WorkerInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
 
 class VehicleInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = Vehicle
-    fields = ["position", "plate", "parking_state", "parking_reference", "parking_error", "removed_at"]
+    fields = ["position", "plate", "parking_state", "parking_error", "removed_at"]
     readonly_fields = fields
 
 

@@ -16,6 +16,7 @@ from contractors.choices import MembershipStatus
 from contractors.models import ContractorMembership
 from contractors.services import contractor_approve
 from portal.core.actors import Actor
+from portal.core.admin_panels import panels_for
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 
 from ..services import contractor_revoke
@@ -63,11 +64,11 @@ def _label(membership) -> str:
 class ContractorMembershipAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Read-only page; Approve and Revoke are buttons that call the services."""
 
-    list_display = ["contractor", "community", "status", "buzzin_state", "status_changed_at"]
-    list_filter = ["status", "buzzin_state", "community"]
+    list_display = ["contractor", "community", "status", "status_changed_at"]
+    list_filter = ["status", "community"]
     list_select_related = ["contractor", "community"]
     search_fields = ["contractor__company_name", "contractor__reference"]
-    fields = ["contractor", "community", "status", "status_changed_at", "status_reason", "buzzin_id", "buzzin_state"]
+    fields = ["contractor", "community", "status", "status_changed_at", "status_reason"]
     readonly_fields = fields
     actions = [approve_memberships, revoke_memberships]
     change_form_template = "admin/contractors/contractormembership/change_form.html"
@@ -83,7 +84,11 @@ class ContractorMembershipAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixi
                 buttons.append({"label": "Approve", "url": self._url("approve", membership), "posts": True})
             if membership.status != MembershipStatus.REVOKED:
                 buttons.append({"label": "Revoke", "url": self._url("revoke", membership), "posts": False})
-        extra_context = {**(extra_context or {}), "decision_buttons": buttons}
+        extra_context = {
+            **(extra_context or {}),
+            "decision_buttons": buttons,
+            "panels": panels_for(request, membership),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):

@@ -11,12 +11,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 
+from portal.core.admin_panels import panels_for
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ServiceMovesAdminMixin
 
 from ..models import GateScan, Permit
 from ..selectors.admin import (
     permit_audit_timeline,
-    permit_deliveries,
     permit_search_q,
     permits_for_review,
     review_ordering,
@@ -45,19 +45,7 @@ PERMIT_FIELDSETS = [
             ]
         },
     ),
-    (
-        "Pass at Buzz-In",
-        {
-            "fields": [
-                "buzzin_id",
-                "buzzin_status",
-                "pass_number",
-                "access_code",
-                "pass_issued_at",
-                "pass_documentation_url",
-            ]
-        },
-    ),
+    ("Pass", {"fields": ["pass_number", "access_code", "pass_issued_at", "pass_documentation_url"]}),
     ("Record", {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
 ]
 
@@ -157,7 +145,7 @@ class PermitAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.Model
             **(extra_context or {}),
             "decision_buttons": views.buttons_for(permit) if self.can_decide(request) else [],
             "audit_events": permit_audit_timeline(permit),
-            "deliveries": permit_deliveries(permit),
+            "panels": panels_for(request, permit),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -181,7 +169,7 @@ class PermitAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.Model
 
 @admin.register(GateScan)
 class GateScanAdmin(ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
-    """Scans as Buzz-In reported them: read-only."""
+    """Scans as the gates reported them: read-only."""
 
     community_path = "permit__community"
     list_display = ["scanned_at", "permit", "kind", "direction", "gate", "employee_name"]

@@ -52,7 +52,7 @@ BUTTONS = [
         "approve",
         ConfirmForm,
         lambda actor, permit, data: services.permit_approve(actor=actor, permit=permit),
-        "Approved {ref}: Buzz-In will issue the pass.",
+        "Approved {ref}: the pass follows once the gates have issued it.",
     ),
     DecisionButton(
         Move.REJECT,
@@ -98,7 +98,7 @@ BUTTONS = [
         "reissue",
         ConfirmForm,
         lambda actor, permit, data: services.permit_reissue(actor=actor, permit=permit),
-        "Asked Buzz-In to reissue the pass of {ref}; the old access code stops working.",
+        "Asked for a new pass for {ref}; the old access code stops working once it is issued.",
     ),
 ]
 

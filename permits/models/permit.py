@@ -17,7 +17,7 @@ class Permit(models.Model):
         unique=True,
         default=partial(new_reference, "a1P"),
         editable=False,
-        help_text="Public reference, sent to Buzz-In as salesforcePermitId.",
+        help_text="Public reference, stable once given: the partners know the permit by it.",
     )
     crm_reference = models.CharField(
         max_length=18, null=True, blank=True, unique=True, help_text="salesforcePermitId given by a CRM."
@@ -50,9 +50,6 @@ class Permit(models.Model):
     compliance_issue = models.CharField(max_length=300, blank=True)
     work_started_at = models.DateTimeField(null=True, blank=True)
 
-    buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True, db_index=True)
-    buzzin_status = models.CharField(max_length=32, blank=True)
-    buzzin_event_at = models.DateTimeField(null=True, blank=True, help_text="createdAt of the last applied webhook.")
     pass_number = models.CharField(max_length=32, blank=True)
     access_code = models.CharField(max_length=32, blank=True)
     qr_image = models.FileField(upload_to="passes/", blank=True, max_length=255)
@@ -108,12 +105,11 @@ class Worker(models.Model):
 
 
 class Vehicle(models.Model):
-    """A vehicle on a permit and its OPS-COM parking permit. Removal is soft: the delete needs the reference."""
+    """A vehicle on a permit and the state of its parking permit. Removal is soft: parking must be released."""
 
     permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="vehicles")
     plate = models.CharField(max_length=25)
     position = models.PositiveSmallIntegerField(default=1, help_text="1, 2, … within the permit.")
-    parking_reference = models.CharField("OPS-COM reference id", max_length=50, blank=True)
     parking_state = models.CharField(max_length=16, choices=ParkingState.choices, default=ParkingState.NONE)
     parking_error = models.CharField(max_length=300, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)

@@ -4,7 +4,7 @@ from ..choices import ScanDirection, ScanKind
 
 
 class GateScan(models.Model):
-    """A pass scanned at a gate, as Buzz-In reported it."""
+    """A pass scanned at a gate, as the gate system reported it."""
 
     permit = models.ForeignKey("permits.Permit", on_delete=models.CASCADE, related_name="scans")
     event_id = models.CharField(max_length=64, unique=True, help_text="The webhook envelope id.")

@@ -15,7 +15,7 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 
-from portal.core.models import AuditEvent, Community, OutboundDelivery
+from portal.core.models import AuditEvent, Community
 
 from ..choices import PermitStatus
 from ..models import NocVersion, Permit, Vehicle, Worker
@@ -86,15 +86,6 @@ def permit_audit_timeline(permit: Permit, limit: int = 200) -> list[AuditEvent]:
     return list(
         AuditEvent.objects.filter(target_type="permit", target_id=str(permit.pk)).order_by("-at", "-id")[:limit]
     )
-
-
-def permit_deliveries(permit: Permit, limit: int = 200) -> list[OutboundDelivery]:
-    """The pushes to Buzz-In (the permit) and OPS-COM (its vehicles), newest first."""
-    vehicle_ids = [str(pk) for pk in Vehicle.objects.filter(permit=permit).values_list("pk", flat=True)]
-    rows = OutboundDelivery.objects.filter(
-        Q(target_type="permit", target_id=str(permit.pk)) | Q(target_type="vehicle", target_id__in=vehicle_ids)
-    )
-    return list(rows.order_by("-id")[:limit])
 
 
 # --- dashboard -----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What the permit services share: locking, moves through the table, facts for the rules, outbox."""
+"""What the permit services share: locking, moves through the table and their events."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal.core.actors import Actor
-from portal.core.choices import Operation, Partner
-from portal.core.services import audit_record, outbox_enqueue
+from portal.core.events import event_record
 
 from ..choices import ParkingState
-from ..models import Permit, Vehicle
+from ..models import Permit
 from ..transitions import EDITABLE_STATUSES, Move, status_phrase, target_status
 
 MOVE_EVENTS = {
@@ -40,7 +39,7 @@ def apply_move(permit: Permit, move: Move, *, actor: Actor, reason: str = "", da
     permit.status = target_status(from_status, move)
     if permit.status != from_status:
         permit.status_changed_at = timezone.now()
-    audit_record(
+    event_record(
         actor=actor,
         target=permit,
         action=f"permits.permit.{MOVE_EVENTS[move]}",
@@ -54,7 +53,7 @@ def apply_move(permit: Permit, move: Move, *, actor: Actor, reason: str = "", da
 
 
 def audit_permit(permit: Permit, action: str, *, actor: Actor, reason: str = "", data: dict | None = None) -> None:
-    audit_record(
+    event_record(
         actor=actor,
         target=permit,
         action=action,
@@ -76,48 +75,3 @@ def require_reason(reason: str, what: str) -> str:
     if not reason:
         raise ValidationError(f"Give a reason {what}.", code="reason_required")
     return reason
-
-
-def enqueue_buzzin(permit: Permit, operation: Operation, params: dict | None = None) -> None:
-    outbox_enqueue(
-        partner=Partner.BUZZIN,
-        operation=operation,
-        target=permit,
-        community=permit.community,
-        sequence_key=f"permit:{permit.pk}",
-        params=params,
-    )
-
-
-def enqueue_parking(vehicle: Vehicle, permit: Permit, operation: Operation, params: dict | None = None) -> None:
-    if operation == Operation.PARKING_PUSH:
-        vehicle.parking_state = ParkingState.REQUESTED
-        vehicle.save(update_fields=["parking_state"])
-    outbox_enqueue(
-        partner=Partner.OPSCOM,
-        operation=operation,
-        target=vehicle,
-        community=permit.community,
-        sequence_key=f"vehicle:{vehicle.pk}",
-        params=params,
-    )
-
-
-def parked_vehicles(permit: Permit) -> list[Vehicle]:
-    """Vehicles that hold (or are about to hold) an OPS-COM parking permit."""
-    return list(permit.vehicles.filter(removed_at__isnull=True, parking_state__in=LIVE_PARKING_STATES))
-
-
-def parking_follow_validity(permit: Permit, *, start_moved: bool) -> None:
-    """The parking permits take the permit's new window (OPS-COM's update has no start: delete and push)."""
-    for vehicle in parked_vehicles(permit):
-        if start_moved:
-            enqueue_parking(vehicle, permit, Operation.PARKING_DELETE)
-            enqueue_parking(vehicle, permit, Operation.PARKING_PUSH)
-        else:
-            enqueue_parking(vehicle, permit, Operation.PARKING_UPDATE)
-
-
-def release_parking(permit: Permit) -> None:
-    for vehicle in parked_vehicles(permit):
-        enqueue_parking(vehicle, permit, Operation.PARKING_DELETE)

@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from contractors.models import Contractor
 from contractors.services import contractor_create, contractor_document_upload
 from portal.core.actors import Actor
+from portal.core.events import domain_service, event_record
 from portal.core.models import Community, Property, Unit
-from portal.core.services import audit_record
+from portal.core.uploads import upload_stored_first
 
 from ..choices import PermitSource, PermitStatus
 from ..models import Permit
@@ -26,13 +27,12 @@ from ..validators import normalize_plate, validate_plate
 from ._common import lock_permit
 from .drafts import permit_create_draft, permit_update_draft
 from .lifecycle import permit_cancel, permit_extend, permit_revoke
-from .noc import noc_version_upload
+from .noc import noc_document_stored, noc_version_upload
 from .people import vehicle_add, vehicle_remove, worker_add, worker_remove
 
 WITHDRAWABLE_STATUSES = (PermitStatus.DRAFT, PermitStatus.CHANGES_REQUESTED, PermitStatus.SUBMITTED)
 
 
-@transaction.atomic
 def contractor_create_with_documents(
     *,
     actor: Actor,
@@ -42,20 +42,34 @@ def contractor_create_with_documents(
 ) -> Contractor:
     """Register a company pending in ``community`` with its documents. ``documents``: dicts of
     ``kind``, ``expiry_date``, ``number`` and either ``file`` (checked like any upload) or ``document_url``
-    (a link, recorded in the audit trail and never fetched)."""
+    (a link, recorded in the audit trail and never fetched). The files are written before the transaction."""
+    with ExitStack() as stack:
+        stored = [
+            stack.enter_context(upload_stored_first(document["file"], folder=f"contractors/new/{document['kind']}"))
+            if document.get("file") is not None
+            else None
+            for document in documents
+        ]
+        return _contractor_create_with_documents(
+            actor=actor, community=community, documents=list(zip(documents, stored, strict=True)), **fields
+        )
+
+
+@domain_service
+def _contractor_create_with_documents(*, actor: Actor, community: Community, documents: list, **fields) -> Contractor:
     contractor = contractor_create(actor=actor, communities=[community], **fields)
-    for document in documents:
-        if document.get("file") is not None:
+    for document, stored in documents:
+        if stored is not None:
             contractor_document_upload(
                 actor=actor,
                 contractor=contractor,
                 kind=document["kind"],
-                file=document["file"],
+                document=stored,
                 expiry_date=document["expiry_date"],
                 number=document.get("number", ""),
             )
         elif document.get("document_url"):
-            audit_record(
+            event_record(
                 actor=actor,
                 target=contractor,
                 action=f"contractors.{document['kind']}.linked",
@@ -65,8 +79,18 @@ def contractor_create_with_documents(
     return contractor
 
 
-@transaction.atomic
-def permit_create_with_noc(
+def permit_create_with_noc(*, noc: dict | None = None, **arguments) -> Permit:
+    """A draft from another system (source "api"), with its first NOC version when one is given.
+
+    ``noc``: ``noc_number``, ``issue_date``, ``expiry_date`` and ``file`` or ``document_url``; a file is
+    written before the transaction.
+    """
+    with noc_document_stored(noc) as noc:
+        return _permit_create_with_noc(noc=noc, **arguments)
+
+
+@domain_service
+def _permit_create_with_noc(
     *,
     actor: Actor,
     contractor: Contractor,
@@ -75,10 +99,6 @@ def permit_create_with_noc(
     noc: dict | None = None,
     **fields,
 ) -> Permit:
-    """A draft from another system (source "api"), with its first NOC version when one is given.
-
-    ``noc``: ``noc_number``, ``issue_date``, ``expiry_date`` and ``file`` or ``document_url``.
-    """
     permit = permit_create_draft(
         actor=actor, contractor=contractor, property=property, main_unit=main_unit, source=PermitSource.API, **fields
     )
@@ -87,8 +107,14 @@ def permit_create_with_noc(
     return permit
 
 
-@transaction.atomic
-def permit_update_whole(
+def permit_update_whole(*, noc: dict | None = None, **arguments) -> Permit:
+    """Apply what a client sent in one go (see ``_permit_update_whole``); a NOC file is written first."""
+    with noc_document_stored(noc) as noc:
+        return _permit_update_whole(noc=noc, **arguments)
+
+
+@domain_service
+def _permit_update_whole(
     *,
     actor: Actor,
     permit: Permit,
@@ -131,7 +157,7 @@ def _window_changes(permit: Permit, valid_from, valid_till) -> dict:
     return changes
 
 
-@transaction.atomic
+@domain_service
 def permit_change_validity(
     *,
     actor: Actor,
@@ -155,7 +181,7 @@ def permit_change_validity(
     )
 
 
-@transaction.atomic
+@domain_service
 def permit_replace_people(
     *, actor: Actor, permit: Permit, workers: Sequence[dict] | None = None, plates: Sequence[str] | None = None
 ) -> Permit:
@@ -204,7 +230,7 @@ def _replace_vehicles(actor: Actor, permit: Permit, plates: Sequence[str]) -> No
             vehicle_add(actor=actor, permit=permit, plate=plate)
 
 
-@transaction.atomic
+@domain_service
 def permit_revoke_or_withdraw(*, actor: Actor, permit: Permit, reason: str) -> Permit:
     """Stop a permit whatever its stage: an approved or active pass is revoked (gate and parking follow);
     a permit not yet approved is cancelled, as nothing was issued. Revoking a revoked permit changes nothing."""

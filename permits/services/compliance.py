@@ -17,12 +17,12 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from contractors.models import Contractor
 from portal.core.actors import Actor
+from portal.core.events import domain_service
 
 from ..models import Permit
 from ..transitions import TRANSITIONS, Move
@@ -99,7 +99,7 @@ def _candidates(today: datetime.date):
     return Permit.objects.filter(status__in=CHECKED_STATUSES).filter(lapsed | ~Q(compliance_issue="")).order_by("pk")
 
 
-@transaction.atomic
+@domain_service
 def permit_compliance_refresh(
     *, permit: Permit | int, today: datetime.date, actor: Actor = COMPLIANCE_ACTOR
 ) -> list[str]:

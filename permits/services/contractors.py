@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from contractors.models import ContractorMembership
 from contractors.services import membership_set_revoked
 from portal.core.actors import Actor
+from portal.core.events import domain_service
 
 from ..models import Permit
 from ..transitions import TRANSITIONS, Move
 from .lifecycle import permit_archive
 
 
-@transaction.atomic
-def contractor_revoke(
-    *, actor: Actor, membership: ContractorMembership, reason: str, notify_buzzin: bool = True
-) -> ContractorMembership:
-    """Revoke a contractor in one community: its live permits are archived and lose their parking.
+@domain_service
+def contractor_revoke(*, actor: Actor, membership: ContractorMembership, reason: str) -> ContractorMembership:
+    """Revoke a contractor in one community: its live permits there are archived (and lose their pass and parking).
 
-    Buzz-In archives the permits itself when told of the revocation, so no pass revoke is sent;
-    ``notify_buzzin=False`` when the revocation came from Buzz-In.
+    Whoever told us (a property manager, or a partner that removed the company itself) is the event's actor;
+    subscribers do not echo a change back to the partner it came from.
     """
-    membership = membership_set_revoked(actor=actor, membership=membership, reason=reason, notify_buzzin=notify_buzzin)
+    membership = membership_set_revoked(actor=actor, membership=membership, reason=reason)
     archivable, _ = TRANSITIONS[Move.ARCHIVE]
     live = Permit.objects.filter(
         contractor_id=membership.contractor_id, community_id=membership.community_id, status__in=archivable

@@ -6,13 +6,12 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from contractors.models import Contractor
 from portal.core.actors import Actor
+from portal.core.events import domain_service, event_record
 from portal.core.models import Property, Unit
-from portal.core.services import audit_record
 
 from ..choices import PermitSource, PermitType
 from ..models import Permit, PermitUnit, Vehicle, Worker
@@ -33,7 +32,7 @@ DRAFT_FIELDS = (
 )
 
 
-@transaction.atomic
+@domain_service
 def permit_create_draft(
     *,
     actor: Actor,
@@ -94,7 +93,7 @@ def permit_create_draft(
     )
     Worker.objects.bulk_create([Worker(permit=permit, **worker) for worker in workers])
     _add_vehicles(permit, plates)
-    audit_record(
+    event_record(
         actor=actor,
         target=permit,
         action="permits.permit.created",
@@ -105,7 +104,7 @@ def permit_create_draft(
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_update_draft(
     *, actor: Actor, permit: Permit, additional_units: Sequence[Unit] | None = None, **changes
 ) -> Permit:
@@ -131,7 +130,7 @@ def permit_update_draft(
         )
         changed["additional_units"] = ",".join(unit.external_id for unit in additional_units)
     if changed:
-        audit_record(
+        event_record(
             actor=actor,
             target=permit,
             action="permits.permit.updated",

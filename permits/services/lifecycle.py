@@ -5,27 +5,18 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
 from portal.core.actors import Actor
-from portal.core.choices import Operation
+from portal.core.events import domain_service
+from portal.core.storage import StoredFile
 
 from ..models import Permit
 from ..rules import Stage, check_permit_rules, submission_missing
 from ..selectors.rules import current_noc, permit_facts
 from ..transitions import Move, target_status
-from ._common import (
-    apply_move,
-    audit_permit,
-    enqueue_buzzin,
-    enqueue_parking,
-    lock_permit,
-    parking_follow_validity,
-    release_parking,
-    require_reason,
-)
+from ._common import apply_move, audit_permit, lock_permit, require_reason
+from .expiry import permits_expire
 
 
 def permit_missing_for_submission(permit: Permit) -> list[str]:
@@ -50,7 +41,7 @@ def _check_ready(permit: Permit) -> None:
     check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
 
 
-@transaction.atomic
+@domain_service
 def permit_submit(*, actor: Actor, permit: Permit) -> Permit:
     permit = lock_permit(permit)
     target_status(permit.status, Move.SUBMIT)
@@ -61,7 +52,7 @@ def permit_submit(*, actor: Actor, permit: Permit) -> Permit:
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_approve(*, actor: Actor, permit: Permit) -> Permit:
     permit = lock_permit(permit)
     target_status(permit.status, Move.APPROVE)
@@ -69,13 +60,10 @@ def permit_approve(*, actor: Actor, permit: Permit) -> Permit:
     apply_move(permit, Move.APPROVE, actor=actor)
     permit.decision_note = ""
     permit.save()
-    if not permit.buzzin_id:
-        enqueue_buzzin(permit, Operation.PERMIT_CREATE)
-    enqueue_buzzin(permit, Operation.PERMIT_SUBMIT)
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_reject(*, actor: Actor, permit: Permit, reason: str) -> Permit:
     reason = require_reason(reason, "for the rejection")
     permit = lock_permit(permit)
@@ -85,7 +73,7 @@ def permit_reject(*, actor: Actor, permit: Permit, reason: str) -> Permit:
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_request_changes(*, actor: Actor, permit: Permit, note: str) -> Permit:
     note = require_reason(note, "saying what must change")
     permit = lock_permit(permit)
@@ -96,7 +84,7 @@ def permit_request_changes(*, actor: Actor, permit: Permit, note: str) -> Permit
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_cancel(*, actor: Actor, permit: Permit, reason: str = "") -> Permit:
     permit = lock_permit(permit)
     apply_move(permit, Move.CANCEL, actor=actor, reason=reason)
@@ -104,7 +92,7 @@ def permit_cancel(*, actor: Actor, permit: Permit, reason: str = "") -> Permit:
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_request_extension(*, actor: Actor, permit: Permit, valid_till: datetime.datetime, note: str = "") -> Permit:
     """A contractor asks for a later end; a property manager decides with ``permit_extend``."""
     permit = lock_permit(permit)
@@ -125,18 +113,17 @@ def permit_request_extension(*, actor: Actor, permit: Permit, valid_till: dateti
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_extend(
     *, actor: Actor, permit: Permit, valid_till: datetime.datetime, valid_from: datetime.datetime | None = None
 ) -> Permit:
-    """Change the validity of an approved or active permit; the pass and parking follow."""
+    """Change the validity of an approved or active permit; the pass and parking follow its event."""
     permit = lock_permit(permit)
     target_status(permit.status, Move.EXTEND)
     new_from = valid_from or permit.valid_from
     check_permit_rules(
         permit_facts(permit, valid_from=new_from, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now()
     )
-    start_moved = new_from != permit.valid_from
     data = {
         "valid_from": [permit.valid_from.isoformat(), new_from.isoformat()],
         "valid_till": [permit.valid_till.isoformat(), valid_till.isoformat()],
@@ -146,80 +133,66 @@ def permit_extend(
     permit.extension_request_note = ""
     apply_move(permit, Move.EXTEND, actor=actor, data=data)
     permit.save()
-    enqueue_buzzin(permit, Operation.PERMIT_UPDATE_VALIDITY)
-    parking_follow_validity(permit, start_moved=start_moved)
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_revoke(*, actor: Actor, permit: Permit, reason: str) -> Permit:
     reason = require_reason(reason, "for revoking the pass")
     permit = lock_permit(permit)
     apply_move(permit, Move.REVOKE, actor=actor, reason=reason)
     permit.revocation_reason = reason
     permit.save()
-    enqueue_buzzin(permit, Operation.PASS_REVOKE, {"reason": reason})
-    release_parking(permit)
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_reissue(*, actor: Actor, permit: Permit, reason: str = "") -> Permit:
-    """Ask Buzz-In for a new access code; the old one stops working at once."""
+    """Ask for a new access code; the old one stops working once the gates have it."""
     permit = lock_permit(permit)
     apply_move(permit, Move.REISSUE, actor=actor, reason=reason)
     permit.save()
-    enqueue_buzzin(permit, Operation.PASS_REISSUE)
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_pass_issue(
     *,
     actor: Actor,
     permit: Permit,
     pass_number: str,
     access_code: str,
-    qr_png: bytes | None = None,
+    qr_image: StoredFile | None = None,
     documentation_url: str = "",
-    buzzin_id: str = "",
 ) -> Permit:
-    """Buzz-In issued (or reissued) the pass: the permit becomes active and its vehicles get parking."""
+    """The pass was issued (or reissued): the permit becomes active. ``qr_image`` is already stored (no I/O here)."""
     permit = lock_permit(permit)
-    first_issue = permit.status != "active"
-    if first_issue:
+    if permit.status != "active":
         apply_move(permit, Move.ACTIVATE, actor=actor, data={"pass_number": pass_number})
     else:
         audit_permit(permit, "permits.pass.reissued", actor=actor, data={"pass_number": pass_number})
     permit.pass_number = pass_number or permit.pass_number
     permit.access_code = access_code or permit.access_code
     permit.pass_documentation_url = documentation_url or permit.pass_documentation_url
-    permit.buzzin_id = buzzin_id or permit.buzzin_id
     permit.pass_issued_at = timezone.now()
-    if qr_png:
-        permit.qr_image.save(
-            f"{permit.reference}-{permit.pass_issued_at:%Y%m%d%H%M%S}.png", ContentFile(qr_png), save=False
-        )
+    if qr_image is not None:
+        permit.qr_image.name = qr_image.attach()
     permit.save()
-    if first_issue:
-        for vehicle in permit.vehicles.filter(removed_at__isnull=True):
-            enqueue_parking(vehicle, permit, Operation.PARKING_PUSH)
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_expire(*, actor: Actor, permit: Permit) -> Permit:
+    """The one-permit path of the expiry move (``permits_expire`` is the move itself)."""
     permit = lock_permit(permit)
-    apply_move(permit, Move.EXPIRE, actor=actor)
-    permit.save()
-    release_parking(permit)
+    target_status(permit.status, Move.EXPIRE)
+    permits_expire([permit], actor=actor)
     return permit
 
 
-@transaction.atomic
+@domain_service
 def permit_archive(*, actor: Actor, permit: Permit, reason: str) -> Permit:
     permit = lock_permit(permit)
     apply_move(permit, Move.ARCHIVE, actor=actor, reason=reason)
     permit.save()
-    release_parking(permit)
     return permit

@@ -1,24 +1,31 @@
-"""NOC versions: each upload is a new immutable version; the previous one stays viewable."""
+"""NOC versions: each upload is a new immutable version; the previous one stays viewable.
+
+The document is checked and written to storage before the transaction that locks the permit
+(``portal.core.storage``): no storage I/O under the lock, and a refused upload leaves no file.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max
 
 from portal.core.actors import Actor
-from portal.core.choices import Operation
-from portal.core.uploads import validate_upload
+from portal.core.events import domain_service
+from portal.core.storage import StoredFile
+from portal.core.uploads import upload_stored_first, validate_upload
 
 from ..models import NocVersion, Permit
-from ..transitions import KNOWN_TO_BUZZIN_STATUSES, TERMINAL_STATUSES, status_phrase
+from ..transitions import TERMINAL_STATUSES, status_phrase
 from ..validators import validate_noc_covers_permit, validate_noc_dates
-from ._common import audit_permit, enqueue_buzzin, lock_permit
+from ._common import audit_permit, lock_permit
+
+NOC_FOLDER = "nocs"
 
 
-@transaction.atomic
 def noc_version_upload(
     *,
     actor: Actor,
@@ -28,27 +35,53 @@ def noc_version_upload(
     expiry_date: datetime.date,
     file=None,
     document_url: str = "",
+    document: StoredFile | None = None,
 ) -> NocVersion:
-    if file is None and not document_url:
+    """A new current NOC version from an upload (``file``), an already stored ``document`` or a link."""
+    if file is None and document is None and not document_url:
         raise ValidationError({"file": "Attach the NOC document."})
     errors = _field_errors(
         ("expiry_date", lambda: validate_noc_dates(issue_date, expiry_date)),
         ("file", lambda: file is not None and validate_upload(file)),
     )
+    if errors:
+        raise ValidationError(errors)
+    fields = {"noc_number": noc_number, "issue_date": issue_date, "expiry_date": expiry_date}
+    if file is None:
+        return _noc_version_record(actor=actor, permit=permit, document=document, document_url=document_url, **fields)
+    with upload_stored_first(file, folder=f"{NOC_FOLDER}/{permit.pk}") as stored:
+        return _noc_version_record(actor=actor, permit=permit, document=stored, document_url=document_url, **fields)
+
+
+@contextmanager
+def noc_document_stored(noc: dict | None) -> Iterator[dict | None]:
+    """NOC arguments with their file already written (as ``document``), for callers that open a transaction."""
+    if not noc or noc.get("file") is None:
+        yield noc
+        return
+    with upload_stored_first(noc["file"], folder=f"{NOC_FOLDER}/new") as stored:
+        yield {**{key: value for key, value in noc.items() if key != "file"}, "document": stored}
+
+
+@domain_service
+def _noc_version_record(
+    *,
+    actor: Actor,
+    permit: Permit,
+    noc_number: str,
+    issue_date: datetime.date,
+    expiry_date: datetime.date,
+    document: StoredFile | None,
+    document_url: str,
+) -> NocVersion:
     permit = lock_permit(permit)
     if permit.status in TERMINAL_STATUSES:
         raise ValidationError(f"{status_phrase(permit.status)} takes no new NOC.", code="not_editable")
-    errors.update(
-        _field_errors(
-            (
-                "expiry_date",
-                lambda: validate_noc_covers_permit(expiry_date, permit.valid_till, tz=permit.community.tzinfo),
-            )
-        )
+    errors = _field_errors(
+        ("expiry_date", lambda: validate_noc_covers_permit(expiry_date, permit.valid_till, tz=permit.community.tzinfo))
     )
     if errors:
         raise ValidationError(errors)
-    checked = validate_upload(file) if file is not None else None
     version = (permit.noc_versions.aggregate(top=Max("version"))["top"] or 0) + 1
     permit.noc_versions.filter(is_current=True).update(is_current=False)
     noc = NocVersion(
@@ -58,23 +91,25 @@ def noc_version_upload(
         noc_number=noc_number.strip(),
         issue_date=issue_date,
         expiry_date=expiry_date,
-        document_url=document_url,
+        document_url=document_url if document is None else "",
         uploaded_by=actor.user,
         uploaded_by_label=actor.label,
     )
-    if file is not None:
-        noc.original_name = (getattr(file, "name", "") or "document")[-255:]
-        noc.content_type, noc.size = checked.content_type, checked.size
-        noc.file.save("noc", file, save=False)
+    if document is not None:
+        noc.original_name, noc.content_type, noc.size = document.original_name, document.content_type, document.size
+        noc.file.name = document.attach()
     noc.save()
     audit_permit(
         permit,
         "permits.noc.uploaded",
         actor=actor,
-        data={"version": version, "noc_number": noc.noc_number, "expiry_date": expiry_date.isoformat()},
+        data={
+            "noc": noc.pk,
+            "version": version,
+            "noc_number": noc.noc_number,
+            "expiry_date": expiry_date.isoformat(),
+        },
     )
-    if permit.status in KNOWN_TO_BUZZIN_STATUSES:
-        enqueue_buzzin(permit, Operation.PERMIT_REPLACE_NOC, {"noc_version": noc.pk})
     return noc
 
 

@@ -1,20 +1,18 @@
-"""Workers and vehicles of a permit. Vehicles on an active permit carry their parking along."""
+"""Workers and vehicles of a permit. Vehicles may change while the work goes on; parking follows their events."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from portal.core.actors import Actor
-from portal.core.choices import Operation
+from portal.core.events import domain_service
 
 from ..choices import PermitStatus
 from ..models import Permit, Vehicle, Worker
 from ..validators import normalize_plate, validate_plate
-from ._common import LIVE_PARKING_STATES, audit_permit, enqueue_parking, lock_permit, require_editable
+from ._common import audit_permit, lock_permit, require_editable
 
-# Vehicles may change while the work goes on; the parking permit follows.
 VEHICLE_EDITABLE_STATUSES = (
     PermitStatus.DRAFT,
     PermitStatus.CHANGES_REQUESTED,
@@ -23,7 +21,7 @@ VEHICLE_EDITABLE_STATUSES = (
 )
 
 
-@transaction.atomic
+@domain_service
 def worker_add(*, actor: Actor, permit: Permit, name: str, id_number: str, phone: str = "") -> Worker:
     permit = lock_permit(permit)
     require_editable(permit)
@@ -32,7 +30,7 @@ def worker_add(*, actor: Actor, permit: Permit, name: str, id_number: str, phone
     return worker
 
 
-@transaction.atomic
+@domain_service
 def worker_remove(*, actor: Actor, worker: Worker) -> None:
     permit = lock_permit(worker.permit_id)
     require_editable(permit)
@@ -45,7 +43,7 @@ def _require_vehicle_editable(permit: Permit) -> None:
         require_editable(permit)
 
 
-@transaction.atomic
+@domain_service
 def vehicle_add(*, actor: Actor, permit: Permit, plate: str) -> Vehicle:
     permit = lock_permit(permit)
     _require_vehicle_editable(permit)
@@ -54,12 +52,10 @@ def vehicle_add(*, actor: Actor, permit: Permit, plate: str) -> Vehicle:
     position = (permit.vehicles.aggregate(top=Max("position"))["top"] or 0) + 1
     vehicle = Vehicle.objects.create(permit=permit, plate=plate, position=position)
     audit_permit(permit, "permits.vehicle.added", actor=actor, data={"vehicle": vehicle.pk, "plate": plate})
-    if permit.status == PermitStatus.ACTIVE:
-        enqueue_parking(vehicle, permit, Operation.PARKING_PUSH)
     return vehicle
 
 
-@transaction.atomic
+@domain_service
 def vehicle_remove(*, actor: Actor, vehicle: Vehicle) -> Vehicle:
     permit = lock_permit(vehicle.permit_id)
     _require_vehicle_editable(permit)
@@ -67,12 +63,10 @@ def vehicle_remove(*, actor: Actor, vehicle: Vehicle) -> Vehicle:
     vehicle.removed_at = timezone.now()
     vehicle.save(update_fields=["removed_at"])
     audit_permit(permit, "permits.vehicle.removed", actor=actor, data={"vehicle": vehicle.pk, "plate": vehicle.plate})
-    if vehicle.parking_state in LIVE_PARKING_STATES:
-        enqueue_parking(vehicle, permit, Operation.PARKING_DELETE)
     return vehicle
 
 
-@transaction.atomic
+@domain_service
 def vehicle_change_plate(*, actor: Actor, vehicle: Vehicle, plate: str) -> Vehicle:
     permit = lock_permit(vehicle.permit_id)
     _require_vehicle_editable(permit)
@@ -89,6 +83,4 @@ def vehicle_change_plate(*, actor: Actor, vehicle: Vehicle, plate: str) -> Vehic
     )
     vehicle.plate = plate
     vehicle.save(update_fields=["plate"])
-    if vehicle.parking_state in LIVE_PARKING_STATES:
-        enqueue_parking(vehicle, permit, Operation.PARKING_UPDATE)
     return vehicle

@@ -10,25 +10,22 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from portal.core.models import Community, Property, Unit
+from portal.integrations.buzzin.ids import buzzin_object_id, derived_object_id
 
-
-def derived_object_id(kind: str, pk: int) -> str:
-    return hashlib.sha1(f"{kind}:{pk}".encode(), usedforsecurity=False).hexdigest()[:24]
+__all__ = ["community_id", "derived_object_id", "property_id", "unit_id", "usable_lookup_id"]
 
 
 def community_id(community: Community) -> str:
-    return community.buzzin_community_id or derived_object_id("community", community.pk)
+    return buzzin_object_id(community)
 
 
 def property_id(prop: Property) -> str:
-    return prop.buzzin_id or derived_object_id("property", prop.pk)
+    return buzzin_object_id(prop)
 
 
 def unit_id(unit: Unit) -> str:
-    return unit.buzzin_id or derived_object_id("unit", unit.pk)
+    return buzzin_object_id(unit)
 
 
 def usable_lookup_id(value: str) -> bool:

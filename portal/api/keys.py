@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.core.actors import Actor
+from portal.core.events import event_record
 from portal.core.models import ApiKey, Community
-from portal.core.services import audit_record
 
 KEY_PREFIX = "ppk_"
 PREFIX_LENGTH = 12
@@ -54,7 +54,7 @@ def api_key_create(*, actor: Actor, community: Community, name: str, raw_key: st
     except IntegrityError:
         raise ValidationError("A key with the same first characters exists; generate another.") from None
     data = {"name": key.name, "prefix": key.prefix}
-    audit_record(actor=actor, target=key, action="api.key.created", community=community, data=data)
+    event_record(actor=actor, target=key, action="api.key.created", community=community, data=data)
     return key, raw_key
 
 
@@ -66,7 +66,7 @@ def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
         return key
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
-    audit_record(
+    event_record(
         actor=actor, target=key, action="api.key.revoked", community=key.community, data={"prefix": key.prefix}
     )
     return key

@@ -24,7 +24,7 @@ def permit_or_404(community: Community, permit_id: str) -> Permit:
     if ids.usable_lookup_id(permit_id):
         permit = (
             Permit.objects.filter(community=community)
-            .filter(Q(reference=permit_id) | Q(crm_reference=permit_id) | Q(buzzin_id=permit_id))
+            .filter(Q(reference=permit_id) | Q(crm_reference=permit_id) | Q(buzzin__buzzin_id=permit_id))
             .select_related("community", "contractor", "property", "main_unit")
             .first()
         )
@@ -41,7 +41,7 @@ def membership_or_404(community: Community, contractor_id: str) -> ContractorMem
             .filter(
                 Q(contractor__reference=contractor_id)
                 | Q(contractor__crm_reference=contractor_id)
-                | Q(buzzin_id=contractor_id)
+                | Q(contractor__buzzin__buzzin_id=contractor_id)
             )
             .select_related("contractor", "community")
             .first()
@@ -58,7 +58,9 @@ def approved_contractor_or_404(
     wanted = contractor_id or salesforce_id or ""
     membership = None
     if contractor_id and ids.usable_lookup_id(contractor_id):
-        membership = _membership(community, Q(contractor__reference=contractor_id) | Q(buzzin_id=contractor_id))
+        membership = _membership(
+            community, Q(contractor__reference=contractor_id) | Q(contractor__buzzin__buzzin_id=contractor_id)
+        )
     elif salesforce_id and ids.usable_lookup_id(salesforce_id):
         membership = _membership(
             community, Q(contractor__crm_reference=salesforce_id) | Q(contractor__reference=salesforce_id)
@@ -80,7 +82,7 @@ def property_or_404(community: Community, *, external_id: str | None, property_i
     if external_id:
         found = properties.filter(external_id=external_id).first() if ids.usable_lookup_id(external_id) else None
     elif property_id:
-        found = _by_object_id(properties, property_id, ids.property_id)
+        found = _by_object_id(properties, property_id)
     if found is None:
         raise NotFound(f"Property {external_id or property_id} not found in this community.")
     return found
@@ -92,7 +94,7 @@ def unit_or_404(prop: Property, *, external_id: str | None, flat_id: str | None)
     if external_id:
         found = units.filter(external_id=external_id).first() if ids.usable_lookup_id(external_id) else None
     elif flat_id:
-        found = _by_object_id(units, flat_id, ids.unit_id)
+        found = _by_object_id(units, flat_id)
     if found is None:
         raise NotFound(f"Flat {external_id or flat_id} not found in {prop.external_id}.")
     return found
@@ -104,14 +106,15 @@ def units_or_404(prop: Property, *, external_ids: Iterable[str] = (), flat_ids: 
     return units
 
 
-def _by_object_id(queryset, object_id: str, id_of):
+def _by_object_id(queryset, object_id: str):
     """Buzz-In ids are stored; derived ids are computed, so they are matched in Python (a community's rows)."""
     if not ids.usable_lookup_id(object_id):
         return None
-    stored = queryset.filter(buzzin_id=object_id).first()
+    stored = queryset.filter(buzzin__buzzin_id=object_id).first()
     if stored is not None:
         return stored
-    return next((row for row in queryset.filter(buzzin_id="") if id_of(row) == object_id), None)
+    without = queryset.filter(Q(buzzin__isnull=True) | Q(buzzin__buzzin_id=""))
+    return next((row for row in without if ids.derived_object_id(row._meta.model_name, row.pk) == object_id), None)
 
 
 def permit_for_answer(pk: int) -> Permit:

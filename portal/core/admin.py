@@ -14,7 +14,7 @@ class BlackoutDateInline(ScopedInlineMixin, admin.TabularInline):
 @admin.register(Community)
 class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     community_path = "id"
-    list_display = ["name", "time_zone", "buzzin_community_id", "parking_zone", "work_day_start", "work_day_end"]
+    list_display = ["name", "time_zone", "parking_zone", "work_day_start", "work_day_end"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BlackoutDateInline]
@@ -25,7 +25,7 @@ class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Property)
 class PropertyAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "external_id", "community", "parking_zone", "buzzin_id"]
+    list_display = ["name", "external_id", "community", "parking_zone"]
     list_filter = ["community"]
     list_select_related = ["community"]
     search_fields = ["name", "external_id"]

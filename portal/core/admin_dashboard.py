@@ -13,10 +13,6 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from .choices import DeliveryState
-from .models import OutboundDelivery
-from .scoping import scope_to_communities
-
 Provider = Callable[[object], dict]
 
 _providers: dict[str, tuple[int, Provider]] = {}
@@ -75,16 +71,4 @@ def bar_chart(rows: list[dict], series: list[str], *, height: int = 120, bar: in
         "height": height,
         "peak": peak,
         "bar": bar,
-    }
-
-
-@dashboard_provider(order=900)
-def failed_deliveries_panel(request) -> dict:
-    if not request.user.has_perm("core.view_outbounddelivery"):
-        return {}
-    failed = scope_to_communities(OutboundDelivery.objects.filter(state=DeliveryState.FAILED), request.user)
-    return {
-        "failed_delivery_count": failed.count(),
-        "failed_deliveries": list(failed.select_related("community").order_by("-updated_at", "-id")[:10]),
-        "failed_deliveries_url": admin_url("core_outbounddelivery_changelist", query="state__exact=failed"),
     }

@@ -1,4 +1,4 @@
-"""Stable public references in the role of Salesforce ids (18 characters), sent to Buzz-In."""
+"""Stable public references in the role of Salesforce ids (18 characters): how the partners know our records."""
 
 import secrets
 import string

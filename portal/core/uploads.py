@@ -1,10 +1,15 @@
 """The one check every uploaded document passes: type from its content, size from a setting."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from .references import new_reference
+from .storage import StoredFile, file_stored_first
 
 ALLOWED_TYPES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
 
@@ -36,3 +41,23 @@ def validate_upload(upload) -> CheckedUpload:
             code="file_type_not_allowed",
         )
     return CheckedUpload(content_type=mime, size=size)
+
+
+@contextmanager
+def upload_stored_first(upload, *, folder: str) -> Iterator[StoredFile]:
+    """Check an upload and write it under a generated name, before the transaction that attaches it.
+
+    Raises ValidationError under ``file``; the file is removed again unless a transaction attached it.
+    """
+    try:
+        checked = validate_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.error_list}) from None
+    with file_stored_first(
+        upload,
+        path=f"{folder}/{new_reference('doc')}",
+        original_name=(getattr(upload, "name", "") or "document")[-255:],
+        content_type=checked.content_type,
+        size=checked.size,
+    ) as stored:
+        yield stored

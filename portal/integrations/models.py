@@ -1,4 +1,36 @@
+"""The integrations layer's tables: inbound webhooks, drifts, deliveries and each partner's own ids."""
+
 from django.db import models
+
+from .buzzin.models import (
+    BuzzinCommunity,
+    BuzzinContractor,
+    BuzzinContractorState,
+    BuzzinMembership,
+    BuzzinPermit,
+    BuzzinProperty,
+    BuzzinUnit,
+)
+from .delivery.models import OPEN_DELIVERY_STATES, DeliveryAttempt, DeliveryState, OutboundDelivery
+from .opscom.models import OpscomParking
+
+__all__ = [
+    "OPEN_DELIVERY_STATES",
+    "BuzzinCommunity",
+    "BuzzinContractor",
+    "BuzzinContractorState",
+    "BuzzinMembership",
+    "BuzzinPermit",
+    "BuzzinProperty",
+    "BuzzinUnit",
+    "DeliveryAttempt",
+    "DeliveryState",
+    "Drift",
+    "InboundEvent",
+    "InboundEventState",
+    "OpscomParking",
+    "OutboundDelivery",
+]
 
 
 class InboundEventState(models.TextChoices):
@@ -43,7 +75,9 @@ class Drift(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     detected_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    repair_delivery = models.ForeignKey("core.OutboundDelivery", null=True, blank=True, on_delete=models.SET_NULL)
+    repair_delivery = models.ForeignKey(
+        "integrations.OutboundDelivery", null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         ordering = ["-detected_at", "-id"]

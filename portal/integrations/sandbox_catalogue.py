@@ -5,41 +5,32 @@ Real Buzz-In already knows each community's catalogue; the sandbox learns it fro
 
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
-
 from portal.core.models import Community
 
-
-def _object_id(kind: str, pk: int) -> str:
-    """A stable 24-hex id for objects the portal has no Buzz-In id for yet."""
-    return hashlib.sha1(f"{kind}:{pk}".encode()).hexdigest()[:24]
-
-
-def buzzin_api_key_for(community: Community) -> str:
-    return community.buzzin_api_key or settings.BUZZIN_API_KEY
+from .buzzin.connection import buzzin_api_key_for
+from .buzzin.ids import buzzin_object_id
 
 
 def buzzin_sandbox_communities() -> list[dict]:
-    communities = Community.objects.prefetch_related("properties__units").order_by("pk")
+    communities = Community.objects.select_related("buzzin").prefetch_related(
+        "properties__buzzin", "properties__units__buzzin"
+    )
     return [
         {
-            "communityId": community.buzzin_community_id or _object_id("community", community.pk),
+            "communityId": buzzin_object_id(community),
             "apiKey": buzzin_api_key_for(community),
             "name": community.name,
             "properties": [
                 {
                     "externalId": prop.external_id,
-                    "_id": prop.buzzin_id or _object_id("property", prop.pk),
+                    "_id": buzzin_object_id(prop),
                     "flats": [
-                        {"externalId": unit.external_id, "_id": unit.buzzin_id or _object_id("unit", unit.pk)}
-                        for unit in prop.units.all()
+                        {"externalId": unit.external_id, "_id": buzzin_object_id(unit)} for unit in prop.units.all()
                     ],
                 }
                 for prop in community.properties.all()
             ],
         }
-        for community in communities
+        for community in communities.order_by("pk")
         if buzzin_api_key_for(community)
     ]

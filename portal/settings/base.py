@@ -241,6 +241,15 @@ CELERY_TASK_PUBLISH_RETRY = False
 # assert on the rows themselves.
 OUTBOX_DISPATCH = env.bool("OUTBOX_DISPATCH", default=True)
 
+# --- Domain events --------------------------------------------------------------------------
+# Who reacts to what the domain records (``portal.core.events``): each subscriber receives the
+# events of a change inside its transaction and plans its own deliveries, sent after commit.
+# A third partner, or notifications, is one more line here.
+EVENT_SUBSCRIBERS = [
+    "portal.integrations.buzzin.subscriber.subscriber",
+    "portal.integrations.opscom.subscriber.subscriber",
+]
+
 # --- Partners -----------------------------------------------------------------------------
 BUZZIN_API_URL = env("BUZZIN_API_URL", default="http://127.0.0.1:8101")
 BUZZIN_API_KEY = env("BUZZIN_API_KEY", default="")

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from permits.choices import PermitStatus
 from permits.models import NocVersion
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import permit_in_status
 
 pytestmark = pytest.mark.django_db

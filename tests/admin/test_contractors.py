@@ -13,7 +13,8 @@ from django.utils import timezone
 from contractors.choices import BuzzinContractorState, DocumentKind, MembershipStatus
 from contractors.models import ContractorDocument, ContractorMembership
 from permits.choices import PermitStatus
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import ContractorFactory, MembershipFactory, pdf_file, permit_in_status
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contractors.models import Contractor
-from portal.core.choices import DeliveryState
-from portal.core.models import OutboundDelivery
+from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
 from tests.admin.conftest import logged_in
 from tests.factories import permit_in_status
 
@@ -97,7 +96,7 @@ def test_configuration_faults_and_compliance_flags_show_for_the_managers_communi
 
     for permit in (permit_a, permit_b):
         OutboundDelivery.objects.create(
-            partner="opscom",
+            subscriber="opscom",
             operation="parking.push",
             community=permit.community,
             target_type="vehicle",

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from permits.choices import ParkingState, PermitStatus
 from permits.models import NocVersion, Permit
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import NocVersionFactory, VehicleFactory, in_days, permit_in_status
 
 pytestmark = pytest.mark.django_db

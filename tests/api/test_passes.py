@@ -6,8 +6,8 @@ import pytest
 
 from permits.choices import PermitStatus
 from permits.models import Permit
-from portal.core.choices import Operation
-from portal.core.models import OutboundDelivery
+from portal.integrations.buzzin import operations as buzzin_op
+from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import permit_in_status
 
 from .support import permit_body
@@ -59,10 +59,10 @@ def test_revoke_an_active_pass(api, site):
     assert (response.status, response.body) == (200, {})
     permit.refresh_from_db()
     assert permit.status == PermitStatus.REVOKED and permit.revocation_reason == "Safety breach on site."
-    assert OutboundDelivery.objects.filter(operation=Operation.PASS_REVOKE).count() == 1
+    assert OutboundDelivery.objects.filter(operation=buzzin_op.PASS_REVOKE).count() == 1
     again = api.patch(f"/passes/{permit.reference}", {"action": "revoke"})
     assert again.status == 200  # a retried revoke changes nothing
-    assert OutboundDelivery.objects.filter(operation=Operation.PASS_REVOKE).count() == 1
+    assert OutboundDelivery.objects.filter(operation=buzzin_op.PASS_REVOKE).count() == 1
 
 
 def test_revoke_before_approval_cancels(api, created_permit):
@@ -83,7 +83,7 @@ def test_reissue_an_active_pass(api, site):
     permit = _permit(site, "active")
     response = api.patch(f"/passes/{permit.reference}", {"action": "reissuePass"})
     assert (response.status, response.body) == (200, {})
-    assert OutboundDelivery.objects.filter(operation=Operation.PASS_REISSUE).count() == 1
+    assert OutboundDelivery.objects.filter(operation=buzzin_op.PASS_REISSUE).count() == 1
 
 
 @pytest.mark.parametrize("status", ["draft", "submitted", "approved", "revoked"])
@@ -92,7 +92,7 @@ def test_reissue_needs_an_active_permit(api, site, status):
     response = api.patch(f"/passes/{permit.reference}", {"action": "reissuePass"})
     assert response.status == 400
     assert response.body["message"].endswith("permit cannot be reissued.")
-    assert not OutboundDelivery.objects.filter(operation=Operation.PASS_REISSUE).exists()
+    assert not OutboundDelivery.objects.filter(operation=buzzin_op.PASS_REISSUE).exists()
 
 
 @pytest.mark.parametrize("body", [{}, {"action": "explode"}, {"action": 7}, []])

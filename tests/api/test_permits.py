@@ -11,8 +11,9 @@ from contractors.choices import MembershipStatus
 from permits.choices import PermitSource, PermitStatus
 from permits.models import NocVersion, Permit
 from portal.api import ids
-from portal.core.choices import Operation
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.buzzin import operations as buzzin_op
+from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import PNG_BYTES, MembershipFactory, UnitFactory, permit_in_status
 
 from .support import days_ahead, iso, permit_body
@@ -225,7 +226,7 @@ def test_patch_validity_of_an_active_permit_extends_it(api, site):
     assert response.status == 200, response.body
     permit.refresh_from_db()
     assert permit.valid_till == new_till and permit.status == PermitStatus.ACTIVE
-    assert OutboundDelivery.objects.filter(operation=Operation.PERMIT_UPDATE_VALIDITY).count() == 1
+    assert OutboundDelivery.objects.filter(operation=buzzin_op.PERMIT_UPDATE_VALIDITY).count() == 1
     event = AuditEvent.objects.filter(target_id=str(permit.pk), action="permits.permit.extended").get()
     assert event.actor_label == f"api key: {site.key.name} ({site.key.prefix}…)"
 

@@ -23,6 +23,7 @@ from tests.factories import (
     PropertyFactory,
     StaffMembershipFactory,
     UnitFactory,
+    set_buzzin_key,
 )
 from tests.stack import wait_until
 
@@ -55,8 +56,7 @@ def world():
 
 def _contractor_approved_everywhere(stack, community) -> None:
     """The property manager approves the company; Buzz-In (the sandbox) approves it too and says so by webhook."""
-    community.buzzin_api_key = "browser-test-key"
-    community.save(update_fields=["buzzin_api_key"])
+    set_buzzin_key(community, "browser-test-key")
     stack.sync_catalogue()
     membership = ContractorMembership.objects.get(community=community)
     contractor_approve(actor=Actor.system("browser test"), membership=membership)

@@ -7,9 +7,8 @@ import time
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from portal.core.choices import OPEN_DELIVERY_STATES
-from portal.core.models import OutboundDelivery
 from portal.integrations.delivery import selectors
+from portal.integrations.delivery.models import OPEN_DELIVERY_STATES, OutboundDelivery
 from portal.integrations.delivery.sender import delivery_send
 
 

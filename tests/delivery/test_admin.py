@@ -7,11 +7,11 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from portal.core.models import DeliveryAttempt, OutboundDelivery
+from portal.integrations.delivery.models import DeliveryAttempt, OutboundDelivery
 from tests.factories import CommunityFactory, StaffMembershipFactory, UserFactory, permit_in_status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.delivery.urls")]
-CHANGELIST = "admin:core_outbounddelivery_changelist"
+CHANGELIST = "admin:integrations_outbounddelivery_changelist"
 
 
 def client_for(user) -> Client:
@@ -64,7 +64,7 @@ def test_a_property_manager_sees_only_their_communities(world):
     response = world["manager"].get(reverse(CHANGELIST))
     assert response.status_code == 200
     assert listed_ids(response) == {world["failed_a"].pk, world["pending_a"].pk}
-    other = reverse("admin:core_outbounddelivery_change", args=[world["failed_b"].pk])
+    other = reverse("admin:integrations_outbounddelivery_change", args=[world["failed_b"].pk])
     assert world["manager"].get(other).status_code == 404
 
 
@@ -78,7 +78,7 @@ def test_operators_see_every_community_and_filter(world):
 
 
 def test_the_change_page_shows_the_attempts_read_only_and_a_retry_button(world):
-    url = reverse("admin:core_outbounddelivery_change", args=[world["failed_a"].pk])
+    url = reverse("admin:integrations_outbounddelivery_change", args=[world["failed_a"].pk])
     page = world["operator"].get(url).content.decode()
     assert "validTill must be in the future" in page
     assert "POST /permits" in page
@@ -89,7 +89,7 @@ def test_the_change_page_shows_the_attempts_read_only_and_a_retry_button(world):
 
 
 def test_retry_now_for_one_delivery(world):
-    url = reverse("admin:core_outbounddelivery_retry", args=[world["failed_a"].pk])
+    url = reverse("admin:integrations_outbounddelivery_retry", args=[world["failed_a"].pk])
     assert world["operator"].get(url).status_code == 405
     response = world["operator"].post(url)
     assert response.status_code == 302
@@ -111,7 +111,7 @@ def test_retry_action_for_selected_deliveries(world):
 def test_retry_all_failed_button(world):
     page = world["operator"].get(reverse(CHANGELIST)).content.decode()
     assert "Retry all failed (2)" in page
-    response = world["operator"].post(reverse("admin:core_outbounddelivery_retry_failed"))
+    response = world["operator"].post(reverse("admin:integrations_outbounddelivery_retry_failed"))
     assert response.status_code == 302
     assert not OutboundDelivery.objects.filter(state="failed").exists()
 
@@ -119,23 +119,23 @@ def test_retry_all_failed_button(world):
 def test_property_managers_cannot_retry(world):
     page = world["manager"].get(reverse(CHANGELIST)).content.decode()
     assert "Retry all failed" not in page
-    assert world["manager"].post(reverse("admin:core_outbounddelivery_retry_failed")).status_code == 403
-    url = reverse("admin:core_outbounddelivery_retry", args=[world["failed_a"].pk])
+    assert world["manager"].post(reverse("admin:integrations_outbounddelivery_retry_failed")).status_code == 403
+    url = reverse("admin:integrations_outbounddelivery_retry", args=[world["failed_a"].pk])
     assert world["manager"].post(url).status_code == 403
     assert OutboundDelivery.objects.filter(state="failed").count() == 2
 
 
 def test_nobody_adds_or_deletes_deliveries(world):
     client = world["operator"]
-    assert client.get(reverse("admin:core_outbounddelivery_add")).status_code == 403
-    url = reverse("admin:core_outbounddelivery_delete", args=[world["failed_a"].pk])
+    assert client.get(reverse("admin:integrations_outbounddelivery_add")).status_code == 403
+    url = reverse("admin:integrations_outbounddelivery_delete", args=[world["failed_a"].pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert OutboundDelivery.objects.filter(pk=world["failed_a"].pk).exists()
 
 
 def test_configuration_faults_are_announced_on_the_list(world):
     OutboundDelivery.objects.filter(pk=world["failed_a"].pk).update(
-        error_kind="configuration", last_error="OPS-COM error 9002: Token [redacted] lacks permission", partner="opscom"
+        error_kind="configuration", last_error="OPS-COM error 9002: Token [redacted] lacks permission", subscriber="opscom"
     )
     response = world["manager"].get(reverse(CHANGELIST))
     messages = [str(message) for message in response.context["messages"]]

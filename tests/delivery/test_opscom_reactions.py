@@ -7,10 +7,10 @@ import pytest
 from permits import services
 from permits.choices import ParkingState
 from portal.core.actors import Actor
-from portal.core.choices import Operation
-from portal.core.models import OutboundDelivery
 from portal.integrations.delivery import sender
+from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.http import CallRecord, RateLimited, ServerError
+from portal.integrations.opscom import operations as opscom_op
 from portal.integrations.opscom.errors import error_for_code
 from tests.factories import VehicleFactory, in_days, permit_in_status
 
@@ -39,7 +39,7 @@ def active_vehicle():
     permit = permit_in_status("approved")
     vehicle = VehicleFactory(permit=permit)
     services.permit_pass_issue(actor=ACTOR, permit=permit, pass_number="WP-000007", access_code="A" * 24)
-    OutboundDelivery.objects.filter(partner="buzzin").update(state="succeeded")
+    OutboundDelivery.objects.filter(subscriber="buzzin").update(state="succeeded")
     vehicle.refresh_from_db()
     return vehicle
 
@@ -50,7 +50,7 @@ def only_row(operation: str) -> OutboundDelivery:
 
 def parked(vehicle, reference: str = "ref-1"):
     """The push went through earlier: the vehicle holds an OPS-COM reference."""
-    OutboundDelivery.objects.filter(operation=Operation.PARKING_PUSH).update(state="succeeded")
+    OutboundDelivery.objects.filter(operation=opscom_op.PARKING_PUSH).update(state="succeeded")
     vehicle.parking_reference, vehicle.parking_state = reference, ParkingState.ACTIVE
     vehicle.save()
     return vehicle
@@ -64,7 +64,7 @@ def parked(vehicle, reference: str = "ref-1"):
 )
 def test_refusals_fail_at_once_with_their_kind(active_vehicle, opscom_stub, code, kind):
     opscom_stub.script["push_permit"] = [opscom_error(code, "no")]
-    row = only_row(Operation.PARKING_PUSH)
+    row = only_row(opscom_op.PARKING_PUSH)
 
     assert sender.delivery_send(row.pk) == "failed"
     row.refresh_from_db()
@@ -78,7 +78,7 @@ def test_refusals_fail_at_once_with_their_kind(active_vehicle, opscom_stub, code
 @pytest.mark.parametrize("code", [9012, 9022])
 def test_already_there_on_push_counts_as_done(active_vehicle, opscom_stub, code):
     opscom_stub.script["push_permit"] = [opscom_error(code, "exists")]
-    row = only_row(Operation.PARKING_PUSH)
+    row = only_row(opscom_op.PARKING_PUSH)
 
     assert sender.delivery_send(row.pk) == "succeeded"
     active_vehicle.refresh_from_db()
@@ -91,14 +91,14 @@ def test_9022_keeps_a_reference_the_body_gives(active_vehicle, opscom_stub):
     error = opscom_error(9022, "exists")
     error.call.response_excerpt = '{"ErrorCode": 9022, "ErrorMessage": "exists", "reference_id": "ref-77"}'
     opscom_stub.script["push_permit"] = [error]
-    sender.delivery_send(only_row(Operation.PARKING_PUSH).pk)
+    sender.delivery_send(only_row(opscom_op.PARKING_PUSH).pk)
     active_vehicle.refresh_from_db()
     assert (active_vehicle.parking_reference, active_vehicle.parking_error) == ("ref-77", "")
 
 
 def test_a_push_records_the_reference(active_vehicle, opscom_stub):
     opscom_stub.script["push_permit"] = [pushed("ref-1")]
-    row = only_row(Operation.PARKING_PUSH)
+    row = only_row(opscom_op.PARKING_PUSH)
     assert sender.delivery_send(row.pk) == "succeeded"
     active_vehicle.refresh_from_db()
     assert (active_vehicle.parking_reference, active_vehicle.parking_state) == ("ref-1", ParkingState.ACTIVE)
@@ -111,7 +111,7 @@ def test_9009_on_update_pushes_anew(active_vehicle, opscom_stub):
     services.vehicle_change_plate(actor=ACTOR, vehicle=active_vehicle, plate="DXB-NEW-1")
     opscom_stub.script["update_permit"] = [opscom_error(9009, "Record not found")]
     opscom_stub.script["push_permit"] = [pushed("ref-fresh")]
-    row = only_row(Operation.PARKING_UPDATE)
+    row = only_row(opscom_op.PARKING_UPDATE)
 
     assert sender.delivery_send(row.pk) == "succeeded"
     active_vehicle.refresh_from_db()
@@ -123,21 +123,21 @@ def test_9009_on_update_pushes_anew(active_vehicle, opscom_stub):
 
 
 def test_an_update_without_a_known_reference_pushes_anew(active_vehicle, opscom_stub):
-    OutboundDelivery.objects.filter(operation=Operation.PARKING_PUSH).update(state="succeeded")
+    OutboundDelivery.objects.filter(operation=opscom_op.PARKING_PUSH).update(state="succeeded")
     active_vehicle.parking_state = ParkingState.ACTIVE  # after a 9022: active, reference unknown
     active_vehicle.save()
     services.vehicle_change_plate(actor=ACTOR, vehicle=active_vehicle, plate="DXB-NEW-2")
     opscom_stub.script["push_permit"] = [pushed("ref-2")]
-    assert sender.delivery_send(only_row(Operation.PARKING_UPDATE).pk) == "succeeded"
+    assert sender.delivery_send(only_row(opscom_op.PARKING_UPDATE).pk) == "succeeded"
     assert opscom_stub.names() == ["push_permit"]
 
 
 def test_an_update_moves_end_and_plate(active_vehicle, opscom_stub):
     parked(active_vehicle)
     permit = services.permit_extend(actor=ACTOR, permit=active_vehicle.permit, valid_till=in_days(45, hour=14))
-    OutboundDelivery.objects.filter(partner="buzzin").update(state="succeeded")
+    OutboundDelivery.objects.filter(subscriber="buzzin").update(state="succeeded")
     opscom_stub.script["update_permit"] = [ok({"status": "success", "reference_id": "ref-1"})]
-    assert sender.delivery_send(only_row(Operation.PARKING_UPDATE).pk) == "succeeded"
+    assert sender.delivery_send(only_row(opscom_op.PARKING_UPDATE).pk) == "succeeded"
     [(_, _, kwargs)] = opscom_stub.calls
     assert (kwargs["reference_id"], kwargs["end"], kwargs["plate"]) == (
         "ref-1",
@@ -151,17 +151,17 @@ def test_not_found_on_delete_means_already_gone(active_vehicle, opscom_stub, cod
     parked(active_vehicle)
     services.vehicle_remove(actor=ACTOR, vehicle=active_vehicle)
     opscom_stub.script["delete_permit"] = [opscom_error(code, "Record not found")]
-    assert sender.delivery_send(only_row(Operation.PARKING_DELETE).pk) == "succeeded"
+    assert sender.delivery_send(only_row(opscom_op.PARKING_DELETE).pk) == "succeeded"
     active_vehicle.refresh_from_db()
     assert active_vehicle.parking_state == ParkingState.DELETED
 
 
 def test_a_delete_without_a_reference_has_nothing_to_do(active_vehicle, opscom_stub):
-    OutboundDelivery.objects.filter(operation=Operation.PARKING_PUSH).update(state="succeeded")
+    OutboundDelivery.objects.filter(operation=opscom_op.PARKING_PUSH).update(state="succeeded")
     active_vehicle.parking_state = ParkingState.ACTIVE
     active_vehicle.save()
     services.vehicle_remove(actor=ACTOR, vehicle=active_vehicle)
-    assert sender.delivery_send(only_row(Operation.PARKING_DELETE).pk) == "succeeded"
+    assert sender.delivery_send(only_row(opscom_op.PARKING_DELETE).pk) == "succeeded"
     assert opscom_stub.calls == []
 
 
@@ -174,7 +174,7 @@ def test_a_delete_without_a_reference_has_nothing_to_do(active_vehicle, opscom_s
 )
 def test_no_opscom_answer_is_retried(active_vehicle, opscom_stub, error):
     opscom_stub.script["push_permit"] = [error(), pushed()]
-    row = only_row(Operation.PARKING_PUSH)
+    row = only_row(opscom_op.PARKING_PUSH)
     assert sender.delivery_send(row.pk) == "retry"
     row.refresh_from_db()
     assert row.state == "pending" and row.last_error.startswith("OPS-COM")
@@ -184,7 +184,7 @@ def test_no_opscom_answer_is_retried(active_vehicle, opscom_stub, error):
 def test_retries_running_out_mark_the_vehicle_failed(active_vehicle, opscom_stub, settings):
     settings.DELIVERY_MAX_ATTEMPTS = 2
     opscom_stub.script["push_permit"] = [fail(ServerError, "down", status=502, code=None) for _ in range(2)]
-    row = only_row(Operation.PARKING_PUSH)
+    row = only_row(opscom_op.PARKING_PUSH)
     assert [sender.delivery_send(row.pk) for _ in range(2)] == ["retry", "failed"]
     active_vehicle.refresh_from_db()
     assert active_vehicle.parking_state == ParkingState.FAILED

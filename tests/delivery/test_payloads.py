@@ -12,8 +12,9 @@ from django.core.files.base import ContentFile
 from contractors.choices import DocumentKind
 from contractors.services import contractor_document_upload
 from permits.models import NocVersion
-from portal.integrations.delivery import payloads_buzzin, payloads_opscom
+from portal.integrations.buzzin import payloads as payloads_buzzin
 from portal.integrations.delivery.outcome import PayloadError
+from portal.integrations.opscom import payloads as payloads_opscom
 from tests.factories import PDF_BYTES, ContractorFactory, PermitFactory, UnitFactory, VehicleFactory
 
 pytestmark = pytest.mark.django_db

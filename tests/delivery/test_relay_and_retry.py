@@ -8,9 +8,10 @@ import pytest
 from celery import current_app
 from django.utils import timezone
 
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
 from portal.integrations.delivery import services, tasks
 from portal.integrations.delivery.dispatch import dispatch
+from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.delivery.selectors import configuration_faults
 from tests.factories import CommunityFactory, UserFactory, permit_in_status
 

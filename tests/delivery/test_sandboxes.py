@@ -19,11 +19,11 @@ from contractors.services import contractor_approve
 from permits import services
 from permits.choices import ParkingState
 from portal.core.actors import Actor
-from portal.core.models import DeliveryAttempt, OutboundDelivery
+from portal.integrations.delivery.models import DeliveryAttempt, OutboundDelivery
 from portal.integrations.delivery.selectors import configuration_faults
 from portal.integrations.delivery.sender import delivery_send
 from portal.integrations.delivery.services import delivery_relay
-from tests.factories import CommunityFactory, MembershipFactory, PermitFactory, VehicleFactory, in_days
+from tests.factories import CommunityFactory, MembershipFactory, PermitFactory, VehicleFactory, in_days, set_buzzin_key
 
 from .conftest import OPSCOM_TOKEN
 from .drain import drain_outbox
@@ -49,7 +49,7 @@ def local(moment: datetime.datetime, tz) -> str:
 @pytest.fixture
 def community():
     """A community with its own Buzz-In key (unique per test: the sandbox keeps communities across resets)."""
-    return CommunityFactory(buzzin_api_key=f"bzk-{uuid.uuid4().hex}", parking_zone="ZONE-A")
+    return CommunityFactory(buzzin__api_key=f"bzk-{uuid.uuid4().hex}", parking_zone="ZONE-A")
 
 
 def approved_permit(sandboxes, community, vehicles: int = 0):
@@ -67,7 +67,7 @@ def approved_permit(sandboxes, community, vehicles: int = 0):
 def active_permit(sandboxes, community, vehicles: int = 2):
     """An active permit (its pass issued) whose vehicles' pushes wait in the outbox; Buzz-In left aside."""
     permit, _ = approved_permit(sandboxes, community, vehicles)
-    OutboundDelivery.objects.filter(partner="buzzin").update(state="succeeded")
+    OutboundDelivery.objects.filter(subscriber="buzzin").update(state="succeeded")
     return services.permit_pass_issue(actor=ACTOR, permit=permit, pass_number="WP-000042", access_code="C" * 24)
 
 
@@ -96,7 +96,7 @@ def test_an_approved_permit_reaches_buzzin_and_gets_its_pass(sandboxes, communit
     assert accepted["employees"] == [{"name": "Ravi Kumar", "idNumber": "784-1990-1234567-1", "phone": None}]
     assert (accepted["timeIn"], accepted["timeOut"]) == ("08:00", "17:00")
     assert sandboxes.get("buzzin", "stats")["duplicateAppliedKeys"] == []
-    assert_no_secret(community.buzzin_api_key, caplog.text)
+    assert_no_secret(community.buzzin.api_key, caplog.text)
 
 
 def test_vehicles_of_an_active_permit_get_parking_in_the_right_zone_and_window(sandboxes, community):
@@ -162,13 +162,13 @@ def test_an_opscom_outage_during_changes_loses_nothing_and_applies_nothing_twice
     services.vehicle_change_plate(actor=ACTOR, vehicle=first, plate="DXB-OUT-1")
     new_till = in_days(35, hour=15)
     services.permit_extend(actor=ACTOR, permit=permit, valid_till=new_till)
-    changes = OutboundDelivery.objects.filter(partner="opscom").count()
+    changes = OutboundDelivery.objects.filter(subscriber="opscom").count()
     assert changes == 5  # 2 pushes, 1 plate update, 2 end updates
 
     outcomes = drain_outbox("opscom")
 
     assert "retry" in outcomes
-    assert OutboundDelivery.objects.filter(partner="opscom", state="succeeded").count() == changes
+    assert OutboundDelivery.objects.filter(subscriber="opscom", state="succeeded").count() == changes
     stats = sandboxes.get("opscom", "stats")
     assert stats["outageRejections"] > 0 and stats["duplicateIdempotencyKeys"] == {}
     parking = live_parking(sandboxes)
@@ -184,7 +184,7 @@ def test_a_buzzin_outage_loses_nothing_and_applies_nothing_twice(sandboxes, comm
     outcomes = drain_outbox("buzzin")
 
     assert "retry" in outcomes
-    assert OutboundDelivery.objects.filter(partner="buzzin").exclude(state="succeeded").count() == 0
+    assert OutboundDelivery.objects.filter(subscriber="buzzin").exclude(state="succeeded").count() == 0
     assert sandboxes.buzzin_permit(permit.reference)["statusName"] in ("SUBMITTED", "ACCEPTED")
     stats = sandboxes.get("buzzin", "stats")
     assert stats["duplicateAppliedKeys"] == []
@@ -195,7 +195,7 @@ def test_broker_down_at_commit_then_the_relay_delivers(
     sandboxes, community, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     permit, _ = approved_permit(sandboxes, community, vehicles=2)
-    OutboundDelivery.objects.filter(partner="buzzin").update(state="succeeded")
+    OutboundDelivery.objects.filter(subscriber="buzzin").update(state="succeeded")
     settings.OUTBOX_DISPATCH = True
 
     def broker_down(*args, **kwargs):
@@ -204,7 +204,7 @@ def test_broker_down_at_commit_then_the_relay_delivers(
     monkeypatch.setattr(current_app, "send_task", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         services.permit_pass_issue(actor=ACTOR, permit=permit, pass_number="WP-000043", access_code="D" * 24)
-    assert OutboundDelivery.objects.filter(partner="opscom", state="pending").count() == 2
+    assert OutboundDelivery.objects.filter(subscriber="opscom", state="pending").count() == 2
     assert live_parking(sandboxes) == {}
 
     # The broker is back: what it is handed, a worker runs at once.
@@ -214,7 +214,7 @@ def test_broker_down_at_commit_then_the_relay_delivers(
 
     assert report.dispatched == 2
     assert len(live_parking(sandboxes)) == 2
-    assert not OutboundDelivery.objects.filter(partner="opscom").exclude(state="succeeded").exists()
+    assert not OutboundDelivery.objects.filter(subscriber="opscom").exclude(state="succeeded").exists()
 
 
 def test_a_wrong_opscom_token_is_a_configuration_fault_without_retries(sandboxes, community, settings, caplog):
@@ -225,7 +225,7 @@ def test_a_wrong_opscom_token_is_a_configuration_fault_without_retries(sandboxes
 
     drain_outbox("opscom")
 
-    row = OutboundDelivery.objects.get(partner="opscom")
+    row = OutboundDelivery.objects.get(subscriber="opscom")
     assert (row.state, row.error_kind, row.attempt_count) == ("failed", "configuration", 1)
     assert "9002" in row.last_error
     vehicle = permit.vehicles.get()
@@ -239,12 +239,11 @@ def test_a_wrong_opscom_token_is_a_configuration_fault_without_retries(sandboxes
 def test_a_wrong_buzzin_key_is_a_configuration_fault(sandboxes, community, caplog):
     caplog.set_level(logging.DEBUG)
     approved_permit(sandboxes, community)
-    community.buzzin_api_key = "bzk-not-known-to-buzzin-1234"
-    community.save()
+    set_buzzin_key(community, "bzk-not-known-to-buzzin-1234")
     drain_outbox("buzzin")
     row = OutboundDelivery.objects.get(operation="contractor.create")
     assert (row.state, row.error_kind, row.attempt_count) == ("failed", "configuration", 1)
-    assert_no_secret(community.buzzin_api_key, caplog.text)
+    assert_no_secret(community.buzzin.api_key, caplog.text)
 
 
 def assert_no_secret(secret: str, log_text: str) -> None:

@@ -9,11 +9,12 @@ from contractors.choices import BuzzinContractorState
 from contractors.models import ContractorMembership
 from permits import services
 from portal.core.actors import Actor
-from portal.core.choices import Operation
-from portal.core.models import AuditEvent, DeliveryAttempt, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.buzzin import operations as buzzin_op
 from portal.integrations.delivery import sender
+from portal.integrations.delivery.models import DeliveryAttempt, OutboundDelivery
 from portal.integrations.http import BadRequest, Conflict, NotFound, PartnerTimeout, RateLimited, ServerError
-from tests.factories import in_days, permit_in_status
+from tests.factories import in_days, permit_in_status, set_buzzin_key
 
 from .conftest import fail, ok
 
@@ -33,7 +34,7 @@ def created(buzzin_id: str = BUZZIN_ID) -> object:
 def approved():
     """An approved permit: its create and submit rows are waiting in the outbox."""
     permit = permit_in_status("approved")
-    assert [row.operation for row in permit_rows(permit)] == [Operation.PERMIT_CREATE, Operation.PERMIT_SUBMIT]
+    assert [row.operation for row in permit_rows(permit)] == [buzzin_op.PERMIT_CREATE, buzzin_op.PERMIT_SUBMIT]
     return permit
 
 
@@ -124,7 +125,7 @@ def test_contractor_create_409_counts_as_done(buzzin_stub, actor):
     from tests.factories import MembershipFactory
 
     membership = contractor_approve(actor=actor, membership=MembershipFactory(status="pending"))
-    [row] = OutboundDelivery.objects.filter(operation=Operation.CONTRACTOR_CREATE)
+    [row] = OutboundDelivery.objects.filter(operation=buzzin_op.CONTRACTOR_CREATE)
     buzzin_stub.script["create_contractor"] = [fail(Conflict, "A contractor with email exists", status=409)]
 
     assert sender.delivery_send(row.pk) == "succeeded"
@@ -139,7 +140,7 @@ def test_contractor_create_records_the_buzzin_id(buzzin_stub, actor):
     from tests.factories import MembershipFactory
 
     membership = contractor_approve(actor=actor, membership=MembershipFactory(status="pending"))
-    [row] = OutboundDelivery.objects.filter(operation=Operation.CONTRACTOR_CREATE)
+    [row] = OutboundDelivery.objects.filter(operation=buzzin_op.CONTRACTOR_CREATE)
     buzzin_stub.script["create_contractor"] = [ok({"_id": BUZZIN_ID, "approved": False}, status=201)]
 
     assert sender.delivery_send(row.pk) == "succeeded"
@@ -185,7 +186,7 @@ def test_order_is_kept_within_a_permit(
 ):
     services.permit_extend(actor=Actor.system("t"), permit=approved, valid_till=in_days(40, hour=14))
     create, submit, update = permit_rows(approved)
-    assert update.operation == Operation.PERMIT_UPDATE_VALIDITY
+    assert update.operation == buzzin_op.PERMIT_UPDATE_VALIDITY
     buzzin_stub.script.update(create_permit=[created()], submit_pass=[ok()], update_permit=[ok()])
     settings.OUTBOX_DISPATCH = True
     dispatched = []
@@ -272,7 +273,7 @@ def test_revoke_and_reissue_and_noc_replacement_reach_buzzin(buzzin_stub, actor)
     services.permit_revoke(actor=actor, permit=permit, reason="Unsafe scaffolding")
     buzzin_stub.script.update(replace_noc=[ok()], reissue_pass=[ok()], revoke_pass=[ok()])
 
-    for row in OutboundDelivery.objects.filter(partner="buzzin", state="pending").order_by("pk"):
+    for row in OutboundDelivery.objects.filter(subscriber="buzzin", state="pending").order_by("pk"):
         assert sender.delivery_send(row.pk) == "succeeded"
     assert buzzin_stub.names() == ["replace_noc", "reissue_pass", "revoke_pass"]
     noc = buzzin_stub.calls[0][1][1]
@@ -330,8 +331,7 @@ def test_an_unexpected_error_is_retried_then_fails(approved, buzzin_stub, settin
 
 def test_secrets_in_an_unexpected_error_are_redacted_everywhere(approved, buzzin_stub, settings, caplog):
     key = "bzk-community-secret-0a1b2c3d"
-    approved.community.buzzin_api_key = key
-    approved.community.save()
+    set_buzzin_key(approved.community, key)
     buzzin_stub.script["create_permit"] = [RuntimeError(f"connection to https://u:{key}@buzz-in failed")]
     create, _ = permit_rows(approved)
 

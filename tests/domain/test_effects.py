@@ -11,7 +11,8 @@ from permits import services
 from permits.choices import ParkingState, PermitStatus
 from permits.models import Permit
 from portal.core.actors import Actor
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import (
     MembershipFactory,
     UserFactory,
@@ -19,13 +20,14 @@ from tests.factories import (
     in_days,
     pdf_file,
     permit_in_status,
+    set_buzzin_membership,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 def new_rows(since_id: int) -> list[tuple[str, str]]:
-    return list(OutboundDelivery.objects.filter(id__gt=since_id).order_by("id").values_list("partner", "operation"))
+    return list(OutboundDelivery.objects.filter(id__gt=since_id).order_by("id").values_list("subscriber", "operation"))
 
 
 def last_id() -> int:
@@ -61,7 +63,7 @@ def test_approve_writes_one_audit_event_and_create_then_submit():
     )
     assert new_rows(outbox) == [("buzzin", "permit.create"), ("buzzin", "permit.submit")]
     assert set(OutboundDelivery.objects.filter(id__gt=outbox).values_list("sequence_key", flat=True)) == {
-        f"permit:{permit.pk}"
+        f"buzzin:permit:{permit.pk}"
     }
 
 
@@ -157,6 +159,7 @@ def test_noc_versions_keep_history_and_notify_buzzin_once_it_knows_the_permit():
     assert [e.action for e in new_audit(audit)] == ["permits.noc.uploaded"]
     assert new_rows(outbox) == [("buzzin", "permit.replace_noc")]
     assert noc.file.name.startswith(f"nocs/{permit.pk}/") and "noc.pdf" not in noc.file.name
+    assert noc.file.storage.exists(noc.file.name)
 
 
 def test_noc_on_a_draft_is_not_pushed():
@@ -200,8 +203,7 @@ def test_contractor_revocation_archives_live_permits_and_releases_parking():
     permit = parked_permit(1)
     untouched = permit_in_status("draft", community=permit.community, contractor=permit.contractor)
     membership = permit.contractor.memberships.get(community=permit.community)
-    membership.buzzin_state = "approved"
-    membership.save()
+    set_buzzin_membership(membership, "approved", buzzin_id="66e0000000000000000000f1")
     outbox = last_id()
     services.contractor_revoke(actor=Actor.system("t"), membership=membership, reason="Licence fraud.")
     permit.refresh_from_db()
@@ -211,21 +213,16 @@ def test_contractor_revocation_archives_live_permits_and_releases_parking():
 
 
 def test_a_failure_part_way_leaves_nothing_behind(monkeypatch):
-    """The audit event is written before the outbox rows: if the second row fails, all rolls back."""
-    import permits.services.lifecycle as lifecycle
+    """The event is written, one subscriber has planned its rows, the next one fails: all rolls back."""
+    from portal.integrations.opscom.subscriber import subscriber as opscom
 
     permit = permit_in_status("submitted")
     outbox, audit = last_id(), last_audit_id()
-    calls = []
 
-    def failing_enqueue(*args, **kwargs):
-        calls.append(args)
-        if len(calls) == 2:
-            raise RuntimeError("database went away")
-        return original(*args, **kwargs)
+    def failing_plan(events):
+        raise RuntimeError("database went away")
 
-    original = lifecycle.enqueue_buzzin
-    monkeypatch.setattr(lifecycle, "enqueue_buzzin", failing_enqueue)
+    monkeypatch.setattr(opscom, "plan", failing_plan)
     with pytest.raises(RuntimeError):
         services.permit_approve(actor=Actor.system("t"), permit=permit)
     permit.refresh_from_db()

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from contractors.models import ContractorMembership
 from permits.demo import DEMO_CONTRACTOR_REFERENCE, seed_demo
 from permits.models import Permit
-from portal.core.models import OutboundDelivery, Unit
+from portal.core.models import Unit
+from portal.integrations.delivery.models import OutboundDelivery
 
 pytestmark = pytest.mark.django_db
 

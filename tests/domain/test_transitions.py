@@ -9,7 +9,8 @@ from permits import services
 from permits.choices import PermitStatus
 from permits.transitions import TRANSITIONS, Move, TransitionNotAllowed, allowed_moves, target_status
 from portal.core.actors import Actor
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import in_days, permit_in_status
 
 ACTOR = Actor.system("test")

@@ -15,10 +15,10 @@ from faults.seed import approve_contractor, approve_permits, seed_estate
 from permits import services
 from permits.models import Permit
 from portal.core.actors import Actor
-from portal.core.choices import DeliveryState, Operation
-from portal.core.models import OutboundDelivery
+from portal.integrations.buzzin import operations as buzzin_op
 from portal.integrations.buzzin.sandbox import start_sandbox
 from portal.integrations.delivery import sender
+from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
 from portal.integrations.delivery.services import deliveries_reclaim_stuck
 from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
 from tests.delivery.drain import drain_outbox
@@ -54,7 +54,7 @@ def test_a_reclaimed_validity_update_sends_the_body_of_its_first_try(buzzin):
     handle, permit, estate = buzzin
     first_till = estate.base_till
     services.permit_extend(actor=ACTOR, permit=permit, valid_till=first_till)
-    first = OutboundDelivery.objects.get(operation=Operation.PERMIT_UPDATE_VALIDITY)
+    first = OutboundDelivery.objects.get(operation=buzzin_op.PERMIT_UPDATE_VALIDITY)
 
     claim, _ = sender.claim_delivery(first.pk)
     sender.perform(claim.delivery)  # Buzz-In applies it; the worker dies before recording the answer

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from permits.choices import PermitStatus
 from permits.selectors.compliance import permits_with_compliance_issues
 from permits.services.compliance import compliance_check, contractor_compliance_refresh
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import CommunityFactory, PermitFactory, StaffMembershipFactory, UserFactory
 
 from .conftest import BASE, live_permit

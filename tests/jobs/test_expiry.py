@@ -11,7 +11,8 @@ from permits.choices import ParkingState, PermitStatus
 from permits.models import Permit
 from permits.services import expiry
 from permits.services.expiry import permits_expire_due
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import CommunityFactory, PermitFactory, VehicleFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from permits import services
 from permits.choices import ParkingState
 from permits.models import Permit, Vehicle
 from portal.core.actors import Actor
-from portal.core.models import OutboundDelivery
 from portal.integrations.buzzin.sandbox import start_sandbox as start_buzzin
+from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import Drift
 from portal.integrations.opscom.sandbox import start_sandbox as start_opscom
 from portal.integrations.reconciliation import reconcile
@@ -80,7 +80,7 @@ def partners(settings):
 
 def live_permits(partners, count: int, vehicles: dict[int, int]) -> list[Permit]:
     """``count`` active permits known to both partners, built through the services and the sender."""
-    community = CommunityFactory(buzzin_api_key="bzk-jobs-community-key", parking_zone="ZONE-A")
+    community = CommunityFactory(buzzin__api_key="bzk-jobs-community-key", parking_zone="ZONE-A")
     membership = MembershipFactory(community=community, status=MembershipStatus.PENDING)
     permits = [PermitFactory(community=community, contractor=membership.contractor) for _ in range(count)]
     for body in buzzin_sandbox_communities():

@@ -6,13 +6,13 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from portal.core.services import outbox_enqueue
 
 from permits.choices import PermitStatus
 from permits.models import Permit
 from portal.core.actors import Actor
-from portal.core.choices import Operation, Partner
-from portal.core.models import OutboundDelivery
-from portal.core.services import outbox_enqueue
+from portal.integrations.buzzin import operations as buzzin_op
+from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import Drift
 from portal.integrations.reconciliation import drift_repair, reconcile
 from portal.integrations.reconciliation.compare import Finding, permit_findings
@@ -139,8 +139,8 @@ class TestReconcileRun:
         settings.BUZZIN_API_URL = "http://127.0.0.1:9"
         target = PermitFactory(status=PermitStatus.ACTIVE, buzzin_id="b" * 24, with_worker=False, with_noc=False)
         outbox_enqueue(
-            partner=Partner.BUZZIN,
-            operation=Operation.PERMIT_UPDATE_VALIDITY,
+            subscriber="buzzin",
+            operation=buzzin_op.PERMIT_UPDATE_VALIDITY,
             target=target,
             community=target.community,
             sequence_key=f"permit:{target.pk}",

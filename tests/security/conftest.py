@@ -22,8 +22,8 @@ from contractors.services import contractor_document_upload
 from permits.models import GateScan, NocVersion, Permit, Vehicle, Worker
 from portal.api.keys import api_key_create
 from portal.core.actors import Actor
-from portal.core.choices import DeliveryState
-from portal.core.models import ApiKey, AuditEvent, OutboundDelivery, StaffMembership
+from portal.core.models import ApiKey, AuditEvent, StaffMembership
+from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
 from portal.integrations.models import Drift, InboundEvent
 from tests.factories import (
     PDF_BYTES,
@@ -158,7 +158,7 @@ def _build_side(name: str, tag: str) -> Side:
     inbound = InboundEvent.objects.create(
         event_id=f"evt-inbound-{tag}",
         event="passes.permits.issued",
-        community_id=community.buzzin_community_id,
+        community_id=community.buzzin.buzzin_id,
         verification="hmac",
         delivery_id=f"dlv-{tag}",
         payload={"id": f"evt-inbound-{tag}", "event": "passes.permits.issued", "data": {"note": f"{tag}-PAYLOAD"}},
@@ -321,7 +321,7 @@ def b_rows(world: World) -> dict:
         OutboundDelivery: OutboundDelivery.objects.filter(community=community),
         DeliveryAttempt: DeliveryAttempt.objects.filter(delivery__community=community),
         Drift: Drift.objects.filter(community=community),
-        InboundEvent: InboundEvent.objects.filter(community_id=community.buzzin_community_id),
+        InboundEvent: InboundEvent.objects.filter(community_id=community.buzzin.buzzin_id),
         AuditEvent: AuditEvent.objects.filter(community=community),
         ApiKey: ApiKey.objects.filter(community=community),
         StaffMembership: StaffMembership.objects.filter(community=community),

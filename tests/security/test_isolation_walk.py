@@ -154,7 +154,7 @@ ADMIN_CUSTOM_OBJECT_VIEWS = {
     **{f"admin:permits_permit_{slug}": "permits.permit" for slug in ("extend", "revoke", "reissue")},
     "admin:contractors_contractormembership_approve": "contractors.contractormembership",
     "admin:contractors_contractormembership_revoke": "contractors.contractormembership",
-    "admin:core_outbounddelivery_retry": "core.outbounddelivery",
+    "admin:integrations_outbounddelivery_retry": "core.outbounddelivery",
     "admin:integrations_drift_repair": "integrations.drift",
 }
 

@@ -14,10 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.core.models import OutboundDelivery
 from portal.core.request_id import RequestIdFilter
 from portal.integrations.buzzin.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, current_time_ms, sign
 from portal.integrations.delivery import sender
+from portal.integrations.delivery.models import OutboundDelivery
 
 from .conftest import client_for
 

@@ -15,7 +15,7 @@ from permits import services
 from permits.choices import ParkingState, PermitStatus
 from permits.models import Permit
 from portal.core.actors import Actor
-from portal.core.models import OutboundDelivery
+from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import CommunityFactory, MembershipFactory, PermitFactory, VehicleFactory
 from tests.stack import wait_until
 
@@ -28,7 +28,7 @@ def open_deliveries() -> list:
 
 
 def approved_contractor_permit(stack, vehicles: int = 2) -> Permit:
-    community = CommunityFactory(buzzin_api_key="integration-key-a", parking_zone="ZONE-A")
+    community = CommunityFactory(buzzin__api_key="integration-key-a", parking_zone="ZONE-A")
     membership = MembershipFactory(community=community, status=MembershipStatus.PENDING)
     permit = PermitFactory(community=community, contractor=membership.contractor)
     for _ in range(vehicles):

@@ -84,7 +84,7 @@ def issued_data(permit, **overrides) -> dict:
         "statusName": "ACCEPTED",
         "type": "permits",
         "permitType": "buildUp",
-        "communityId": permit.community.buzzin_community_id,
+        "communityId": permit.community.buzzin.buzzin_id,
         "propertyId": object_id(),
         "flatId": object_id(),
         "communityContractorId": object_id(),
@@ -138,4 +138,4 @@ def contractor_data(membership, buzzin_id: str | None = None) -> dict:
 
 
 def permit_event(event: str, permit, data: dict, **kwargs) -> dict:
-    return envelope(event, data, community_id=permit.community.buzzin_community_id, **kwargs)
+    return envelope(event, data, community_id=permit.community.buzzin.buzzin_id, **kwargs)

@@ -11,7 +11,8 @@ from django.test import Client
 
 from permits.choices import PermitStatus
 from permits.models import GateScan
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import InboundEvent, InboundEventState
 from portal.integrations.webhooks import store
 from portal.integrations.webhooks.processing import inbound_event_process

@@ -8,7 +8,8 @@ from django.core import mail
 from contractors.choices import BuzzinContractorState, MembershipStatus
 from permits.choices import PermitStatus, ScanDirection, ScanKind
 from permits.models import GateScan
-from portal.core.models import AuditEvent, OutboundDelivery
+from portal.core.models import AuditEvent
+from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import InboundEvent, InboundEventState
 from tests.factories import (
     PNG_BYTES,
@@ -24,7 +25,7 @@ from .conftest import with_buzzin_id
 pytestmark = pytest.mark.django_db
 
 
-def deliveries(permit_or_vehicles, operation, partner="opscom"):
+def deliveries(permit_or_vehicles, operation, subscriber="opscom"):
     targets = permit_or_vehicles if isinstance(permit_or_vehicles, list) else [permit_or_vehicles]
     return OutboundDelivery.objects.filter(
         partner=partner,
@@ -124,7 +125,7 @@ def test_updated_applies_validity_without_echo_and_parking_follows(deliver, acti
     assert active_permit.valid_till == new_till.replace(microsecond=0)
     assert active_permit.status == PermitStatus.ACTIVE
     assert deliveries(vehicle, "parking.update").count() == 1
-    assert not deliveries(active_permit, "permit.update_validity", partner="buzzin").exists()
+    assert not deliveries(active_permit, "permit.update_validity", subscriber="buzzin").exists()
     assert state_of(body) == InboundEventState.PROCESSED
 
 
@@ -175,7 +176,7 @@ def test_updated_revoked_revokes_without_echo(deliver, active_permit):
     active_permit.refresh_from_db()
     assert active_permit.status == PermitStatus.REVOKED
     assert active_permit.revocation_reason == "Safety breach at gate 2"
-    assert not deliveries(active_permit, "pass.revoke", partner="buzzin").exists()
+    assert not deliveries(active_permit, "pass.revoke", subscriber="buzzin").exists()
     assert deliveries(active_permit.vehicles.get(), "parking.delete").count() == 1
 
 
@@ -294,7 +295,7 @@ def test_contractor_approved_stores_state_and_buzzin_id(deliver, pending_members
     body = payloads.envelope(
         "communityContractors.approved",
         payloads.contractor_data(pending_membership, buzzin_id),
-        community_id=pending_membership.community.buzzin_community_id,
+        community_id=pending_membership.community.buzzin.buzzin_id,
     )
     deliver(body)
 
@@ -323,7 +324,7 @@ def test_contractor_approved_in_another_known_community_is_not_applied(deliver, 
     body = payloads.envelope(
         "communityContractors.approved",
         payloads.contractor_data(pending_membership),
-        community_id=other.community.buzzin_community_id,
+        community_id=other.community.buzzin.buzzin_id,
     )
     deliver(body)
 
@@ -338,7 +339,7 @@ def test_contractor_removed_revokes_it_and_archives_its_permits(deliver, active_
     body = payloads.envelope(
         "communityContractors.removed",
         payloads.contractor_data(membership),
-        community_id=active_permit.community.buzzin_community_id,
+        community_id=active_permit.community.buzzin.buzzin_id,
     )
     deliver(body)
 
@@ -347,7 +348,7 @@ def test_contractor_removed_revokes_it_and_archives_its_permits(deliver, active_
     assert membership.status == MembershipStatus.REVOKED
     assert membership.buzzin_state == BuzzinContractorState.REMOVED
     assert active_permit.status == PermitStatus.ARCHIVED
-    assert not OutboundDelivery.objects.filter(partner="buzzin", operation="contractor.revoke").exists()
+    assert not OutboundDelivery.objects.filter(subscriber="buzzin", operation="contractor.revoke").exists()
     assert deliveries(active_permit.vehicles.get(), "parking.delete").count() == 1
     assert state_of(body) == InboundEventState.PROCESSED
 
@@ -358,7 +359,7 @@ def test_contractor_removed_when_already_revoked_only_records_it(deliver, db):
         payloads.envelope(
             "communityContractors.removed",
             payloads.contractor_data(membership),
-            community_id=membership.community.buzzin_community_id,
+            community_id=membership.community.buzzin.buzzin_id,
         )
     )
 

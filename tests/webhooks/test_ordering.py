@@ -6,7 +6,7 @@ import pytest
 
 from contractors.choices import BuzzinContractorState, MembershipStatus
 from permits.choices import PermitStatus
-from portal.core.models import OutboundDelivery
+from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import InboundEvent, InboundEventState
 from tests.factories import MembershipFactory
 
@@ -53,7 +53,7 @@ def test_updated_before_its_issued_ends_active_with_the_newer_validity(deliver, 
     assert abs(approved_permit.buzzin_event_at - updated_at) < datetime.timedelta(milliseconds=1)
     pushes = OutboundDelivery.objects.filter(operation="parking.push", target_id=str(vehicle.pk))
     assert pushes.count() == 1
-    assert not OutboundDelivery.objects.filter(partner="buzzin", operation="permit.update_validity").exists()
+    assert not OutboundDelivery.objects.filter(subscriber="buzzin", operation="permit.update_validity").exists()
 
 
 def test_issued_replayed_after_expired_does_not_reactivate(deliver, approved_permit):
@@ -168,7 +168,7 @@ def test_scans_are_a_log_and_do_not_hold_back_status_events(deliver, active_perm
 
 def test_contractor_removed_older_than_its_approval_is_ignored(deliver, db):
     membership = MembershipFactory(buzzin_state=BuzzinContractorState.PENDING)
-    community_id = membership.community.buzzin_community_id
+    community_id = membership.community.buzzin.buzzin_id
     data = payloads.contractor_data(membership)
     deliver(
         payloads.envelope("communityContractors.approved", data, community_id=community_id, created_at=payloads.ago(10))

@@ -3,17 +3,17 @@
 import datetime
 
 import pytest
-from django.utils import timezone
-
-from contractors.choices import BuzzinContractorState
 from contractors.partner_events import membership_apply_buzzin_state
-from permits.choices import PermitStatus, ScanKind
+from django.utils import timezone
 from permits.services.partner_events import (
     gate_scan_record,
     permit_apply_partner_expiry,
     permit_apply_partner_update,
     permit_apply_pass_issued,
 )
+
+from contractors.choices import BuzzinContractorState
+from permits.choices import PermitStatus, ScanKind
 from portal.core.actors import Actor
 from portal.core.models import AuditEvent
 from tests.factories import MembershipFactory, permit_in_status

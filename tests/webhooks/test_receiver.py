@@ -37,7 +37,7 @@ def test_valid_hmac_is_accepted_stored_and_processed(deliver, issued, approved_p
     inbound = InboundEvent.objects.get()
     assert (inbound.event_id, inbound.event, inbound.verification) == (issued["id"], issued["event"], "hmac")
     assert inbound.delivery_id == "dlv-test"
-    assert inbound.community_id == approved_permit.community.buzzin_community_id
+    assert inbound.community_id == approved_permit.community.buzzin.buzzin_id
     assert inbound.created_at_remote is not None
     assert inbound.state == InboundEventState.PROCESSED
     approved_permit.refresh_from_db()

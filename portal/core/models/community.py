@@ -13,16 +13,12 @@ def _time_zone_choices():
 
 
 class Community(models.Model):
-    """A tenant: one gated community with its own Buzz-In key, parking defaults and rules."""
+    """A tenant: one gated community with its parking defaults and rules (partners keep their own settings)."""
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     time_zone = models.CharField(max_length=64, default="Asia/Dubai", choices=_time_zone_choices)
-    buzzin_community_id = models.CharField("Buzz-In community id", max_length=24, blank=True)
-    buzzin_api_key = models.CharField(
-        "Buzz-In API key", max_length=200, blank=True, help_text="Empty: the BUZZIN_API_KEY setting is used."
-    )
-    parking_zone = models.CharField(max_length=100, blank=True, help_text="Default OPS-COM zone of the properties.")
+    parking_zone = models.CharField(max_length=100, blank=True, help_text="Default parking zone of the properties.")
     parking_fee = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     parking_currency = models.CharField(max_length=10, blank=True, default="AED")
     work_day_start = models.TimeField(default=datetime.time(7, 0))
@@ -68,7 +64,6 @@ class Property(models.Model):
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="properties")
     name = models.CharField(max_length=200)
     external_id = models.CharField(max_length=64, unique=True, help_text="The id used on the wire, e.g. DAMAC-TWR-07.")
-    buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
     parking_zone = models.CharField(max_length=100, blank=True, help_text="Empty: the community's zone.")
 
     class Meta:
@@ -87,7 +82,6 @@ class Unit(models.Model):
     property = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="units")
     name = models.CharField(max_length=100)
     external_id = models.CharField(max_length=64, help_text="The id used on the wire, e.g. UNIT-0712.")
-    buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
 
     class Meta:
         ordering = ["property__name", "name"]

@@ -1,3 +1,3 @@
 """Admin pages of the integrations layer: one module per concern."""
 
-from . import deliveries, drifts, inbound  # noqa: F401
+from . import deliveries, drifts, inbound, partners  # noqa: F401

@@ -22,9 +22,9 @@ from permits.models import Vehicle
 from portal.core.actors import Actor
 from portal.core.admin_dashboard import dashboard_provider
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyInlineMixin, ServiceMovesAdminMixin
-from portal.core.models import DeliveryAttempt, OutboundDelivery
-from portal.core.scoping import managed_community_ids
+from portal.core.scoping import managed_community_ids, scope_to_communities
 
+from ..delivery.models import DeliveryAttempt, DeliveryState, OutboundDelivery
 from ..delivery.selectors import configuration_faults, failed_deliveries
 from ..delivery.services import deliveries_retry_failed, delivery_abandon, delivery_retry
 
@@ -63,8 +63,8 @@ class DeliveryAttemptInline(ReadOnlyInlineMixin, admin.TabularInline):
 class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
-        "partner",
-        "operation",
+        "subscriber_label",
+        "operation_label",
         "target_link",
         "community",
         "state",
@@ -74,16 +74,23 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
         "short_error",
         "updated_at",
     ]
-    list_filter = ["partner", "operation", "state", "error_kind", "community"]
+    list_filter = ["subscriber", "operation", "state", "error_kind", "community"]
     list_select_related = ["community"]
     search_fields = ["target_id", "sequence_key", "last_error"]
     fieldsets = [
-        (None, {"fields": ["partner", "operation", "community", "target_link", "sequence_key"]}),
+        (
+            None,
+            {"fields": ["subscriber_label", "operation_label", "community", "target_link", "sequence_key", "event"]},
+        ),
         ("State", {"fields": ["state", "error_kind", "last_error", "attempt_count", "next_attempt_at"]}),
         ("Data", {"fields": ["params", "result"]}),
         ("Record", {"fields": ["created_at", "updated_at", "completed_at"]}),
     ]
-    readonly_fields = [field.name for field in OutboundDelivery._meta.fields] + ["target_link"]
+    readonly_fields = [field.name for field in OutboundDelivery._meta.fields] + [
+        "target_link",
+        "subscriber_label",
+        "operation_label",
+    ]
     inlines = [DeliveryAttemptInline]
     actions = ["retry_now", "give_up"]
     show_full_result_count = False
@@ -127,6 +134,14 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
         except NoReverseMatch:
             return label
 
+    @admin.display(description="to", ordering="subscriber")
+    def subscriber_label(self, delivery):
+        return delivery.subscriber_label
+
+    @admin.display(description="operation", ordering="operation")
+    def operation_label(self, delivery):
+        return delivery.operation_label
+
     @admin.display(description="last error")
     def short_error(self, delivery):
         return Truncator(delivery.last_error).chars(80)
@@ -139,7 +154,7 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
             **(extra_context or {}),
             "can_retry": self.can_retry(request),
             "failed_count": scoped_failed.count(),
-            "retry_failed_url": reverse("admin:core_outbounddelivery_retry_failed"),
+            "retry_failed_url": reverse("admin:integrations_outbounddelivery_retry_failed"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -155,7 +170,7 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
         extra_context = {
             **(extra_context or {}),
             "can_retry": self.can_retry(request),
-            "retry_url": reverse("admin:core_outbounddelivery_retry", args=[object_id]),
+            "retry_url": reverse("admin:integrations_outbounddelivery_retry", args=[object_id]),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -190,12 +205,12 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
             path(
                 "retry-failed/",
                 self.admin_site.admin_view(require_POST(self.retry_failed_view)),
-                name="core_outbounddelivery_retry_failed",
+                name="integrations_outbounddelivery_retry_failed",
             ),
             path(
                 "<path:object_id>/retry/",
                 self.admin_site.admin_view(require_POST(self.retry_one_view)),
-                name="core_outbounddelivery_retry",
+                name="integrations_outbounddelivery_retry",
             ),
         ]
         return own + super().get_urls()
@@ -206,14 +221,14 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
             community_ids=managed_community_ids(request.user), actor=Actor.for_user(request.user)
         )
         self._report_retry(request, retried)
-        return HttpResponseRedirect(reverse("admin:core_outbounddelivery_changelist"))
+        return HttpResponseRedirect(reverse("admin:integrations_outbounddelivery_changelist"))
 
     def retry_one_view(self, request, object_id):
         self._require_retry(request)
         delivery = self.get_object(request, object_id)  # another community's row is a 404
         retried = delivery_retry(ids=[delivery.pk], actor=Actor.for_user(request.user))
         self._report_retry(request, retried, skipped=0 if retried else 1)
-        return HttpResponseRedirect(reverse("admin:core_outbounddelivery_change", args=[delivery.pk]))
+        return HttpResponseRedirect(reverse("admin:integrations_outbounddelivery_change", args=[delivery.pk]))
 
     def _require_retry(self, request) -> None:
         if not self.can_retry(request):
@@ -230,11 +245,23 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
             self.message_user(request, "No failed deliveries to retry.", messages.INFO)
 
 
+@dashboard_provider(order=900)
+def failed_deliveries_panel(request) -> dict:
+    if not request.user.has_perm("integrations.view_outbounddelivery"):
+        return {}
+    failed = scope_to_communities(OutboundDelivery.objects.filter(state=DeliveryState.FAILED), request.user)
+    return {
+        "failed_delivery_count": failed.count(),
+        "failed_deliveries": list(failed.select_related("community").order_by("-updated_at", "-id")[:10]),
+        "failed_deliveries_url": reverse("admin:integrations_outbounddelivery_changelist") + "?state__exact=failed",
+    }
+
+
 @dashboard_provider(order=50)
 def configuration_faults_panel(request) -> dict:
     """For the admin index: partners refusing the portal's credentials or settings, per community."""
     return {
         "configuration_faults": configuration_faults(managed_community_ids(request.user)),
-        "configuration_faults_url": reverse("admin:core_outbounddelivery_changelist")
+        "configuration_faults_url": reverse("admin:integrations_outbounddelivery_changelist")
         + "?state__exact=failed&error_kind=configuration",
     }

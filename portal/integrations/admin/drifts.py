@@ -119,7 +119,7 @@ class DriftAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelA
         delivery = drift.repair_delivery
         if delivery is None:
             return "—"
-        url = reverse("admin:core_outbounddelivery_change", args=[delivery.pk])
+        url = reverse("admin:integrations_outbounddelivery_change", args=[delivery.pk])
         return format_html('<a href="{}">#{} {}</a>', url, delivery.pk, delivery.get_state_display().lower())
 
     @admin.display(description="repair")

@@ -5,10 +5,9 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from portal.core.admin_scoping import CommunityScopedAdminMixin
-from portal.core.models import Community
 from portal.core.scoping import managed_community_ids
 
-from ..models import InboundEvent
+from ..models import BuzzinCommunity, InboundEvent
 from ..webhooks.processing import inbound_event_process
 
 
@@ -24,8 +23,8 @@ class InboundEventAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         ids = managed_community_ids(request.user)
         if ids is None:
             return queryset
-        buzzin_ids = Community.objects.filter(pk__in=ids).exclude(buzzin_community_id="")
-        return queryset.filter(community_id__in=buzzin_ids.values("buzzin_community_id"))
+        buzzin_ids = BuzzinCommunity.objects.filter(community_id__in=ids).exclude(buzzin_id="")
+        return queryset.filter(community_id__in=buzzin_ids.values("buzzin_id"))
 
     list_display = ["received_at", "event", "event_id", "verification", "state", "result", "attempts", "processed_at"]
     list_filter = ["state", "event", "verification", "received_at"]

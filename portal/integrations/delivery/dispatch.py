@@ -9,12 +9,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from portal.core.choices import DeliveryState
-from portal.core.services import DELIVERY_TASK_NAME
-
 from . import selectors
+from .models import DeliveryState
 
 logger = logging.getLogger(__name__)
+
+DELIVERY_TASK_NAME = "integrations.delivery_send"
+# At most this many rows of one transaction are handed over at commit; the relay sends the rest.
+DISPATCH_LIMIT = 500
 
 
 def dispatch(delivery_id: int, countdown: float | None = None) -> bool:
@@ -28,6 +30,16 @@ def dispatch(delivery_id: int, countdown: float | None = None) -> bool:
         logger.warning("broker unavailable, delivery %s left for the relay: %s", delivery_id, exc)
         return False
     return True
+
+
+def dispatch_many(delivery_ids: list[int]) -> int:
+    """Hand rows over in order, stopping at the first broker failure; returns how many went."""
+    sent = 0
+    for delivery_id in delivery_ids[:DISPATCH_LIMIT]:
+        if not dispatch(delivery_id):
+            break
+        sent += 1
+    return sent
 
 
 def dispatch_on_commit(delivery_id: int, countdown: float | None = None) -> None:

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from portal.core.choices import OPEN_DELIVERY_STATES, DeliveryState, Operation
-from portal.core.models import OutboundDelivery
-
+from .models import OPEN_DELIVERY_STATES, DeliveryState, OutboundDelivery
 from .outcome import CONFIGURATION
 
 
@@ -62,12 +60,13 @@ def failed_deliveries(community_ids: Iterable[int] | None = None) -> QuerySet:
     return rows if community_ids is None else rows.filter(community_id__in=list(community_ids))
 
 
-def create_succeeded_with_noc(permit_id: int) -> int:
-    """The NOC version number the permit's successful Buzz-In create carried (0 when unknown)."""
+def create_succeeded_with_noc(permit_id: int, *, subscriber: str = "buzzin", operation: str = "permit.create") -> int:
+    """The NOC version number the permit's successful create carried (0 when unknown)."""
     results = OutboundDelivery.objects.filter(
+        subscriber=subscriber,
         target_type="permit",
         target_id=str(permit_id),
-        operation=Operation.PERMIT_CREATE,
+        operation=operation,
         state=DeliveryState.SUCCEEDED,
     ).values_list("result", flat=True)
     return max((result.get("noc_version") or 0 for result in results if isinstance(result, dict)), default=0)
@@ -77,7 +76,7 @@ def create_succeeded_with_noc(permit_id: int) -> int:
 class ConfigurationFault:
     """Deliveries one partner refused for one community because of credentials or settings."""
 
-    partner: str
+    subscriber: str
     partner_label: str
     community_id: int
     community_name: str
@@ -98,11 +97,11 @@ def configuration_faults(community_ids: Iterable[int] | None = None) -> list[Con
     )
     faults: dict[tuple[str, int], dict] = {}
     for row in rows.iterator():
-        fault = faults.get((row.partner, row.community_id))
+        fault = faults.get((row.subscriber, row.community_id))
         if fault is None:
-            faults[(row.partner, row.community_id)] = {
-                "partner": row.partner,
-                "partner_label": row.get_partner_display(),
+            faults[(row.subscriber, row.community_id)] = {
+                "subscriber": row.subscriber,
+                "partner_label": row.subscriber_label,
                 "community_id": row.community_id,
                 "community_name": row.community.name,
                 "count": 1,
@@ -113,3 +112,12 @@ def configuration_faults(community_ids: Iterable[int] | None = None) -> list[Con
         else:
             fault["count"] += 1
     return [ConfigurationFault(**fault) for fault in faults.values()]
+
+
+def permit_deliveries(permit_id: int, vehicle_ids: Iterable[int], limit: int = 200) -> list[OutboundDelivery]:
+    """Every push about a permit and its vehicles, newest first."""
+    rows = OutboundDelivery.objects.filter(
+        Q(target_type="permit", target_id=str(permit_id))
+        | Q(target_type="vehicle", target_id__in=[str(pk) for pk in vehicle_ids])
+    )
+    return list(rows.order_by("-id")[:limit])

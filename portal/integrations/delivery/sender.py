@@ -12,24 +12,22 @@ import datetime
 import logging
 import traceback
 from dataclasses import dataclass
-from types import ModuleType
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.utils import timezone
 
-from portal.core.choices import DeliveryState, Partner
-from portal.core.models import DeliveryAttempt, OutboundDelivery
+from portal.core.events import subscriber_named
 from portal.integrations.http import PartnerError, redact
 
-from . import handlers_buzzin, handlers_opscom, policy, selectors
+from . import policy, selectors
 from .dispatch import dispatch_next_on_commit, dispatch_on_commit
+from .models import DeliveryAttempt, DeliveryState, OutboundDelivery
 from .outcome import APPLY, FAILED, INTERNAL, RETRY, SUCCEEDED, TARGET_MISSING, WAIT, Outcome, PayloadError, failed
+from .subscriber import DeliverySubscriber
 
 logger = logging.getLogger(__name__)
 
-PARTNERS: dict[str, ModuleType] = {Partner.BUZZIN: handlers_buzzin, Partner.OPSCOM: handlers_opscom}
 CONTINUED = "continued"  # outcome of a call that led to another call of the same send (409 → lookup)
 
 
@@ -94,7 +92,10 @@ def _not_ready(delivery: OutboundDelivery, now: datetime.datetime) -> str:
 
 
 def perform(delivery: OutboundDelivery) -> tuple[object | None, Outcome]:
-    partner = PARTNERS[delivery.partner]
+    try:
+        partner = channel(delivery)
+    except LookupError as error:
+        return None, failed(f"No subscriber {delivery.subscriber!r} is configured: {error}", INTERNAL)
     try:
         target = partner.load_target(delivery)
     except ObjectDoesNotExist:
@@ -129,7 +130,7 @@ def record(claim: Claim, target, outcome: Outcome, started_at: datetime.datetime
         problem = "" if state == SUCCEEDED else delivery.last_error
         _store_attempts(delivery, outcome, state, started_at, secrets, problem=problem)
         delivery.save()
-    logger.info("delivery %s %s %s: %s", delivery.pk, delivery.partner, delivery.operation, state)
+    logger.info("delivery %s %s %s: %s", delivery.pk, delivery.subscriber, delivery.operation, state)
     return state
 
 
@@ -180,7 +181,7 @@ def _fail(delivery: OutboundDelivery, target, message: str, kind: str) -> str:
     delivery.last_error, delivery.error_kind = message, kind or "error"
     try:
         with transaction.atomic():
-            PARTNERS[delivery.partner].on_failed(delivery, target, message)
+            channel(delivery).on_failed(delivery, target, message)
     except Exception:
         _log_exception(delivery, f"the failure could not be noted on its {delivery.target_type}")
     return FAILED
@@ -222,11 +223,14 @@ def _log_exception(delivery: OutboundDelivery, what: str) -> None:
     logger.error("delivery %s: %s\n%s", delivery.pk, what, redact(traceback.format_exc(), *_secrets(delivery)))
 
 
+def channel(delivery: OutboundDelivery) -> DeliverySubscriber:
+    return subscriber_named(delivery.subscriber)
+
+
 def _secrets(delivery: OutboundDelivery) -> tuple[str, ...]:
     """Every credential a message could carry; redacted from whatever is stored."""
-    community = delivery.community
-    return tuple(
-        secret
-        for secret in (community.buzzin_api_key, settings.BUZZIN_API_KEY, settings.OPSCOM_API_TOKEN)
-        if secret and len(secret) >= 4
-    )
+    try:
+        secrets = channel(delivery).secrets(delivery)
+    except LookupError:
+        return ()
+    return tuple(secret for secret in secrets if secret and len(secret) >= 4)

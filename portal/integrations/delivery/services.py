@@ -11,12 +11,11 @@ from django.utils import timezone
 
 from permits.models import Permit
 from portal.core.actors import Actor
-from portal.core.choices import DeliveryState, Operation
-from portal.core.models import OutboundDelivery
-from portal.core.services import audit_record
+from portal.core.events import event_record
 
 from . import policy, selectors
 from .dispatch import dispatch, dispatch_next_on_commit, dispatch_on_commit
+from .models import DeliveryState, OutboundDelivery
 
 logger = logging.getLogger(__name__)
 RECLAIMED_NOTE = "The worker was lost between the call and its record; sent again."
@@ -115,7 +114,7 @@ def _move_failed(ids, *, actor: Actor, action: str, to_state: str, reason: str |
         .order_by("pk")
     )
     for row in rows:
-        audit_record(
+        event_record(
             actor=actor,
             target=row,
             action=action,
@@ -135,17 +134,18 @@ def deliveries_retry_failed(*, community_ids: Iterable[int] | None, actor: Actor
 
 
 @transaction.atomic
-def deliveries_wake_waiting(*, contractor_id: int, community_id: int) -> list[int]:
-    """Buzz-In approved a contractor: its permits' creates that were waiting for it go now.
+def deliveries_wake_waiting(*, contractor_id: int, community_id: int, subscriber: str, operation: str) -> list[int]:
+    """A partner approved a contractor: its permits' ``operation`` rows that were waiting for it go now.
 
-    For the ``communityContractors.approved`` handler; without it they still go at their next try.
+    For the partner's "contractor approved" webhook; without it they still go at their next try.
     """
     permit_ids = Permit.objects.filter(contractor_id=contractor_id, community_id=community_id).values_list(
         "pk", flat=True
     )
     rows = OutboundDelivery.objects.select_for_update().filter(
         state=DeliveryState.PENDING,
-        operation=Operation.PERMIT_CREATE,
+        subscriber=subscriber,
+        operation=operation,
         community_id=community_id,
         target_type="permit",
         target_id__in=[str(pk) for pk in permit_ids],

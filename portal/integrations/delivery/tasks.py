@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from portal.core.services import DELIVERY_TASK_NAME
-
+from .dispatch import DELIVERY_TASK_NAME
 from .sender import delivery_send
 from .services import delivery_relay
 

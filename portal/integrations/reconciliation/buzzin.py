@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from permits.models import Permit
-from portal.integrations.delivery.clients import buzzin_client
+from portal.integrations.buzzin.connection import buzzin_client
 from portal.integrations.http import NotFound
 
 from .compare import DEAD, LIVE, Finding, permit_findings
@@ -22,7 +22,12 @@ from .compare import DEAD, LIVE, Finding, permit_findings
 def permit_candidates(now: datetime.datetime) -> QuerySet[Permit]:
     days = settings.RECONCILE_DEAD_PERMIT_DAYS
     recently_dead = Q(status__in=DEAD, status_changed_at__gte=now - datetime.timedelta(days=days))
-    return Permit.objects.exclude(buzzin_id="").filter(Q(status__in=LIVE) | recently_dead).order_by("pk")
+    return (
+        Permit.objects.filter(buzzin__buzzin_id__gt="")
+        .filter(Q(status__in=LIVE) | recently_dead)
+        .annotate(buzzin_id=F("buzzin__buzzin_id"))
+        .order_by("pk")
+    )
 
 
 def check_permit(permit: Permit, now: datetime.datetime) -> list[Finding]:

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 
 from permits.choices import PermitStatus
 from permits.models import Permit
-from portal.core.choices import Operation
+from portal.integrations.buzzin import operations as op
 from portal.integrations.buzzin.client import status_name
+from portal.integrations.buzzin.records import permit_buzzin_id
 
 from .kinds import DriftKind
 
@@ -84,13 +85,13 @@ def expected_status_repair(portal_status: str, remote: str, has_code: bool) -> s
     """``None`` when Buzz-In's status fits a live portal status; else the repairing operation ("" for none)."""
     if portal_status == PermitStatus.ACTIVE:
         if remote == ACCEPTED:
-            return None if has_code else str(Operation.PASS_REISSUE)
-        return str(Operation.PERMIT_SUBMIT) if remote == DRAFT else ""
+            return None if has_code else str(op.PASS_REISSUE)
+        return str(op.PERMIT_SUBMIT) if remote == DRAFT else ""
     if remote == SUBMITTED:
         return None
     if remote == DRAFT:
-        return str(Operation.PERMIT_SUBMIT)
-    return str(Operation.PASS_REISSUE) if remote == ACCEPTED else ""
+        return str(op.PERMIT_SUBMIT)
+    return str(op.PASS_REISSUE) if remote == ACCEPTED else ""
 
 
 def _dates_finding(permit: Permit, state: dict) -> Finding | None:
@@ -116,7 +117,7 @@ def _base(permit: Permit) -> dict:
         "permit_id": permit.pk,
         "reference": permit.reference,
         "portal_status": permit.status,
-        "buzzin_id": permit.buzzin_id,
+        "buzzin_id": getattr(permit, "buzzin_id", "") or permit_buzzin_id(permit),
     }
 
 

@@ -14,16 +14,16 @@ Vehicles with an open delivery in their sequence are not probed: the probe would
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from permits.choices import PermitStatus
 from permits.models import Vehicle
-from portal.core.choices import DeliveryState, Operation
-from portal.core.models import OutboundDelivery
-from portal.integrations.delivery.clients import opscom_client
-from portal.integrations.delivery.payloads_opscom import update_arguments
+from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
 from portal.integrations.http import PartnerError
+from portal.integrations.opscom import operations as op
+from portal.integrations.opscom.connection import opscom_client
 from portal.integrations.opscom.errors import NOT_FOUND, reaction_for
+from portal.integrations.opscom.payloads import update_arguments
 
 from .compare import Finding
 from .kinds import DriftKind
@@ -33,6 +33,7 @@ def vehicle_candidates() -> QuerySet[Vehicle]:
     return (
         Vehicle.objects.filter(removed_at__isnull=True, permit__status=PermitStatus.ACTIVE)
         .select_related("permit__community", "permit__property__community")
+        .annotate(parking_reference=F("opscom__reference_id"))
         .order_by("pk")
     )
 
@@ -40,7 +41,8 @@ def vehicle_candidates() -> QuerySet[Vehicle]:
 def pushed_vehicle_ids(vehicle_ids: list[int]) -> set[int]:
     """Vehicles (of these) with at least one successful ``parking.push`` in their history."""
     pushed = OutboundDelivery.objects.filter(
-        operation=Operation.PARKING_PUSH,
+        subscriber="opscom",
+        operation=op.PARKING_PUSH,
         state=DeliveryState.SUCCEEDED,
         target_type=Vehicle._meta.model_name,
         target_id__in=[str(pk) for pk in vehicle_ids],
@@ -62,7 +64,7 @@ def check_without_reference(vehicle: Vehicle, *, pushed: bool) -> list[Finding]:
 def probe_vehicle(vehicle: Vehicle) -> list[Finding]:
     """Re-send the last intended update; 9009 means OPS-COM lost the permit. Other errors propagate."""
     try:
-        opscom_client().update_permit(**update_arguments(vehicle))
+        opscom_client().update_permit(**update_arguments(vehicle, vehicle.parking_reference))
     except PartnerError as error:
         if reaction_for(error) != NOT_FOUND:
             raise

@@ -21,19 +21,21 @@ from django.db import transaction
 from permits.choices import PermitStatus
 from permits.models import Permit, Vehicle
 from portal.core.actors import Actor
-from portal.core.choices import OPEN_DELIVERY_STATES, Operation, Partner
-from portal.core.models import OutboundDelivery
-from portal.core.services import audit_record, outbox_enqueue
+from portal.core.events import event_record
+from portal.integrations.buzzin import operations as buzzin_op
+from portal.integrations.delivery.models import OPEN_DELIVERY_STATES, OutboundDelivery
+from portal.integrations.delivery.planning import Planned, deliveries_plan
 from portal.integrations.models import Drift
+from portal.integrations.opscom import operations as opscom_op
 
 from .compare import DEAD, LIVE
 from .kinds import DriftKind, kind_label
 
 FIXED_REPAIRS = {
-    DriftKind.PASS_LIVE_AFTER_REVOCATION: [Operation.PASS_REVOKE],
-    DriftKind.DATES_DIFFER: [Operation.PERMIT_UPDATE_VALIDITY],
-    DriftKind.MISSING_AT_BUZZIN: [Operation.PERMIT_CREATE, Operation.PERMIT_SUBMIT],
-    DriftKind.PARKING_MISSING: [Operation.PARKING_PUSH],
+    DriftKind.PASS_LIVE_AFTER_REVOCATION: [buzzin_op.PASS_REVOKE],
+    DriftKind.DATES_DIFFER: [buzzin_op.PERMIT_UPDATE_VALIDITY],
+    DriftKind.MISSING_AT_BUZZIN: [buzzin_op.PERMIT_CREATE, buzzin_op.PERMIT_SUBMIT],
+    DriftKind.PARKING_MISSING: [opscom_op.PARKING_PUSH],
 }
 NO_REPAIR = (
     "Buzz-In no longer holds this pass as live and a push cannot bring it back: revoke the permit in the "
@@ -64,7 +66,7 @@ def drift_repair(*, actor: Actor, drift: Drift) -> list[OutboundDelivery]:
     deliveries = [_enqueue(operation, target, permit, drift) for operation in operations]
     drift.repair_delivery = deliveries[-1]
     drift.save(update_fields=["repair_delivery"])
-    audit_record(
+    event_record(
         actor=actor,
         target=permit,
         action="integrations.drift.repair_requested",
@@ -115,15 +117,17 @@ def _check_target_state(drift: Drift, permit: Permit, target) -> None:
 
 
 def _enqueue(operation: str, target, permit: Permit, drift: Drift) -> OutboundDelivery:
-    partner = Partner.OPSCOM if operation.startswith("parking.") else Partner.BUZZIN
+    subscriber = "opscom" if operation in opscom_op.LABELS else "buzzin"
     params = {"repair_of_drift": drift.pk}
-    if operation == Operation.PASS_REVOKE:
+    if operation == buzzin_op.PASS_REVOKE:
         params["reason"] = permit.revocation_reason or f"The permit is {permit.get_status_display().lower()}."
-    return outbox_enqueue(
-        partner=partner,
-        operation=Operation(operation),
-        target=target,
-        community=drift.community,
-        sequence_key=f"{target._meta.model_name}:{target.pk}",
+    kind = target._meta.model_name
+    planned = Planned(
+        operation=operation,
+        target_type=kind,
+        target_id=target.pk,
+        community_id=drift.community_id,
+        sequence=f"{kind}:{target.pk}",
         params=params,
     )
+    return deliveries_plan(subscriber, [planned])[0]

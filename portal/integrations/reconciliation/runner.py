@@ -22,8 +22,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from portal.core.choices import OPEN_DELIVERY_STATES
-from portal.core.models import OutboundDelivery
+from portal.integrations.delivery.models import OPEN_DELIVERY_STATES, OutboundDelivery
 from portal.integrations.http import PartnerError
 
 from . import buzzin, opscom

@@ -6,6 +6,7 @@ from contractors.models import ContractorMembership
 from permits.models import Permit
 from portal.core.models import Community
 
+from ..buzzin.models import BuzzinCommunity
 from .envelope import Envelope, text
 
 BUZZIN_ID_LENGTH = 24
@@ -22,7 +23,7 @@ def permit_for(envelope: Envelope) -> Permit:
     reference = text(envelope.data, "salesforceId", REFERENCE_LENGTH)
     permits = Permit.objects.select_related("community", "contractor", "property", "main_unit")
     if permit_id:
-        permit = permits.filter(buzzin_id=permit_id).order_by("pk").first()
+        permit = permits.filter(buzzin__buzzin_id=permit_id).order_by("pk").first()
         if permit is not None:
             return permit
     if reference:
@@ -41,10 +42,10 @@ def membership_for(envelope: Envelope) -> ContractorMembership:
     buzzin_id = text(envelope.data, "communityContractorId", BUZZIN_ID_LENGTH)
     reference = text(envelope.data, "salesforceId", REFERENCE_LENGTH)
     memberships = ContractorMembership.objects.select_related("contractor", "community")
-    community = _community(envelope.community_id)
+    community = community_for(envelope.community_id)
     if community is not None:
         memberships = memberships.filter(community=community)
-    lookups = [("buzzin_id", buzzin_id), ("contractor__reference", reference)]
+    lookups = [("contractor__buzzin__buzzin_id", buzzin_id), ("contractor__reference", reference)]
     for field, value in lookups:
         if not value:
             continue
@@ -52,14 +53,15 @@ def membership_for(envelope: Envelope) -> ContractorMembership:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise TargetMissing(f"several memberships match {field} {value}; the community is unknown")
+            raise TargetMissing(f"several memberships match {value}; the community is unknown")
     where = f"community {community}" if community else "any community"
     raise TargetMissing(
         f"no contractor with communityContractorId {buzzin_id or '-'} or salesforceId {reference or '-'} in {where}"
     )
 
 
-def _community(buzzin_community_id: str) -> Community | None:
+def community_for(buzzin_community_id: str) -> Community | None:
     if not buzzin_community_id:
         return None
-    return Community.objects.filter(buzzin_community_id=buzzin_community_id).first()
+    link = BuzzinCommunity.objects.select_related("community").filter(buzzin_id=buzzin_community_id).first()
+    return link.community if link else None

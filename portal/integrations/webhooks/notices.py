@@ -6,11 +6,11 @@ import datetime
 
 from django.conf import settings
 
-from contractors.partner_events import PartnerOutcome
 from permits.choices import PermitStatus
 from permits.models import Permit
 from permits.reminders import contractor_emails, manager_emails
 from portal.core.notifications import notify_once
+from portal.core.outcomes import PartnerOutcome
 
 CLOCK_SLACK = datetime.timedelta(seconds=1)
 REMINDED_STATUSES = (PermitStatus.APPROVED, PermitStatus.ACTIVE)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import InboundEvent, InboundEventState
 from .envelope import Envelope
-from .handlers import HANDLERS
+from .handlers import HANDLERS, prepared
 from .lookups import TargetMissing
 
 logger = logging.getLogger(__name__)
@@ -19,20 +20,32 @@ ERROR_MAX_CHARS = 2000
 
 
 def inbound_event_process(inbound_event_id: int, *, force: bool = False) -> InboundEvent:
-    """Process a received event; ``force`` runs it again whatever its state (the admin's "process again")."""
+    """Process a received event; ``force`` runs it again whatever its state (the admin's "process again").
+
+    What the handler needs from storage (the pass image) is written first, outside the transaction.
+    """
+    inbound = InboundEvent.objects.get(pk=inbound_event_id)
+    if inbound.state != InboundEventState.RECEIVED and not force:
+        return inbound
+    handler = HANDLERS.get(inbound.event)
+    envelope = Envelope.from_inbound(inbound)
+    with prepared(envelope, handler) if handler else nullcontext() as resources:
+        return _process_locked(inbound_event_id, handler, resources, force=force)
+
+
+def _process_locked(inbound_event_id: int, handler, resources, *, force: bool) -> InboundEvent:
     with transaction.atomic():
         inbound = InboundEvent.objects.select_for_update().get(pk=inbound_event_id)
         if inbound.state != InboundEventState.RECEIVED and not force:
             return inbound
         inbound.attempts += 1
         was_processed = inbound.state == InboundEventState.PROCESSED
-        handler = HANDLERS.get(inbound.event)
         if handler is None:
             _finish(inbound, InboundEventState.IGNORED, "unknown event: stored, not processed")
             return inbound
         try:
             with transaction.atomic():
-                outcome = handler(Envelope.from_inbound(inbound))
+                outcome = handler.apply(Envelope.from_inbound(inbound), resources)
         except TargetMissing as exc:
             _target_missing(inbound, exc, force=force)
         except Exception as exc:

@@ -10,20 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from contractors.choices import BuzzinContractorState
 from contractors.models import ContractorMembership
-from contractors.partner_results import membership_record_buzzin_id
 from permits.models import Permit
-from permits.services.partner_results import permit_record_buzzin_id
-from portal.core.choices import Operation
-from portal.core.models import OutboundDelivery
-from portal.integrations.buzzin.client import BuzzinClient, status_name
-from portal.integrations.http import CallRecord, Conflict, NotFound, PartnerError, PartnerResult, Unauthorized
 
-from . import payloads_buzzin as payloads
-from . import selectors
-from .clients import buzzin_client
-from .outcome import (
+from ..delivery import selectors
+from ..delivery.models import OutboundDelivery
+from ..delivery.outcome import (
     CONFIGURATION,
     MISSING_ID,
     Outcome,
@@ -33,6 +25,18 @@ from .outcome import (
     idempotency_key,
     succeeded,
     waiting,
+)
+from ..http import CallRecord, Conflict, NotFound, PartnerError, PartnerResult, Unauthorized
+from . import operations as op
+from . import payloads
+from .client import BuzzinClient, status_name
+from .models import BuzzinContractorState
+from .records import (
+    buzzin_membership_record,
+    buzzin_permit_record_id,
+    contractor_buzzin_id,
+    membership_buzzin_state,
+    permit_buzzin_id,
 )
 
 LABEL = "Buzz-In"
@@ -44,13 +48,6 @@ def load_target(delivery: OutboundDelivery):
     return Permit.objects.select_related("community", "contractor", "property", "main_unit").get(pk=delivery.target_id)
 
 
-def send(delivery: OutboundDelivery, target) -> Outcome:
-    handler = HANDLERS.get(delivery.operation)
-    if handler is None:
-        raise PayloadError(f"Buzz-In has no operation {delivery.operation}.")
-    return handler(delivery, target, buzzin_client(delivery.community))
-
-
 def error_outcome(error: PartnerError, calls: list[CallRecord]) -> Outcome:
     message = _describe(error)
     if error.retryable:
@@ -58,10 +55,6 @@ def error_outcome(error: PartnerError, calls: list[CallRecord]) -> Outcome:
     if isinstance(error, Unauthorized):
         return failed(f"{message} (check the community's Buzz-In API key)", CONFIGURATION, calls)
     return failed(message, error.kind, calls)
-
-
-def on_failed(delivery: OutboundDelivery, target, message: str) -> None:
-    """Nothing on the domain side: the failed row itself is what the admin sees and retries."""
 
 
 def _describe(error: PartnerError) -> str:
@@ -73,11 +66,12 @@ def _describe(error: PartnerError) -> str:
 
 def contractor_create(delivery: OutboundDelivery, membership: ContractorMembership, client: BuzzinClient) -> Outcome:
     key = idempotency_key(delivery.pk)
-    if membership.buzzin_id:  # known to Buzz-In (removed there earlier): admit it again
-        result = client.contractor_action(membership.buzzin_id, "approve", idempotency_key=key)
+    buzzin_id = contractor_buzzin_id(membership.contractor_id)
+    if buzzin_id:  # known to Buzz-In (removed there earlier, or from another community): admit it here
+        result = client.contractor_action(buzzin_id, "approve", idempotency_key=key)
         return succeeded(
             [result.call],
-            {"action": "approve", "_id": membership.buzzin_id},
+            {"action": "approve", "_id": buzzin_id},
             apply=_record_membership(membership, "", BuzzinContractorState.APPROVED),
         )
     try:
@@ -95,22 +89,23 @@ def contractor_create(delivery: OutboundDelivery, membership: ContractorMembersh
 
 
 def contractor_revoke(delivery: OutboundDelivery, membership: ContractorMembership, client: BuzzinClient) -> Outcome:
-    if not membership.buzzin_id:
+    buzzin_id = contractor_buzzin_id(membership.contractor_id)
+    if not buzzin_id:
         raise PayloadError(
             "Buzz-In's id of this contractor is unknown (it arrives with communityContractors.approved): "
             "retry once Buzz-In has approved the contractor.",
             kind=MISSING_ID,
         )
-    result = client.contractor_action(membership.buzzin_id, "revoke", idempotency_key=idempotency_key(delivery.pk))
+    result = client.contractor_action(buzzin_id, "revoke", idempotency_key=idempotency_key(delivery.pk))
     return succeeded(
         [result.call],
-        {"_id": membership.buzzin_id},
+        {"_id": buzzin_id},
         apply=_record_membership(membership, "", BuzzinContractorState.REMOVED),
     )
 
 
 def _record_membership(membership: ContractorMembership, buzzin_id: str, state) -> Callable[[], None]:
-    return lambda: membership_record_buzzin_id(membership=membership, buzzin_id=buzzin_id, buzzin_state=state)
+    return lambda: buzzin_membership_record(membership=membership, buzzin_id=buzzin_id, state=state)
 
 
 # Permits
@@ -149,26 +144,28 @@ def _created(
     return succeeded(
         calls,
         {"_id": buzzin_id, "status": name, "noc_version": noc_version, "adopted": adopted},
-        apply=lambda: permit_record_buzzin_id(permit=permit, buzzin_id=buzzin_id, status_name=name),
+        apply=lambda: buzzin_permit_record_id(permit=permit, buzzin_id=buzzin_id, status_name=name),
     )
 
 
 def _contractor_approved_at_buzzin(permit: Permit) -> bool:
-    return ContractorMembership.objects.filter(
-        contractor_id=permit.contractor_id,
-        community_id=permit.community_id,
-        buzzin_state=BuzzinContractorState.APPROVED,
-    ).exists()
+    membership_id = (
+        ContractorMembership.objects.filter(contractor_id=permit.contractor_id, community_id=permit.community_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return membership_id is not None and membership_buzzin_state(membership_id) == BuzzinContractorState.APPROVED
 
 
 def _buzzin_id(permit: Permit) -> str:
-    if not permit.buzzin_id:
+    buzzin_id = permit_buzzin_id(permit)
+    if not buzzin_id:
         raise PayloadError(
             f"Permit {permit.reference} has no Buzz-In id although its create went first: "
             "the create did not record one. Reconcile the permit, then retry.",
             kind=MISSING_ID,
         )
-    return permit.buzzin_id
+    return buzzin_id
 
 
 def permit_submit(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
@@ -223,12 +220,12 @@ def pass_reissue(delivery: OutboundDelivery, permit: Permit, client: BuzzinClien
 
 
 HANDLERS: dict[str, Callable[[OutboundDelivery, object, BuzzinClient], Outcome]] = {
-    Operation.CONTRACTOR_CREATE: contractor_create,
-    Operation.CONTRACTOR_REVOKE: contractor_revoke,
-    Operation.PERMIT_CREATE: permit_create,
-    Operation.PERMIT_SUBMIT: permit_submit,
-    Operation.PERMIT_UPDATE_VALIDITY: permit_update_validity,
-    Operation.PERMIT_REPLACE_NOC: permit_replace_noc,
-    Operation.PASS_REVOKE: pass_revoke,
-    Operation.PASS_REISSUE: pass_reissue,
+    op.CONTRACTOR_CREATE: contractor_create,
+    op.CONTRACTOR_REVOKE: contractor_revoke,
+    op.PERMIT_CREATE: permit_create,
+    op.PERMIT_SUBMIT: permit_submit,
+    op.PERMIT_UPDATE_VALIDITY: permit_update_validity,
+    op.PERMIT_REPLACE_NOC: permit_replace_noc,
+    op.PASS_REVOKE: pass_revoke,
+    op.PASS_REISSUE: pass_reissue,
 }

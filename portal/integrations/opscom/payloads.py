@@ -10,7 +10,7 @@ from typing import Any
 
 from permits.models import Vehicle
 
-from .outcome import CONFIGURATION, PayloadError
+from ..delivery.outcome import CONFIGURATION, PayloadError
 
 
 def push_arguments(vehicle: Vehicle) -> dict[str, Any]:
@@ -38,11 +38,11 @@ def push_arguments(vehicle: Vehicle) -> dict[str, Any]:
     return arguments
 
 
-def update_arguments(vehicle: Vehicle) -> dict[str, Any]:
+def update_arguments(vehicle: Vehicle, reference_id: str) -> dict[str, Any]:
     """``OpscomClient.update_permit``: the end and the plate (OPS-COM's update has no start)."""
     permit = vehicle.permit
     return {
-        "reference_id": vehicle.parking_reference,
+        "reference_id": reference_id,
         "end": permit.valid_till,
         "plate": vehicle.plate,
         "tz_name": permit.community.time_zone,

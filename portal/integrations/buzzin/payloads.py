@@ -14,8 +14,8 @@ from contractors.choices import DocumentKind
 from contractors.models import Contractor, ContractorDocument
 from permits.models import NocVersion, Permit
 
-from ..buzzin.vocabulary import PERMIT_TYPE_NAMES
-from .outcome import PayloadError
+from ..delivery.outcome import PayloadError
+from .vocabulary import PERMIT_TYPE_NAMES
 
 DEFAULT_CONTENT_TYPE = "application/pdf"
 

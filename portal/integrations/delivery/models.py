@@ -1,18 +1,41 @@
+"""The deliveries subscribers plan from domain events, and every attempt to send one."""
+
 from django.db import models
 from django.db.models import Q
 
-from ..choices import DeliveryState, Operation, Partner
+from portal.core.events import subscriber_named
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    ABANDONED = "abandoned", "Given up"
+
+
+OPEN_DELIVERY_STATES = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.FAILED)
 
 
 class OutboundDelivery(models.Model):
-    """What a partner must learn, written in the same transaction as the change itself.
+    """One operation a subscriber must carry out because of a domain event, written in the event's transaction.
 
-    Rows sharing a ``sequence_key`` (one permit, one contractor, one vehicle) are delivered in
-    id order: a row is not sent while an earlier row of its key is still open.
+    Rows sharing a ``sequence_key`` (one subscriber and one permit, contractor or vehicle) are delivered
+    in id order: a row is not sent while an earlier row of its key is still open. Keys never span
+    subscribers, so one subscriber's failure never holds another's rows back.
     """
 
-    partner = models.CharField(max_length=16, choices=Partner.choices)
-    operation = models.CharField(max_length=40, choices=Operation.choices)
+    subscriber = models.CharField(max_length=16, help_text="Who carries it out: a name in EVENT_SUBSCRIBERS.")
+    operation = models.CharField(max_length=40)
+    event = models.ForeignKey(
+        "core.AuditEvent",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        help_text="The domain event this delivery follows from.",
+    )
     community = models.ForeignKey("core.Community", on_delete=models.PROTECT, related_name="deliveries")
     target_type = models.CharField(max_length=50)
     target_id = models.CharField(max_length=64)
@@ -43,7 +66,22 @@ class OutboundDelivery(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.get_partner_display()} {self.operation} {self.target_type}#{self.target_id}"
+        return f"#{self.pk} {self.subscriber} {self.operation} {self.target_type}#{self.target_id}"
+
+    @property
+    def subscriber_label(self) -> str:
+        """ "Buzz-In", "OPS-COM", "E-mail"...: the subscriber's own name for itself."""
+        try:
+            return subscriber_named(self.subscriber).label
+        except LookupError:
+            return self.subscriber
+
+    @property
+    def operation_label(self) -> str:
+        try:
+            return subscriber_named(self.subscriber).operations.get(self.operation, self.operation)
+        except LookupError:
+            return self.operation
 
 
 class DeliveryAttempt(models.Model):

@@ -3,13 +3,14 @@ from django.core.management.base import BaseCommand
 
 from permits.demo import seed_demo
 from portal.api.demo import seed_api_keys
+from portal.integrations.buzzin.demo import buzzin_demo_configure
 
 
 class Command(BaseCommand):
     help = "Create (or refresh) the demo communities, accounts, permits and API keys. Safe to run again."
 
     def handle(self, *args, **options):
-        result = seed_demo()
+        result = seed_demo(configure=buzzin_demo_configure)
         api_keys = seed_api_keys()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"  Admin:       {settings.SITE_URL}/admin/")

@@ -14,16 +14,15 @@ from collections.abc import Callable
 
 from permits.choices import ParkingState
 from permits.models import Vehicle
-from permits.services.partner_results import vehicle_parking_applied
-from portal.core.choices import Operation
-from portal.core.models import OutboundDelivery
-from portal.integrations.http import CallRecord, ConfigurationError, PartnerError
-from portal.integrations.opscom.client import OpscomClient
-from portal.integrations.opscom.errors import ALREADY_DONE, CONFIGURATION, NOT_FOUND, RETRY, reaction_for
 
-from . import payloads_opscom as payloads
-from .clients import opscom_client
-from .outcome import Outcome, PayloadError, failed, from_transient, idempotency_key, succeeded
+from ..delivery.models import OutboundDelivery
+from ..delivery.outcome import Outcome, failed, from_transient, idempotency_key, succeeded
+from ..http import CallRecord, ConfigurationError, PartnerError
+from . import operations as op
+from . import payloads
+from .client import OpscomClient
+from .errors import ALREADY_DONE, CONFIGURATION, NOT_FOUND, RETRY, reaction_for
+from .records import opscom_parking_record, parking_reference
 
 LABEL = "OPS-COM"
 UNKNOWN_REFERENCE_NOTE = "OPS-COM already holds this permit; its reference is unknown until reconciled."
@@ -34,13 +33,6 @@ def load_target(delivery: OutboundDelivery) -> Vehicle:
     return Vehicle.objects.select_related("permit__community", "permit__property__community", "permit__contractor").get(
         pk=delivery.target_id
     )
-
-
-def send(delivery: OutboundDelivery, vehicle: Vehicle) -> Outcome:
-    handler = HANDLERS.get(delivery.operation)
-    if handler is None:
-        raise PayloadError(f"OPS-COM has no operation {delivery.operation}.")
-    return handler(delivery, vehicle, opscom_client())
 
 
 def error_outcome(error: PartnerError, calls: list[CallRecord]) -> Outcome:
@@ -54,7 +46,7 @@ def error_outcome(error: PartnerError, calls: list[CallRecord]) -> Outcome:
 def on_failed(delivery: OutboundDelivery, vehicle: Vehicle | None, message: str) -> None:
     """The vehicle shows that its parking permit could not be pushed, changed or removed, and why."""
     if vehicle is not None:
-        vehicle_parking_applied(vehicle=vehicle.pk, reference_id=None, state=ParkingState.FAILED, error=message)
+        opscom_parking_record(vehicle=vehicle, reference_id=None, state=ParkingState.FAILED, error=message)
 
 
 def parking_push(delivery: OutboundDelivery, vehicle: Vehicle, client: OpscomClient) -> Outcome:
@@ -64,26 +56,27 @@ def parking_push(delivery: OutboundDelivery, vehicle: Vehicle, client: OpscomCli
 def parking_update(delivery: OutboundDelivery, vehicle: Vehicle, client: OpscomClient) -> Outcome:
     """Change end and plate; without a known reference, or when OPS-COM lost it (9009), push anew."""
     key = idempotency_key(delivery.pk)
-    if not vehicle.parking_reference:
+    reference = parking_reference(vehicle)
+    if not reference:
         return _push(vehicle, client, idempotency_key(delivery.pk, "push"))
     try:
-        result = client.update_permit(**payloads.update_arguments(vehicle), idempotency_key=key)
+        result = client.update_permit(**payloads.update_arguments(vehicle, reference), idempotency_key=key)
     except PartnerError as error:
         if reaction_for(error) == NOT_FOUND:
             return _push(vehicle, client, idempotency_key(delivery.pk, "push"), earlier=[error.call])
         return error_outcome(error, _calls(error))
-    reference = result.data.get("reference_id") or vehicle.parking_reference
+    reference = result.data.get("reference_id") or reference
     return succeeded(
         [result.call], {"reference_id": reference}, apply=_applied(vehicle, reference, ParkingState.ACTIVE)
     )
 
 
 def parking_delete(delivery: OutboundDelivery, vehicle: Vehicle, client: OpscomClient) -> Outcome:
-    if not vehicle.parking_reference:
+    reference = parking_reference(vehicle)
+    if not reference:
         return succeeded(
             [], {"note": NO_REFERENCE_NOTE}, apply=_applied(vehicle, None, ParkingState.DELETED, NO_REFERENCE_NOTE)
         )
-    reference = vehicle.parking_reference
     try:
         result = client.delete_permit(reference_id=reference, idempotency_key=idempotency_key(delivery.pk))
     except PartnerError as error:
@@ -134,7 +127,7 @@ def _reference_in(error: PartnerError) -> str:
 
 
 def _applied(vehicle: Vehicle, reference: str | None, state: ParkingState, note: str = "") -> Callable[[], None]:
-    return lambda: vehicle_parking_applied(vehicle=vehicle.pk, reference_id=reference, state=state, error=note)
+    return lambda: opscom_parking_record(vehicle=vehicle, reference_id=reference, state=state, error=note)
 
 
 def _calls(error: PartnerError) -> list[CallRecord]:
@@ -142,7 +135,7 @@ def _calls(error: PartnerError) -> list[CallRecord]:
 
 
 HANDLERS: dict[str, Callable[[OutboundDelivery, Vehicle, OpscomClient], Outcome]] = {
-    Operation.PARKING_PUSH: parking_push,
-    Operation.PARKING_UPDATE: parking_update,
-    Operation.PARKING_DELETE: parking_delete,
+    op.PARKING_PUSH: parking_push,
+    op.PARKING_UPDATE: parking_update,
+    op.PARKING_DELETE: parking_delete,
 }

@@ -1,0 +1,102 @@
+"""What the portal knows of its objects at Buzz-In: their ids there, and Buzz-In's view of their state.
+
+The domain models carry none of this; each row hangs off the domain object it describes.
+"""
+
+from django.db import models
+
+
+class BuzzinContractorState(models.TextChoices):
+    NOT_SENT = "not_sent", "Not sent"
+    PENDING = "pending", "Pending at Buzz-In"
+    APPROVED = "approved", "Approved at Buzz-In"
+    REMOVED = "removed", "Removed at Buzz-In"
+
+
+class BuzzinCommunity(models.Model):
+    """The community at Buzz-In: its id there and the API key scoped to it (a secret, never shown back)."""
+
+    community = models.OneToOneField(
+        "core.Community", on_delete=models.CASCADE, primary_key=True, related_name="buzzin"
+    )
+    buzzin_id = models.CharField("Buzz-In community id", max_length=24, blank=True, db_index=True)
+    api_key = models.CharField(
+        "Buzz-In API key", max_length=200, blank=True, help_text="Empty: the BUZZIN_API_KEY setting is used."
+    )
+
+    class Meta:
+        verbose_name = "Buzz-In community"
+
+    def __str__(self):
+        return f"{self.community} at Buzz-In"
+
+
+class BuzzinProperty(models.Model):
+    property = models.OneToOneField("core.Property", on_delete=models.CASCADE, primary_key=True, related_name="buzzin")
+    buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
+
+    class Meta:
+        verbose_name = "Buzz-In property"
+        verbose_name_plural = "Buzz-In properties"
+
+    def __str__(self):
+        return f"{self.property} → {self.buzzin_id or '-'}"
+
+
+class BuzzinUnit(models.Model):
+    unit = models.OneToOneField("core.Unit", on_delete=models.CASCADE, primary_key=True, related_name="buzzin")
+    buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
+
+    class Meta:
+        verbose_name = "Buzz-In unit"
+
+    def __str__(self):
+        return f"{self.unit} → {self.buzzin_id or '-'}"
+
+
+class BuzzinContractor(models.Model):
+    """A company's one Buzz-In id: Buzz-In's contractor is global, whatever the community (contract DECISION)."""
+
+    contractor = models.OneToOneField(
+        "contractors.Contractor", on_delete=models.CASCADE, primary_key=True, related_name="buzzin"
+    )
+    buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "Buzz-In contractor"
+
+    def __str__(self):
+        return f"{self.contractor} → {self.buzzin_id or '-'}"
+
+
+class BuzzinMembership(models.Model):
+    """A company's standing at one community's Buzz-In, as the portal last learnt it."""
+
+    membership = models.OneToOneField(
+        "contractors.ContractorMembership", on_delete=models.CASCADE, primary_key=True, related_name="buzzin"
+    )
+    state = models.CharField(
+        max_length=16, choices=BuzzinContractorState.choices, default=BuzzinContractorState.NOT_SENT
+    )
+    event_at = models.DateTimeField(null=True, blank=True, help_text="createdAt of the last applied webhook.")
+
+    class Meta:
+        verbose_name = "Buzz-In membership"
+
+    def __str__(self):
+        return f"{self.membership_id}: {self.get_state_display()}"
+
+
+class BuzzinPermit(models.Model):
+    """A permit at Buzz-In: its id there, Buzz-In's status name and the time of the last webhook applied."""
+
+    permit = models.OneToOneField("permits.Permit", on_delete=models.CASCADE, primary_key=True, related_name="buzzin")
+    buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True, db_index=True)
+    status = models.CharField("Buzz-In status", max_length=32, blank=True)
+    event_at = models.DateTimeField(null=True, blank=True, help_text="createdAt of the last applied webhook.")
+
+    class Meta:
+        verbose_name = "Buzz-In permit"
+
+    def __str__(self):
+        return f"{self.permit_id} → {self.buzzin_id or '-'} {self.status}"

@@ -1,0 +1,130 @@
+"""Buzz-In follows the domain: which events it reacts to, and the operations each one becomes.
+
+| event                                   | operations                                    |
+|-----------------------------------------|-----------------------------------------------|
+| contractors.membership.approved         | contractor.create (unless Buzz-In has it)     |
+| contractors.membership.revoked          | contractor.revoke (when Buzz-In knew it)      |
+| permits.permit.approved                 | permit.create (unless it has an id), submit   |
+| permits.permit.extended                 | permit.update_validity                        |
+| permits.noc.uploaded (approved, active) | permit.replace_noc                            |
+| permits.permit.revoked                  | pass.revoke                                   |
+| permits.permit.reissue_requested        | pass.reissue                                  |
+
+Changes Buzz-In itself reported (actor ``partner: Buzz-In``) are not sent back. An archive needs no
+call: Buzz-In archives a revoked contractor's permits itself, and expiry is Buzz-In's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+
+from contractors.models import ContractorMembership
+from permits.choices import PermitStatus
+from portal.core.models import AuditEvent
+
+from ..delivery.models import OutboundDelivery
+from ..delivery.outcome import Outcome
+from ..delivery.planning import Planned, events_of
+from ..delivery.subscriber import DeliverySubscriber
+from ..http import CallRecord, PartnerError
+from . import handlers
+from . import operations as op
+from .connection import buzzin_api_key_for, buzzin_client
+from .models import BuzzinContractorState, BuzzinMembership, BuzzinPermit
+from .records import BUZZIN
+
+PASS_STATUSES = (PermitStatus.APPROVED, PermitStatus.ACTIVE)  # Buzz-In holds the permit in these
+
+
+class BuzzinSubscriber(DeliverySubscriber):
+    name = "buzzin"
+    label = "Buzz-In"
+    operations = op.LABELS
+
+    def plan(self, events: Sequence[AuditEvent]) -> list[Planned]:
+        echo = BUZZIN.label
+        planned: list[Planned] = []
+        planned += self._memberships_approved(events_of(events, "contractors.membership.approved", echo_of=echo))
+        for event in events_of(events, "contractors.membership.revoked", echo_of=echo):
+            if _membership_state(event) != BuzzinContractorState.NOT_SENT:
+                planned.append(_membership_op(event, op.CONTRACTOR_REVOKE, {"reason": event.reason}))
+        planned += self._permits_approved(events_of(events, "permits.permit.approved"))
+        for event in events_of(events, "permits.permit.extended", echo_of=echo):
+            planned.append(_permit_op(event, op.PERMIT_UPDATE_VALIDITY))
+        for event in events_of(events, "permits.noc.uploaded"):
+            if event.to_status in PASS_STATUSES:
+                planned.append(_permit_op(event, op.PERMIT_REPLACE_NOC, {"noc_version": event.data.get("noc")}))
+        for event in events_of(events, "permits.permit.revoked", echo_of=echo):
+            planned.append(_permit_op(event, op.PASS_REVOKE, {"reason": event.reason}))
+        for event in events_of(events, "permits.permit.reissue_requested"):
+            planned.append(_permit_op(event, op.PASS_REISSUE))
+        return sorted(planned, key=lambda item: item.event.pk)
+
+    def _memberships_approved(self, events: list[AuditEvent]) -> list[Planned]:
+        planned = []
+        for event in events:
+            link, _ = BuzzinMembership.objects.get_or_create(membership_id=int(event.target_id))
+            if link.state in (BuzzinContractorState.NOT_SENT, BuzzinContractorState.REMOVED):
+                BuzzinMembership.objects.filter(pk=link.pk).update(state=BuzzinContractorState.PENDING)
+                planned.append(_membership_op(event, op.CONTRACTOR_CREATE))
+        return planned
+
+    def _permits_approved(self, events: list[AuditEvent]) -> list[Planned]:
+        planned = []
+        for event in events:
+            link, _ = BuzzinPermit.objects.get_or_create(permit_id=int(event.target_id))
+            if not link.buzzin_id:
+                planned.append(_permit_op(event, op.PERMIT_CREATE))
+            planned.append(_permit_op(event, op.PERMIT_SUBMIT))
+        return planned
+
+    # --- delivery ---
+
+    def load_target(self, delivery: OutboundDelivery):
+        return handlers.load_target(delivery)
+
+    def send(self, delivery: OutboundDelivery, target) -> Outcome:
+        handler = handlers.HANDLERS.get(delivery.operation)
+        if handler is None:
+            return super().send(delivery, target)
+        return handler(delivery, target, buzzin_client(delivery.community))
+
+    def error_outcome(self, error: PartnerError, calls: list[CallRecord]) -> Outcome:
+        return handlers.error_outcome(error, calls)
+
+    def secrets(self, delivery: OutboundDelivery) -> tuple[str, ...]:
+        return (buzzin_api_key_for(delivery.community), settings.BUZZIN_API_KEY)
+
+
+def _permit_op(event: AuditEvent, operation: str, params: dict | None = None) -> Planned:
+    return Planned(
+        operation=operation,
+        target_type="permit",
+        target_id=event.target_id,
+        community_id=event.community_id,
+        sequence=f"permit:{event.target_id}",
+        event=event,
+        params=params or {},
+    )
+
+
+def _membership_op(event: AuditEvent, operation: str, params: dict | None = None) -> Planned:
+    return Planned(
+        operation=operation,
+        target_type=ContractorMembership._meta.model_name,
+        target_id=event.target_id,
+        community_id=event.community_id,
+        sequence=f"membership:{event.target_id}",
+        event=event,
+        params=params or {},
+    )
+
+
+def _membership_state(event: AuditEvent) -> str:
+    state = BuzzinMembership.objects.filter(membership_id=int(event.target_id)).values_list("state", flat=True).first()
+    return state or BuzzinContractorState.NOT_SENT
+
+
+subscriber = BuzzinSubscriber()

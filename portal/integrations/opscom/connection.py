@@ -1,0 +1,16 @@
+"""How the portal reaches OPS-COM: one tenant (client code and token) for the whole estate."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
+
+from ..clients import cached_client
+from .client import OpscomClient
+
+
+@sensitive_variables("token")
+def opscom_client() -> OpscomClient:
+    url, code, token = settings.OPSCOM_API_URL, settings.OPSCOM_CLIENT_CODE, settings.OPSCOM_API_TOKEN
+    timeout = settings.OPSCOM_TIMEOUT_SECONDS
+    return cached_client(("opscom", url, code, token, timeout), lambda: OpscomClient(url, code, token, timeout=timeout))

@@ -1,0 +1,16 @@
+"""What the portal knows of its vehicles' parking permits at OPS-COM."""
+
+from django.db import models
+
+
+class OpscomParking(models.Model):
+    """A vehicle's parking permit at OPS-COM: the reference its update and delete need."""
+
+    vehicle = models.OneToOneField("permits.Vehicle", on_delete=models.CASCADE, primary_key=True, related_name="opscom")
+    reference_id = models.CharField("OPS-COM reference id", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "OPS-COM parking permit"
+
+    def __str__(self):
+        return f"vehicle {self.vehicle_id} → {self.reference_id or '-'}"
