@@ -17,10 +17,10 @@ from permits.models import Permit
 from portal.core.actors import Actor
 from portal.core.choices import DeliveryState, Operation
 from portal.core.models import OutboundDelivery
-from portal.integrations.buzzin.sandbox import start_sandbox
 from portal.integrations.delivery import sender
 from portal.integrations.delivery.services import deliveries_reclaim_stuck
-from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
+from sandboxes.buzzin import start_sandbox
+from sandboxes.catalogue import buzzin_sandbox_communities
 from tests.delivery.drain import drain_outbox
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,10 +9,14 @@ from django.conf import settings
 from portal.core.models import Community
 from portal.integrations.buzzin.client import BuzzinClient
 from portal.integrations.opscom.client import OpscomClient
-from portal.integrations.sandbox_catalogue import buzzin_api_key_for
 
 _lock = threading.Lock()
 _clients: dict[tuple, BuzzinClient | OpscomClient] = {}
+
+
+def buzzin_api_key_for(community: Community) -> str:
+    """The community's own Buzz-In key, else the portal-wide fallback."""
+    return community.buzzin_api_key or settings.BUZZIN_API_KEY
 
 
 def buzzin_client(community: Community) -> BuzzinClient:
