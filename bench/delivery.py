@@ -177,8 +177,8 @@ def _stop(process: subprocess.Popen) -> None:
 def run(report: Report, sizes) -> None:
     from celery import Celery
 
-    from portal.integrations.buzzin.sandbox import start_sandbox
-    from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
+    from sandboxes.buzzin import start_sandbox
+    from sandboxes.catalogue import buzzin_sandbox_communities
 
     from .http_load import purge_queue
 

@@ -93,8 +93,8 @@ class Run:
         logging.getLogger("faults").setLevel(logging.INFO)
 
     def _start_sandbox(self) -> None:
-        from portal.integrations.buzzin.sandbox import start_sandbox
-        from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
+        from sandboxes.buzzin import start_sandbox
+        from sandboxes.catalogue import buzzin_sandbox_communities
 
         # No webhook URL: only the Buzz-In side is checked.
         self.sandbox = start_sandbox(

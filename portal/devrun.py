@@ -2,7 +2,8 @@
 
 Migrates, seeds the demo, starts the Buzz-In and OPS-COM sandboxes, a Celery worker and beat,
 and the web server; prints the URL and the accounts; stops everything on Ctrl-C.
-Secrets for the sandboxes are generated once into ``var/dev.env`` (git-ignored).
+Secrets for the sandboxes are generated once into ``var/dev.env`` (git-ignored). The sandboxes are not
+part of the production package: they run from the checkout (``sandboxes/``, beside ``faults/`` and ``bench/``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ VAR = ROOT / "var"
 DEV_ENV = VAR / "dev.env"
 WEB = ("127.0.0.1", 8000)
 BUZZIN_PORT, OPSCOM_PORT = 8101, 8102
+BUZZIN_CONFIG = VAR / "buzzin-sandbox.json"
 
 
 def dev_secrets() -> dict[str, str]:
@@ -85,22 +87,28 @@ def celery_worker_command(*, queue: str = "celery", name: str = "celery@%h", con
     ]
 
 
+def write_buzzin_config(env: dict[str, str], *, webhook_url: str) -> None:
+    """The Buzz-In sandbox learns the demo's communities, properties and units from the database."""
+    command = [sys.executable, "-m", "sandboxes.buzzin_config", "--output", str(BUZZIN_CONFIG)]
+    subprocess.run([*command, "--webhook-url", webhook_url], cwd=ROOT, env=env, check=True)
+
+
 def services(env: dict[str, str]) -> dict[str, list[str]]:
     py = sys.executable
     return {
         "buzzin-sandbox": [
             py,
             "-m",
-            "portal.integrations.buzzin.sandbox",
+            "sandboxes.buzzin",
             "--port",
             str(BUZZIN_PORT),
             "--config-file",
-            str(VAR / "buzzin-sandbox.json"),
+            str(BUZZIN_CONFIG),
         ],
         "opscom-sandbox": [
             py,
             "-m",
-            "portal.integrations.opscom.sandbox",
+            "sandboxes.opscom",
             "--port",
             str(OPSCOM_PORT),
             "--client-code",
@@ -119,7 +127,7 @@ def main() -> int:
     manage(env, "seed_demo")
     manage(env, "install_schedules")
     webhook_url = f"{env['SITE_URL']}/webhooks/buzzin/"
-    manage(env, "sandbox_config", "--output", str(VAR / "buzzin-sandbox.json"), "--webhook-url", webhook_url)
+    write_buzzin_config(env, webhook_url=webhook_url)
     children: dict[str, subprocess.Popen] = {}
     for name, command in services(env).items():
         children[name] = subprocess.Popen(command, cwd=ROOT, env=env)

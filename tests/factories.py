@@ -54,9 +54,7 @@ class CommunityFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             from portal.integrations.buzzin.models import BuzzinCommunity
 
-            BuzzinCommunity.objects.update_or_create(
-                community=obj, defaults={"buzzin_id": f"{obj.pk:024x}", **kwargs}
-            )
+            BuzzinCommunity.objects.update_or_create(community=obj, defaults={"buzzin_id": f"{obj.pk:024x}", **kwargs})
 
 
 class PropertyFactory(factory.django.DjangoModelFactory):

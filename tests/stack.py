@@ -21,9 +21,9 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from portal.devrun import celery_worker_command
-from portal.integrations.buzzin.sandbox import start_sandbox as start_buzzin
-from portal.integrations.opscom.sandbox.server import start_sandbox as start_opscom
-from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
+from sandboxes.buzzin import start_sandbox as start_buzzin
+from sandboxes.catalogue import buzzin_sandbox_communities
+from sandboxes.opscom.server import start_sandbox as start_opscom
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WEBHOOK_SECRET = "integration-webhook-secret"

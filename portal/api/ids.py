@@ -5,7 +5,8 @@
 - ``_id`` of a contractor (``communityContractorId``): ``Contractor.reference``; also accepted: the
   contractor's Buzz-In id in the key's community.
 - ``propertyId`` / ``flatId`` / community ids: the Buzz-In id the portal holds, else a stable 24-hex id
-  derived from the row (SHA-1 of ``"<kind>:<pk>"``, the same the Buzz-In sandbox catalogue uses).
+  derived from the row (SHA-1 of ``"<kind>:<pk>"``). The Buzz-In sandbox's catalogue (``sandboxes/catalogue.py``)
+  uses the same ids.
 """
 
 from __future__ import annotations

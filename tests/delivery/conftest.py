@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 import requests
 
-from portal.integrations.buzzin.sandbox import start_sandbox as start_buzzin
 from portal.integrations.delivery import handlers_buzzin, handlers_opscom
 from portal.integrations.http import CallRecord, PartnerError, PartnerResult
-from portal.integrations.opscom.sandbox import start_sandbox as start_opscom
-from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
+from sandboxes.buzzin import start_sandbox as start_buzzin
+from sandboxes.catalogue import buzzin_sandbox_communities
+from sandboxes.opscom import start_sandbox as start_opscom
 
 from .drain import drain_outbox, moving_rows, open_rows
 

@@ -135,7 +135,9 @@ def test_nobody_adds_or_deletes_deliveries(world):
 
 def test_configuration_faults_are_announced_on_the_list(world):
     OutboundDelivery.objects.filter(pk=world["failed_a"].pk).update(
-        error_kind="configuration", last_error="OPS-COM error 9002: Token [redacted] lacks permission", subscriber="opscom"
+        error_kind="configuration",
+        last_error="OPS-COM error 9002: Token [redacted] lacks permission",
+        subscriber="opscom",
     )
     response = world["manager"].get(reverse(CHANGELIST))
     messages = [str(message) for message in response.context["messages"]]

@@ -16,11 +16,11 @@ from permits import services
 from permits.models import Permit
 from portal.core.actors import Actor
 from portal.integrations.buzzin import operations as buzzin_op
-from portal.integrations.buzzin.sandbox import start_sandbox
 from portal.integrations.delivery import sender
 from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
 from portal.integrations.delivery.services import deliveries_reclaim_stuck
-from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
+from sandboxes.buzzin import start_sandbox
+from sandboxes.catalogue import buzzin_sandbox_communities
 from tests.delivery.drain import drain_outbox
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -20,10 +20,10 @@ import requests
 
 from portal.integrations.buzzin import signing
 from portal.integrations.buzzin.client import BuzzinClient
-from portal.integrations.buzzin.sandbox import SandboxHandle, start_sandbox
-from portal.integrations.buzzin.sandbox.__main__ import build_options, parse_args
-from portal.integrations.buzzin.sandbox.demo import DEMO_API_KEY, DEMO_COMMUNITY
 from portal.integrations.http import BadRequest, Conflict, NotFound, PartnerTimeout, ServerError, Unauthorized
+from sandboxes.buzzin import SandboxHandle, start_sandbox
+from sandboxes.buzzin.__main__ import build_options, parse_args
+from sandboxes.buzzin.demo import DEMO_API_KEY, DEMO_COMMUNITY
 
 WEBHOOK_SECRET = "whsec_sandbox_test"
 OTHER_KEY = "other-community-key"

@@ -38,7 +38,7 @@ from portal.integrations.opscom import (
     interpret_response,
     reaction_for,
 )
-from portal.integrations.opscom.sandbox import SandboxHandle, http_status_for, start_sandbox
+from sandboxes.opscom import SandboxHandle, http_status_for, start_sandbox
 
 CLIENT_CODE = "OC-TEST"
 TOKEN = "tok-4f1c9e2a-7b3d-secret"
@@ -55,7 +55,7 @@ PUSH_KWARGS: dict[str, Any] = {
     "currency": "AED",
 }
 FAST_TIMEOUT = (1.0, 2.0)
-SANDBOX_PACKAGE = Path(__file__).resolve().parents[2] / "portal/integrations/opscom/sandbox"
+SANDBOX_PACKAGE = Path(__file__).resolve().parents[2] / "sandboxes/opscom"
 
 
 @pytest.fixture(autouse=True)

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 import requests
 
-from portal.integrations.opscom.sandbox import SandboxHandle, start_sandbox
+from sandboxes.opscom import SandboxHandle, start_sandbox
 
 CLIENT_CODE = "OC-SBX"
 TOKEN = "sbx-token-1234-abcd"
 ROOT = Path(__file__).resolve().parents[2]
-OPSCOM_PACKAGE = ROOT / "portal/integrations/opscom"
+OPSCOM_PACKAGES = (ROOT / "portal/integrations/opscom", ROOT / "sandboxes/opscom")
 PUSH = {
     "apiToken": TOKEN,
     "plate": "DXB A 1",
@@ -303,7 +303,7 @@ def test_request_log_redacts_right_and_wrong_tokens(sandbox: SandboxHandle) -> N
     records: list[str] = []
     handler = logging.Handler(level=logging.DEBUG)
     handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
-    logger = logging.getLogger("portal.integrations.opscom.sandbox")
+    logger = logging.getLogger("sandboxes.opscom")
     previous_level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
@@ -320,7 +320,7 @@ def test_request_log_redacts_right_and_wrong_tokens(sandbox: SandboxHandle) -> N
 
 def test_command_line_serves_and_keeps_the_token_out_of_stderr() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPSCOM_API_TOKEN": TOKEN}
-    command = [sys.executable, "-m", "portal.integrations.opscom.sandbox", "--port", "0", "--client-code", "OC-CLI"]
+    command = [sys.executable, "-m", "sandboxes.opscom", "--port", "0", "--client-code", "OC-CLI"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     try:
         first_line = process.stderr.readline()
@@ -335,8 +335,10 @@ def test_command_line_serves_and_keeps_the_token_out_of_stderr() -> None:
     assert TOKEN not in first_line + rest and "bad-token-5" not in rest and "-> 401 ErrorCode 9002" in rest
 
 
-def test_opscom_package_never_imports_django() -> None:
-    for path in OPSCOM_PACKAGE.rglob("*.py"):
+def test_opscom_packages_never_import_django() -> None:
+    sources = [source for package in OPSCOM_PACKAGES for source in package.rglob("*.py")]
+    assert {package for package in OPSCOM_PACKAGES if not package.is_dir()} == set()
+    for path in sources:
         tree = ast.parse(path.read_text(), filename=str(path))
         imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}

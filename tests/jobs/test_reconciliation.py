@@ -20,12 +20,12 @@ from permits import services
 from permits.choices import ParkingState
 from permits.models import Permit, Vehicle
 from portal.core.actors import Actor
-from portal.integrations.buzzin.sandbox import start_sandbox as start_buzzin
 from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import Drift
-from portal.integrations.opscom.sandbox import start_sandbox as start_opscom
 from portal.integrations.reconciliation import reconcile
-from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
+from sandboxes.buzzin import start_sandbox as start_buzzin
+from sandboxes.catalogue import buzzin_sandbox_communities
+from sandboxes.opscom import start_sandbox as start_opscom
 from tests.delivery.conftest import drain_outbox
 from tests.factories import (
     CommunityFactory,

@@ -1,1 +1,4 @@
-"""Buzz-In: HTTP client, webhook signing helpers and a local sandbox (standalone, no Django imports)."""
+"""Buzz-In: HTTP client, webhook signing helpers and the partner's vocabulary (standalone, no Django imports).
+
+The local stand-in lives outside the production package, in ``sandboxes.buzzin`` (a checkout only).
+"""

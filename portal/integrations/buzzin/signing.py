@@ -1,6 +1,7 @@
 """Buzz-In webhook signatures: ``HMAC_SHA256(secret, "<timestamp ms>-<raw body>")`` as lower-case hex.
 
-Shared by the sandbox (sender) and the portal's webhook receiver, so both sides agree byte for byte.
+Shared by the sandbox (``sandboxes.buzzin``, the sender) and the portal's webhook receiver, so both sides
+agree byte for byte.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """OPS-COM (parking) integration: the HTTP client and its error table. Pure Python, no Django.
 
-The local sandbox lives in ``portal.integrations.opscom.sandbox`` and is imported separately.
+The local stand-in lives outside the production package, in ``sandboxes.opscom`` (a checkout only).
 """
 
 from portal.integrations.opscom.client import (

@@ -5,13 +5,13 @@ plus a ``/_sandbox/`` control API for tests and demos. Pure stdlib; never enable
     ... OpscomClient(handle.url, "OC-DEMO", "sandbox-token") ...
     handle.stop()
 
-Command line: ``python -m portal.integrations.opscom.sandbox --port 8102 --client-code OC-DEMO``
+Command line: ``python -m sandboxes.opscom --port 8102 --client-code OC-DEMO``
 (token from ``--api-token`` or ``OPSCOM_API_TOKEN``).
 """
 
-from portal.integrations.opscom.sandbox.rules import OpscomError
-from portal.integrations.opscom.sandbox.server import SandboxHandle, http_status_for, start_sandbox
-from portal.integrations.opscom.sandbox.state import DEFAULT_ZONES, SandboxConfig, SandboxState
+from sandboxes.opscom.rules import OpscomError
+from sandboxes.opscom.server import SandboxHandle, http_status_for, start_sandbox
+from sandboxes.opscom.state import DEFAULT_ZONES, SandboxConfig, SandboxState
 
 __all__ = [
     "DEFAULT_ZONES",

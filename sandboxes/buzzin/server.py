@@ -14,7 +14,7 @@ from .control import PREFIX, handle_control
 from .errors import ApiError, Outcome
 from .state import SandboxState
 
-logger = logging.getLogger("portal.integrations.buzzin.sandbox")
+logger = logging.getLogger("sandboxes.buzzin")
 MAX_BODY_BYTES = 50 * 1024 * 1024
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import requests
 
-from ..signing import signed_headers
+from portal.integrations.buzzin.signing import signed_headers
+
 from .rules import format_datetime, utc_now
 
 logger = logging.getLogger(__name__)

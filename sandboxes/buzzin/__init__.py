@@ -1,7 +1,7 @@
 """A local stand-in for Buzz-In that enforces the contract and sends signed webhooks.
 
 ``start_sandbox()`` runs it in a daemon thread (tests, the portal's run command);
-``python -m portal.integrations.buzzin.sandbox`` runs it in the foreground.
+``python -m sandboxes.buzzin`` runs it in the foreground.
 """
 
 from __future__ import annotations

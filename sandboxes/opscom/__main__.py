@@ -1,4 +1,4 @@
-"""``python -m portal.integrations.opscom.sandbox --port 8102 --client-code OC-DEMO --api-token TOKEN``
+"""``python -m sandboxes.opscom --port 8102 --client-code OC-DEMO --api-token TOKEN``
 
 Flags fall back on OPSCOM_CLIENT_CODE, OPSCOM_API_TOKEN and OPSCOM_SANDBOX_ZONES (comma-separated),
 so the token need not appear on a command line. Logs one redacted line per request to stderr.
@@ -13,14 +13,14 @@ import signal
 import sys
 import threading
 
-from portal.integrations.opscom.sandbox.server import start_sandbox
-from portal.integrations.opscom.sandbox.state import DEFAULT_API_TOKEN, DEFAULT_CLIENT_CODE, DEFAULT_ZONES
+from sandboxes.opscom.server import start_sandbox
+from sandboxes.opscom.state import DEFAULT_API_TOKEN, DEFAULT_CLIENT_CODE, DEFAULT_ZONES
 
-logger = logging.getLogger("portal.integrations.opscom.sandbox")
+logger = logging.getLogger("sandboxes.opscom")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m portal.integrations.opscom.sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sandboxes.opscom", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8102, help="0 picks a free port (printed on start)")
     parser.add_argument("--client-code", default=os.environ.get("OPSCOM_CLIENT_CODE", DEFAULT_CLIENT_CODE))

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from portal.integrations.opscom.sandbox.rules import (
+from sandboxes.opscom.rules import (
     TOKEN_PATTERN,
     OpscomError,
     check_all_strings,

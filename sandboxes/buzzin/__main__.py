@@ -1,4 +1,4 @@
-"""``python -m portal.integrations.buzzin.sandbox --port 8101 --webhook-url URL --webhook-secret S``.
+"""``python -m sandboxes.buzzin --port 8101 --webhook-url URL --webhook-secret S``.
 
 The optional ``--config-file`` is JSON: ``{"communities": [...], "acceptDelay": 1.0, "webhookUrl": ...,
 "webhookSecret": ..., "autoApproveContractorsAfter": 1.0}``; command-line flags win over it.
@@ -29,7 +29,7 @@ DEFAULT_AUTO_APPROVE_SECONDS = 1.0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m portal.integrations.buzzin.sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sandboxes.buzzin", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument("--webhook-url", help="where webhooks are POSTed (the portal's receiver)")

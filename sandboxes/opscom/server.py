@@ -19,10 +19,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from portal.integrations.http import redact
-from portal.integrations.opscom.sandbox.rules import OpscomError
-from portal.integrations.opscom.sandbox.state import Outage, SandboxConfig, SandboxState
+from sandboxes.opscom.rules import OpscomError
+from sandboxes.opscom.state import Outage, SandboxConfig, SandboxState
 
-logger = logging.getLogger("portal.integrations.opscom.sandbox")
+logger = logging.getLogger("sandboxes.opscom")
 
 API_PATH = re.compile(r"^/api/(?P<client>[^/]*)/v1/permits/(?P<action>push|update|delete)/?$")
 FORGET_PATH = re.compile(r"^/_sandbox/permits/(?P<reference>[^/]+)/forget/?$")
