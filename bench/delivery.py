@@ -17,12 +17,14 @@ import time
 from pathlib import Path
 
 from django.utils import timezone
-from portal.core.services import DELIVERY_TASK_NAME
 
 from contractors.models import Contractor, ContractorMembership
 from permits.models import NocVersion, Permit, Worker
-from portal.core.choices import DeliveryState, Operation, Partner
-from portal.core.models import Community, OutboundDelivery, Property, Unit
+from portal.core.models import Community, Property, Unit
+from portal.integrations.buzzin import operations as buzzin_op
+from portal.integrations.buzzin.models import BuzzinCommunity, BuzzinContractor, BuzzinMembership
+from portal.integrations.delivery.dispatch import DELIVERY_TASK_NAME
+from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
 
 from .http_load import BROKER, ROOT
 from .report import Figure, Report
@@ -34,9 +36,8 @@ NOC_FILE = "bench/noc.pdf"
 
 
 def _estate() -> tuple[Community, Property, list[Unit], Contractor, ContractorMembership]:
-    community = Community.objects.create(
-        name="Bench Delivery", slug="bench-delivery", buzzin_community_id="b" * 24, buzzin_api_key=API_KEY
-    )
+    community = Community.objects.create(name="Bench Delivery", slug="bench-delivery")
+    BuzzinCommunity.objects.create(community=community, buzzin_id="b" * 24, api_key=API_KEY)
     prop = Property.objects.create(community=community, name="Delivery Tower", external_id="BENCH-DLV-TWR")
     units = Unit.objects.bulk_create(
         Unit(property=prop, name=f"D{n}", external_id=f"DLV-{n:04d}") for n in range(1, 21)
@@ -72,7 +73,8 @@ def _approve_at_sandbox(url: str, contractor: Contractor, membership: Contractor
     }
     buzzin_id = str(client.create_contractor(body).data["_id"])
     client.contractor_action(buzzin_id, "approve")
-    ContractorMembership.objects.filter(pk=membership.pk).update(buzzin_id=buzzin_id, buzzin_state="approved")
+    BuzzinContractor.objects.update_or_create(contractor=contractor, defaults={"buzzin_id": buzzin_id})
+    BuzzinMembership.objects.update_or_create(membership=membership, defaults={"state": "approved"})
 
 
 def _permits(community, prop, units, contractor, count: int) -> list[OutboundDelivery]:
@@ -117,15 +119,15 @@ def _permits(community, prop, units, contractor, count: int) -> list[OutboundDel
     )
     rows = []
     for permit in permits:
-        for operation in (Operation.PERMIT_CREATE, Operation.PERMIT_SUBMIT):
+        for operation in (buzzin_op.PERMIT_CREATE, buzzin_op.PERMIT_SUBMIT):
             rows.append(
                 OutboundDelivery(
-                    partner=Partner.BUZZIN,
+                    subscriber="buzzin",
                     operation=operation,
                     community=community,
                     target_type="permit",
                     target_id=str(permit.pk),
-                    sequence_key=f"permit:{permit.pk}",
+                    sequence_key=f"buzzin:permit:{permit.pk}",
                     next_attempt_at=now,
                 )
             )
@@ -194,7 +196,7 @@ def run(report: Report, sizes) -> None:
         _approve_at_sandbox(sandbox.url, contractor, membership)
         rows = _permits(community, prop, units, contractor, sizes.delivery_permits)
         worker, log = _start_worker(sandbox.url)
-        firsts = [row.pk for row in rows if row.operation == Operation.PERMIT_CREATE]
+        firsts = [row.pk for row in rows if row.operation == buzzin_op.PERMIT_CREATE]
         started = time.perf_counter()
         for pk in firsts:
             broker.send_task(DELIVERY_TASK_NAME, args=[pk], queue=QUEUE)

@@ -176,11 +176,14 @@ def webhook_requests(count: int) -> list[tuple]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE permits_permit SET buzzin_id = lpad(to_hex(id), 24, '0') WHERE id <= 200 AND buzzin_id = ''"
+            "INSERT INTO integrations_buzzinpermit (permit_id, buzzin_id, status, event_at) "
+            "SELECT id, lpad(to_hex(id), 24, '0'), '', NULL FROM permits_permit WHERE id <= 200 "
+            "ON CONFLICT (permit_id) DO NOTHING"
         )
         cursor.execute(
-            "SELECT p.buzzin_id, c.buzzin_community_id FROM permits_permit p "
-            "JOIN core_community c ON c.id = p.community_id WHERE p.id <= 200 ORDER BY p.id"
+            "SELECT b.buzzin_id, c.buzzin_id FROM permits_permit p "
+            "JOIN integrations_buzzinpermit b ON b.permit_id = p.id "
+            "JOIN integrations_buzzincommunity c ON c.community_id = p.community_id WHERE p.id <= 200 ORDER BY p.id"
         )
         permits = cursor.fetchall()
     now = timezone.now()

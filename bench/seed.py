@@ -20,6 +20,7 @@ from django.utils import timezone
 from contractors.models import Contractor, ContractorMembership
 from permits.models import NocVersion, Permit, PermitUnit, Worker
 from portal.core.models import Community, Property, Unit
+from portal.integrations.buzzin.models import BuzzinCommunity
 
 from .copy import CopyTable, reset_sequence, text
 
@@ -61,8 +62,11 @@ def seed_estate() -> Estate:
 
 def _copy_estate() -> None:
     with transaction.atomic():
-        CopyTable(Community, ["id", "name", "slug", "buzzin_community_id", "parking_zone"]).write(
-            (str(c), f"Bench Community {c}", f"bench-{c}", f"{c:024x}", "ZONE-A") for c in range(1, COMMUNITIES + 1)
+        CopyTable(Community, ["id", "name", "slug", "parking_zone"]).write(
+            (str(c), f"Bench Community {c}", f"bench-{c}", "ZONE-A") for c in range(1, COMMUNITIES + 1)
+        )
+        CopyTable(BuzzinCommunity, ["community_id", "buzzin_id", "api_key"]).write(
+            (str(c), f"{c:024x}", "") for c in range(1, COMMUNITIES + 1)
         )
         properties = [
             (p, 1 + (p - 1) // PROPERTIES_PER_COMMUNITY) for p in range(1, COMMUNITIES * PROPERTIES_PER_COMMUNITY + 1)

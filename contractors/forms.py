@@ -85,13 +85,6 @@ def _same_email(typed: str, stored: str) -> bool:
     return fold(typed) == fold(stored)
 
 
-def send_set_password_email(*, email: str, request) -> None:
-    """The e-mail an invited contractor user follows to choose a password (the reset e-mail)."""
-    form = ContractorPasswordResetForm(data={"email": email})
-    if form.is_valid():
-        form.save(request=request, use_https=request.is_secure())
-
-
 class RegistrationForm(forms.Form):
     company_name = model_field(Contractor, "company_name")
     contact_name = model_field(Contractor, "contact_name")

@@ -142,8 +142,7 @@ def kill_workers(worker: Worker, kills: int, stop: threading.Event, applied: thr
     has not recorded yet (``applied`` is set by the sandbox), then start a new worker."""
     from django.db import connection
 
-    from portal.core.choices import DeliveryState
-    from portal.core.models import OutboundDelivery
+    from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
 
     done = after_apply = mid_send = 0
     try:
@@ -189,7 +188,7 @@ def kill_web(web: Web, in_flight: InFlight, kills: int, stop: threading.Event) -
     """(d) SIGKILL the gunicorn worker right after a change committed while requests are in flight."""
     from django.db import connection
 
-    from portal.core.models import OutboundDelivery
+    from portal.integrations.delivery.models import OutboundDelivery
 
     def last_row() -> int:
         return OutboundDelivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -13,8 +13,7 @@ from .seed import ACTION_EXTENDED, Estate
 
 
 def open_rows() -> int:
-    from portal.core.choices import OPEN_DELIVERY_STATES
-    from portal.core.models import OutboundDelivery
+    from portal.integrations.delivery.models import OPEN_DELIVERY_STATES, OutboundDelivery
 
     return OutboundDelivery.objects.filter(state__in=OPEN_DELIVERY_STATES).count()
 
@@ -57,14 +56,17 @@ class Verdict:
 
 def verdict(estate: Estate, changes: list[Change], tally: Tally, buzzin_url: str, since_pk: int) -> Verdict:
     from permits.models import Permit
-    from portal.core.choices import DeliveryState, Operation
-    from portal.core.models import AuditEvent, OutboundDelivery
+    from portal.core.models import AuditEvent
+    from portal.integrations.buzzin import operations as buzzin_op
+    from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
 
     result = Verdict(attempted=len(changes))
     extended = AuditEvent.objects.filter(action=ACTION_EXTENDED, target_type="permit")
     committed_tills = {parse_moment(data["valid_till"][1]) for data in extended.values_list("data", flat=True)}
     result.committed = extended.count()
-    updates = OutboundDelivery.objects.filter(operation=Operation.PERMIT_UPDATE_VALIDITY, pk__gt=since_pk)
+    updates = OutboundDelivery.objects.filter(
+        subscriber="buzzin", operation=buzzin_op.PERMIT_UPDATE_VALIDITY, pk__gt=since_pk
+    )
     result.outbox_rows = updates.count()
     result.delivered = updates.filter(state=DeliveryState.SUCCEEDED).count()
     if result.outbox_rows != result.committed:  # a change committed without its outbox row (or the reverse)

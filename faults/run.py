@@ -129,7 +129,7 @@ class Run:
         return requests.get(f"{self.sandbox.url}/_sandbox/state", timeout=10).json()
 
     def _changes_and_verdict(self, estate: seed.Estate) -> int:
-        from portal.core.models import OutboundDelivery
+        from portal.integrations.delivery.models import OutboundDelivery
 
         from .inject import (
             Tally,

@@ -60,18 +60,14 @@ def seed_estate(permit_count: int) -> Estate:
     from portal.api.keys import api_key_create
     from portal.core.actors import Actor
     from portal.core.models import Community, Property, Unit
+    from portal.integrations.buzzin.models import BuzzinCommunity
 
     today = timezone.localdate()
     far = today + datetime.timedelta(days=800)
     now = timezone.now().astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
     with transaction.atomic():
-        community = Community.objects.create(
-            name="Faults Community",
-            slug="faults",
-            buzzin_community_id="fa" * 12,
-            buzzin_api_key=BUZZIN_KEY,
-            parking_zone="ZONE-A",
-        )
+        community = Community.objects.create(name="Faults Community", slug="faults", parking_zone="ZONE-A")
+        BuzzinCommunity.objects.create(community=community, buzzin_id="fa" * 12, api_key=BUZZIN_KEY)
         tower = Property.objects.create(community=community, name="Faults Tower", external_id="FLT-TWR-01")
         units = [
             Unit.objects.create(property=tower, name=f"Unit {n}", external_id=f"FLT-UNIT-{n:04d}")

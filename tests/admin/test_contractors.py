@@ -10,12 +10,13 @@ from django.contrib.messages import get_messages
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from contractors.choices import BuzzinContractorState, DocumentKind, MembershipStatus
+from contractors.choices import DocumentKind, MembershipStatus
 from contractors.models import ContractorDocument, ContractorMembership
 from permits.choices import PermitStatus
 from portal.core.models import AuditEvent
+from portal.integrations.buzzin.models import BuzzinContractorState
 from portal.integrations.delivery.models import OutboundDelivery
-from tests.factories import ContractorFactory, MembershipFactory, pdf_file, permit_in_status
+from tests.factories import ContractorFactory, MembershipFactory, pdf_file, permit_in_status, set_buzzin_membership
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_revoke_button_needs_a_reason_and_archives_permits(
     manager_client, manager_a, community_a, property_a, contractor_a
 ):
     membership = ContractorMembership.objects.get(contractor=contractor_a, community=community_a)
-    ContractorMembership.objects.filter(pk=membership.pk).update(buzzin_state=BuzzinContractorState.APPROVED)
+    set_buzzin_membership(membership, BuzzinContractorState.APPROVED)
     active = permit_in_status("active", community=community_a, property=property_a, contractor=contractor_a)
     assert manager_client.get(membership_url("revoke", membership)).status_code == 200
     blank = manager_client.post(membership_url("revoke", membership), {"reason": ""})

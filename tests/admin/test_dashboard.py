@@ -101,7 +101,7 @@ def test_configuration_faults_and_compliance_flags_show_for_the_managers_communi
             community=permit.community,
             target_type="vehicle",
             target_id="1",
-            sequence_key="vehicle:1",
+            sequence_key="opscom:vehicle:1",
             state="failed",
             error_kind="configuration",
             last_error=f"OPS-COM 9002: token lacks permission ({permit.community.name})",

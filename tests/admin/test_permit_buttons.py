@@ -15,7 +15,7 @@ from permits.choices import ParkingState, PermitStatus
 from permits.models import NocVersion, Permit
 from portal.core.models import AuditEvent
 from portal.integrations.delivery.models import OutboundDelivery
-from tests.factories import NocVersionFactory, VehicleFactory, in_days, permit_in_status
+from tests.factories import NocVersionFactory, VehicleFactory, in_days, permit_in_status, set_parking_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,8 @@ def approved_a(community_a, property_a, contractor_a):
 @pytest.fixture
 def active_a(community_a, property_a, contractor_a):
     permit = permit_in_status("active", community=community_a, property=property_a, contractor=contractor_a)
-    VehicleFactory(permit=permit, plate="DXB-77", parking_state=ParkingState.ACTIVE, parking_reference="OC-1")
+    vehicle = VehicleFactory(permit=permit, plate="DXB-77", parking_state=ParkingState.ACTIVE)
+    set_parking_reference(vehicle, "OC-1")
     return permit
 
 

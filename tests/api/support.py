@@ -84,8 +84,8 @@ class Site:
 
 def build_site(name: str = "A") -> Site:
     community = CommunityFactory(name=f"Community {name}", slug=f"community-{name.lower()}")
-    prop = PropertyFactory(community=community, external_id=f"TWR-{name}", buzzin_id="")
-    units = [UnitFactory(property=prop, external_id=f"UNIT-{name}{number}", buzzin_id="") for number in (1, 2, 3)]
+    prop = PropertyFactory(community=community, external_id=f"TWR-{name}")
+    units = [UnitFactory(property=prop, external_id=f"UNIT-{name}{number}") for number in (1, 2, 3)]
     contractor = ContractorFactory(company_name=f"Builder {name} LLC", crm_reference=f"a0B{name}00000000CRM")
     MembershipFactory(contractor=contractor, community=community, status=MembershipStatus.APPROVED)
     key, raw_key = api_key_create(actor=Actor.system("test"), community=community, name=f"CRM {name}")

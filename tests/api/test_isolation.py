@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from permits.models import Permit
-from tests.factories import permit_in_status
+from tests.factories import link_buzzin_permit, permit_in_status
 
 from .support import ApiClient, permit_body
 
@@ -17,9 +17,9 @@ def test_every_object_of_another_community_is_404(api, site, other_site):
         "active", community=other_site.community, property=other_site.property, contractor=other_site.contractor
     )
     theirs.crm_reference = "a1Btheirs00000CRM"
-    theirs.buzzin_id = "66f0a1b2c3d4e5f600000abc"
     theirs.save()
-    for permit_id in (theirs.reference, theirs.crm_reference, theirs.buzzin_id):
+    link_buzzin_permit(theirs, "66f0a1b2c3d4e5f600000abc")
+    for permit_id in (theirs.reference, theirs.crm_reference, "66f0a1b2c3d4e5f600000abc"):
         assert api.get(f"/permits/{permit_id}").status == 404
         assert api.patch(f"/permits/{permit_id}", {"validTill": "2099-01-01T00:00:00Z"}).status == 404
         for action in ("submit", "revoke", "reissuePass"):

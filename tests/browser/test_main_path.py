@@ -9,12 +9,14 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from contractors.choices import BuzzinContractorState, MembershipStatus
+from contractors.choices import MembershipStatus
 from contractors.models import ContractorMembership
 from contractors.services import contractor_approve
 from permits.models import Permit
 from portal.core.actors import Actor
 from portal.core.models import AuditEvent
+from portal.integrations.buzzin.models import BuzzinContractorState
+from portal.integrations.buzzin.records import membership_buzzin_state
 from tests.factories import (
     PDF_BYTES,
     CommunityFactory,
@@ -61,7 +63,7 @@ def _contractor_approved_everywhere(stack, community) -> None:
     membership = ContractorMembership.objects.get(community=community)
     contractor_approve(actor=Actor.system("browser test"), membership=membership)
     wait_until(
-        lambda: ContractorMembership.objects.get(pk=membership.pk).buzzin_state == BuzzinContractorState.APPROVED,
+        lambda: membership_buzzin_state(membership.pk) == BuzzinContractorState.APPROVED,
         message="Buzz-In to approve the contractor",
     )
 

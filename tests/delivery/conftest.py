@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import requests
 
-from portal.integrations.delivery import handlers_buzzin, handlers_opscom
+from portal.integrations.buzzin import subscriber as buzzin_subscriber
 from portal.integrations.http import CallRecord, PartnerError, PartnerResult
+from portal.integrations.opscom import subscriber as opscom_subscriber
 from sandboxes.buzzin import start_sandbox as start_buzzin
 from sandboxes.catalogue import buzzin_sandbox_communities
 from sandboxes.opscom import start_sandbox as start_opscom
@@ -94,14 +95,14 @@ class ScriptedClient:
 @pytest.fixture
 def buzzin_stub(monkeypatch) -> ScriptedClient:
     stub = ScriptedClient()
-    monkeypatch.setattr(handlers_buzzin, "buzzin_client", lambda community: stub)
+    monkeypatch.setattr(buzzin_subscriber, "buzzin_client", lambda community: stub)
     return stub
 
 
 @pytest.fixture
 def opscom_stub(monkeypatch) -> ScriptedClient:
     stub = ScriptedClient()
-    monkeypatch.setattr(handlers_opscom, "opscom_client", lambda: stub)
+    monkeypatch.setattr(opscom_subscriber, "opscom_client", lambda: stub)
     return stub
 
 

@@ -73,7 +73,7 @@ def test_operators_see_every_community_and_filter(world):
     assert len(listed_ids(client.get(reverse(CHANGELIST)))) == 4
     failed = client.get(reverse(CHANGELIST), {"state__exact": "failed", "error_kind": "bad_request"})
     assert listed_ids(failed) == {world["failed_a"].pk, world["failed_b"].pk}
-    buzzin = client.get(reverse(CHANGELIST), {"partner__exact": "buzzin", "operation__exact": "permit.submit"})
+    buzzin = client.get(reverse(CHANGELIST), {"subscriber__exact": "buzzin", "operation__exact": "permit.submit"})
     assert listed_ids(buzzin) == {world["pending_a"].pk, world["pending_b"].pk}
 
 

@@ -12,7 +12,7 @@ from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.http import CallRecord, RateLimited, ServerError
 from portal.integrations.opscom import operations as opscom_op
 from portal.integrations.opscom.errors import error_for_code
-from tests.factories import VehicleFactory, in_days, permit_in_status
+from tests.factories import VehicleFactory, in_days, parking_reference_of, permit_in_status, set_parking_reference
 
 from .conftest import fail, ok
 
@@ -51,7 +51,8 @@ def only_row(operation: str) -> OutboundDelivery:
 def parked(vehicle, reference: str = "ref-1"):
     """The push went through earlier: the vehicle holds an OPS-COM reference."""
     OutboundDelivery.objects.filter(operation=opscom_op.PARKING_PUSH).update(state="succeeded")
-    vehicle.parking_reference, vehicle.parking_state = reference, ParkingState.ACTIVE
+    set_parking_reference(vehicle, reference)
+    vehicle.parking_state = ParkingState.ACTIVE
     vehicle.save()
     return vehicle
 
@@ -83,7 +84,7 @@ def test_already_there_on_push_counts_as_done(active_vehicle, opscom_stub, code)
     assert sender.delivery_send(row.pk) == "succeeded"
     active_vehicle.refresh_from_db()
     assert active_vehicle.parking_state == ParkingState.ACTIVE
-    assert active_vehicle.parking_reference == ""
+    assert parking_reference_of(active_vehicle) == ""
     assert "reference is unknown" in active_vehicle.parking_error
 
 
@@ -93,7 +94,7 @@ def test_9022_keeps_a_reference_the_body_gives(active_vehicle, opscom_stub):
     opscom_stub.script["push_permit"] = [error]
     sender.delivery_send(only_row(opscom_op.PARKING_PUSH).pk)
     active_vehicle.refresh_from_db()
-    assert (active_vehicle.parking_reference, active_vehicle.parking_error) == ("ref-77", "")
+    assert (parking_reference_of(active_vehicle), active_vehicle.parking_error) == ("ref-77", "")
 
 
 def test_a_push_records_the_reference(active_vehicle, opscom_stub):
@@ -101,7 +102,7 @@ def test_a_push_records_the_reference(active_vehicle, opscom_stub):
     row = only_row(opscom_op.PARKING_PUSH)
     assert sender.delivery_send(row.pk) == "succeeded"
     active_vehicle.refresh_from_db()
-    assert (active_vehicle.parking_reference, active_vehicle.parking_state) == ("ref-1", ParkingState.ACTIVE)
+    assert (parking_reference_of(active_vehicle), active_vehicle.parking_state) == ("ref-1", ParkingState.ACTIVE)
     [(_, _, kwargs)] = opscom_stub.calls
     assert (kwargs["permit_no"], kwargs["idempotency_key"]) == ("WP-000007-1", f"delivery-{row.pk}")
 
@@ -115,7 +116,7 @@ def test_9009_on_update_pushes_anew(active_vehicle, opscom_stub):
 
     assert sender.delivery_send(row.pk) == "succeeded"
     active_vehicle.refresh_from_db()
-    assert (active_vehicle.parking_reference, active_vehicle.parking_state) == ("ref-fresh", ParkingState.ACTIVE)
+    assert (parking_reference_of(active_vehicle), active_vehicle.parking_state) == ("ref-fresh", ParkingState.ACTIVE)
     assert opscom_stub.names() == ["update_permit", "push_permit"]
     assert opscom_stub.calls[1][2]["plate"] == "DXB-NEW-1"
     assert opscom_stub.calls[1][2]["idempotency_key"] == f"delivery-{row.pk}:push"

@@ -159,8 +159,8 @@ def test_no_parking_zone_anywhere_is_a_configuration_fault():
 
 
 def test_opscom_update_arguments():
-    vehicle = VehicleFactory(parking_reference="ref-1")
-    assert payloads_opscom.update_arguments(vehicle) == {
+    vehicle = VehicleFactory()
+    assert payloads_opscom.update_arguments(vehicle, "ref-1") == {
         "reference_id": "ref-1",
         "end": vehicle.permit.valid_till,
         "plate": vehicle.plate,

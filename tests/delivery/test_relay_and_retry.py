@@ -9,6 +9,7 @@ from celery import current_app
 from django.utils import timezone
 
 from portal.core.models import AuditEvent
+from portal.integrations.buzzin import operations as buzzin_op
 from portal.integrations.delivery import services, tasks
 from portal.integrations.delivery.dispatch import dispatch
 from portal.integrations.delivery.models import OutboundDelivery
@@ -122,7 +123,12 @@ def test_waiting_creates_wake_when_buzzin_approves_the_contractor(broker, django
     create, _ = rows_of(permit)
     OutboundDelivery.objects.filter(pk=create.pk).update(next_attempt_at=timezone.now() + datetime.timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
-        woken = services.deliveries_wake_waiting(contractor_id=permit.contractor_id, community_id=permit.community_id)
+        woken = services.deliveries_wake_waiting(
+            contractor_id=permit.contractor_id,
+            community_id=permit.community_id,
+            subscriber="buzzin",
+            operation=buzzin_op.PERMIT_CREATE,
+        )
     assert woken == [create.pk]
     assert [delivery_id for delivery_id, _ in broker] == [create.pk]
 

@@ -14,16 +14,27 @@ import uuid
 import pytest
 from celery import current_app
 
-from contractors.choices import BuzzinContractorState, MembershipStatus
+from contractors.choices import MembershipStatus
 from contractors.services import contractor_approve
 from permits import services
 from permits.choices import ParkingState
 from portal.core.actors import Actor
+from portal.integrations.buzzin.models import BuzzinContractorState
+from portal.integrations.buzzin.records import permit_buzzin_id
 from portal.integrations.delivery.models import DeliveryAttempt, OutboundDelivery
 from portal.integrations.delivery.selectors import configuration_faults
 from portal.integrations.delivery.sender import delivery_send
 from portal.integrations.delivery.services import delivery_relay
-from tests.factories import CommunityFactory, MembershipFactory, PermitFactory, VehicleFactory, in_days, set_buzzin_key
+from tests.factories import (
+    CommunityFactory,
+    MembershipFactory,
+    PermitFactory,
+    VehicleFactory,
+    buzzin_membership,
+    in_days,
+    parking_reference_of,
+    set_buzzin_key,
+)
 
 from .conftest import OPSCOM_TOKEN
 from .drain import drain_outbox
@@ -83,10 +94,9 @@ def test_an_approved_permit_reaches_buzzin_and_gets_its_pass(sandboxes, communit
 
     assert "wait" in outcomes or outcomes.count("succeeded") == 3  # Buzz-In approves the contractor by itself
     remote = sandboxes.buzzin_permit(permit.reference)
-    permit.refresh_from_db()
-    membership.refresh_from_db()
-    assert permit.buzzin_id == remote["_id"]
-    assert membership.buzzin_id and membership.buzzin_state == BuzzinContractorState.PENDING
+    assert permit_buzzin_id(permit) == remote["_id"]
+    company_buzzin_id, state = buzzin_membership(membership)
+    assert company_buzzin_id and state == BuzzinContractorState.PENDING
     accepted = wait_for(
         lambda: (p := sandboxes.buzzin_permit(permit.reference))["statusName"] == "ACCEPTED" and p,
         message="Buzz-In to accept the permit",
@@ -106,7 +116,7 @@ def test_vehicles_of_an_active_permit_get_parking_in_the_right_zone_and_window(s
 
     parking = live_parking(sandboxes)
     vehicles = list(permit.vehicles.order_by("position"))
-    assert {vehicle.parking_reference for vehicle in vehicles} == set(parking)
+    assert {parking_reference_of(vehicle) for vehicle in vehicles} == set(parking)
     assert {vehicle.parking_state for vehicle in vehicles} == {ParkingState.ACTIVE}
     tz = community.tzinfo
     assert {(p["plate"], p["zone"], p["startTime"], p["endTime"], p["permitNo"]) for p in parking.values()} == {
@@ -130,8 +140,7 @@ def test_extension_revocation_and_plate_changes_follow(sandboxes, community):
 
     services.vehicle_change_plate(actor=ACTOR, vehicle=first, plate="DXB-Z-999")
     drain_outbox("opscom")
-    first.refresh_from_db()
-    assert live_parking(sandboxes)[first.parking_reference]["plate"] == "DXB-Z-999"
+    assert live_parking(sandboxes)[parking_reference_of(first)]["plate"] == "DXB-Z-999"
 
     services.permit_revoke(actor=ACTOR, permit=permit, reason="Unsafe work")
     drain_outbox("opscom")
@@ -152,7 +161,7 @@ def test_a_moved_start_deletes_and_pushes_again(sandboxes, community):
 
     [(reference, parking)] = live_parking(sandboxes).items()
     assert reference != old_reference and parking["startTime"] == local(new_from, community.tzinfo)
-    assert permit.vehicles.get().parking_reference == reference
+    assert parking_reference_of(permit.vehicles.get()) == reference
 
 
 def test_an_opscom_outage_during_changes_loses_nothing_and_applies_nothing_twice(sandboxes, community):
@@ -231,7 +240,7 @@ def test_a_wrong_opscom_token_is_a_configuration_fault_without_retries(sandboxes
     vehicle = permit.vehicles.get()
     assert vehicle.parking_state == ParkingState.FAILED
     [fault] = configuration_faults()
-    assert (fault.partner, fault.community_id) == ("opscom", community.pk)
+    assert (fault.subscriber, fault.community_id) == ("opscom", community.pk)
     assert_no_secret(wrong_token, caplog.text)
     assert_no_secret(OPSCOM_TOKEN, caplog.text)
 

@@ -5,16 +5,24 @@ from __future__ import annotations
 import pytest
 from celery import current_app
 
-from contractors.choices import BuzzinContractorState
 from contractors.models import ContractorMembership
 from permits import services
 from portal.core.actors import Actor
 from portal.core.models import AuditEvent
 from portal.integrations.buzzin import operations as buzzin_op
+from portal.integrations.buzzin.models import BuzzinContractorState
 from portal.integrations.delivery import sender
 from portal.integrations.delivery.models import DeliveryAttempt, OutboundDelivery
 from portal.integrations.http import BadRequest, Conflict, NotFound, PartnerTimeout, RateLimited, ServerError
-from tests.factories import in_days, permit_in_status, set_buzzin_key
+from tests.factories import (
+    buzzin_membership,
+    buzzin_permit,
+    in_days,
+    link_buzzin_permit,
+    permit_in_status,
+    set_buzzin_key,
+    set_buzzin_membership,
+)
 
 from .conftest import fail, ok
 
@@ -51,15 +59,16 @@ def test_retries_after_503s_then_succeeds(approved, buzzin_stub):
     assert sender.delivery_send(create.pk) == "succeeded"
 
     create.refresh_from_db()
-    approved.refresh_from_db()
+    link = buzzin_permit(approved)
     assert (create.state, create.attempt_count, create.last_error) == ("succeeded", 3, "")
-    assert create.result["_id"] == BUZZIN_ID and approved.buzzin_id == BUZZIN_ID
-    assert approved.buzzin_status == "DRAFT"
+    assert create.result["_id"] == BUZZIN_ID and link.buzzin_id == BUZZIN_ID
+    assert link.status == "DRAFT"
     outcomes = list(create.attempts.order_by("pk").values_list("outcome", "status_code"))
     assert outcomes == [("retry", 503), ("retry", 503), ("succeeded", 201)]
     keys = {kwargs["idempotency_key"] for name, _, kwargs in buzzin_stub.calls}
     assert keys == {f"delivery-{create.pk}"}
-    assert AuditEvent.objects.filter(action="permits.permit.buzzin_recorded", target_id=str(approved.pk)).count() == 1
+    recorded = AuditEvent.objects.filter(action="integrations.buzzin.permit_recorded", target_id=str(approved.pk))
+    assert recorded.count() == 1
 
 
 def test_timeouts_and_429_are_retried_too(approved, buzzin_stub):
@@ -102,8 +111,8 @@ def test_409_on_permit_create_is_resolved_by_looking_the_permit_up(approved, buz
     create, _ = permit_rows(approved)
 
     assert sender.delivery_send(create.pk) == "succeeded"
-    approved.refresh_from_db()
-    assert (approved.buzzin_id, approved.buzzin_status) == (BUZZIN_ID, "SUBMITTED")
+    link = buzzin_permit(approved)
+    assert (link.buzzin_id, link.status) == (BUZZIN_ID, "SUBMITTED")
     [(_, lookup_args, _)] = [call for call in buzzin_stub.calls if call[0] == "get_permit"]
     assert lookup_args == (approved.reference,)
     assert list(create.attempts.order_by("pk").values_list("outcome", "status_code")) == [
@@ -130,9 +139,8 @@ def test_contractor_create_409_counts_as_done(buzzin_stub, actor):
 
     assert sender.delivery_send(row.pk) == "succeeded"
     row.refresh_from_db()
-    membership.refresh_from_db()
     assert "communityContractors.approved" in row.result["note"]
-    assert (membership.buzzin_id, membership.buzzin_state) == ("", BuzzinContractorState.PENDING)
+    assert buzzin_membership(membership) == ("", BuzzinContractorState.PENDING)
 
 
 def test_contractor_create_records_the_buzzin_id(buzzin_stub, actor):
@@ -144,8 +152,7 @@ def test_contractor_create_records_the_buzzin_id(buzzin_stub, actor):
     buzzin_stub.script["create_contractor"] = [ok({"_id": BUZZIN_ID, "approved": False}, status=201)]
 
     assert sender.delivery_send(row.pk) == "succeeded"
-    membership.refresh_from_db()
-    assert (membership.buzzin_id, membership.buzzin_state) == (BUZZIN_ID, BuzzinContractorState.PENDING)
+    assert buzzin_membership(membership) == (BUZZIN_ID, BuzzinContractorState.PENDING)
 
 
 def test_permit_create_waits_while_buzzin_has_not_approved_the_contractor(approved, buzzin_stub, settings):
@@ -171,9 +178,8 @@ def test_waiting_has_a_generous_cap(approved, buzzin_stub, settings):
 
 
 def test_permit_create_404_fails_once_buzzin_approved_the_contractor(approved, buzzin_stub):
-    ContractorMembership.objects.filter(contractor=approved.contractor).update(
-        buzzin_state=BuzzinContractorState.APPROVED
-    )
+    membership = ContractorMembership.objects.get(contractor=approved.contractor, community=approved.community)
+    set_buzzin_membership(membership, BuzzinContractorState.APPROVED)
     buzzin_stub.script["create_permit"] = [fail(NotFound, "Flat UNIT-0001 not found", status=404)]
     create, _ = permit_rows(approved)
     assert sender.delivery_send(create.pk) == "failed"
@@ -192,7 +198,7 @@ def test_order_is_kept_within_a_permit(
     dispatched = []
     monkeypatch.setattr(current_app, "send_task", lambda name, args, **options: dispatched.append(args[0]))
 
-    assert sender.delivery_send(submit.pk) == f"skipped: waits for delivery #{create.pk} of permit:{approved.pk}"
+    assert sender.delivery_send(submit.pk) == f"skipped: waits for delivery #{create.pk} of buzzin:permit:{approved.pk}"
     assert sender.delivery_send(update.pk).startswith("skipped: waits for")
     assert buzzin_stub.calls == []
 
@@ -258,8 +264,7 @@ def test_revoke_and_reissue_and_noc_replacement_reach_buzzin(buzzin_stub, actor)
     from tests.factories import pdf_file
 
     permit = permit_in_status("active")
-    permit.buzzin_id = BUZZIN_ID
-    permit.save()
+    link_buzzin_permit(permit, BUZZIN_ID)
     OutboundDelivery.objects.all().update(state="succeeded")
     services.noc_version_upload(
         actor=actor,

@@ -218,13 +218,16 @@ def test_a_failure_part_way_leaves_nothing_behind(monkeypatch):
 
     permit = permit_in_status("submitted")
     outbox, audit = last_id(), last_audit_id()
+    planned_before_failure = []
 
     def failing_plan(events):
+        planned_before_failure.extend(new_rows(outbox))
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(opscom, "plan", failing_plan)
     with pytest.raises(RuntimeError):
         services.permit_approve(actor=Actor.system("t"), permit=permit)
+    assert planned_before_failure == [("buzzin", "permit.create"), ("buzzin", "permit.submit")]
     permit.refresh_from_db()
     assert permit.status == PermitStatus.SUBMITTED
     assert new_audit(audit) == []

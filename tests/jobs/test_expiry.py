@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from permits.choices import ParkingState, PermitStatus
 from permits.models import Permit
-from permits.services import expiry
 from permits.services.expiry import permits_expire_due
 from portal.core.models import AuditEvent
+from portal.integrations.delivery import dispatch
 from portal.integrations.delivery.models import OutboundDelivery
-from tests.factories import CommunityFactory, PermitFactory, VehicleFactory
+from tests.factories import CommunityFactory, PermitFactory, VehicleFactory, set_parking_reference
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 9, 1, 8, 0, tzinfo=datetime.UTC)
@@ -29,7 +29,7 @@ def due_permit(community, status=PermitStatus.ACTIVE, *, ends=NOW - datetime.tim
         with_noc=False,
     )
     for _ in range(vehicles):
-        VehicleFactory(permit=permit, parking_state=ParkingState.ACTIVE, parking_reference="REF")
+        set_parking_reference(VehicleFactory(permit=permit, parking_state=ParkingState.ACTIVE), "REF")
     return permit
 
 
@@ -62,8 +62,8 @@ def test_due_permits_expire_with_one_audit_event_and_parking_delete_each():
         ends_now.vehicles.all()
     )
     deletes = OutboundDelivery.objects.filter(operation="parking.delete")
-    assert sorted((d.target_id, d.sequence_key, d.partner, d.target_type) for d in deletes) == sorted(
-        (str(v.pk), f"vehicle:{v.pk}", "opscom", "vehicle") for v in parked
+    assert sorted((d.target_id, d.sequence_key, d.subscriber, d.target_type) for d in deletes) == sorted(
+        (str(v.pk), f"opscom:vehicle:{v.pk}", "opscom", "vehicle") for v in parked
     )
     assert permits_expire_due(now=NOW) == 0
 
@@ -97,7 +97,7 @@ def test_batches_cover_every_due_permit():
 def test_parking_deletes_go_to_the_broker_after_commit(settings, monkeypatch, django_capture_on_commit_callbacks):
     settings.OUTBOX_DISPATCH = True
     dispatched = []
-    monkeypatch.setattr(expiry, "delivery_dispatch", lambda pk: dispatched.append(pk) or True)
+    monkeypatch.setattr(dispatch, "hand_over", lambda task, pk, countdown=None: dispatched.append(pk) or True)
     community = CommunityFactory()
     due_permit(community, vehicles=2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,7 +108,7 @@ def test_parking_deletes_go_to_the_broker_after_commit(settings, monkeypatch, dj
 def test_a_broker_outage_leaves_the_rest_to_the_relay(settings, monkeypatch, django_capture_on_commit_callbacks):
     settings.OUTBOX_DISPATCH = True
     attempts = []
-    monkeypatch.setattr(expiry, "delivery_dispatch", lambda pk: attempts.append(pk) and False)
+    monkeypatch.setattr(dispatch, "hand_over", lambda task, pk, countdown=None: attempts.append(pk) and False)
     due_permit(CommunityFactory(), vehicles=3)
     with django_capture_on_commit_callbacks(execute=True):
         permits_expire_due(now=NOW)

@@ -18,8 +18,10 @@ from contractors.choices import MembershipStatus
 from contractors.services import contractor_approve
 from permits import services
 from permits.choices import ParkingState
-from permits.models import Permit, Vehicle
+from permits.models import Permit
 from portal.core.actors import Actor
+from portal.integrations.buzzin.models import BuzzinPermit
+from portal.integrations.buzzin.records import permit_buzzin_id
 from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import Drift
 from portal.integrations.reconciliation import reconcile
@@ -34,6 +36,7 @@ from tests.factories import (
     StaffMembershipFactory,
     UserFactory,
     VehicleFactory,
+    parking_reference_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -96,12 +99,12 @@ def live_permits(partners, count: int, vehicles: dict[int, int]) -> list[Permit]
     partners.wait_for_status([p.reference for p in permits], "ACCEPTED")
     for permit in permits:
         remote = partners.remote_permit(permit.reference)
+        assert permit_buzzin_id(permit) == remote["_id"]  # recorded from the create's answer
         services.permit_pass_issue(
             actor=Actor.partner("Buzz-In"),
             permit=permit,
             pass_number=remote["passNumber"],
             access_code=remote["accessCode"],
-            buzzin_id=remote["_id"],
         )
     drain_outbox()
     return [Permit.objects.get(pk=permit.pk) for permit in permits]
@@ -119,13 +122,13 @@ def test_every_drift_is_found_repaired_from_the_admin_and_gone_after_draining(pa
     # Make the partners disagree with the portal, each in one way.
     services.permit_revoke(actor=ACTOR, permit=revoked, reason="Safety breach.")
     drain_outbox()
-    partners.control("buzzin", "POST", f"permits/{revoked.buzzin_id}/set", {"status": "ACCEPTED"})
+    partners.control("buzzin", "POST", f"permits/{permit_buzzin_id(revoked)}/set", {"status": "ACCEPTED"})
     later = dates.valid_till + datetime.timedelta(days=2)
-    partners.control("buzzin", "POST", f"permits/{dates.buzzin_id}/set", {"validTill": later.isoformat()})
-    partners.control("buzzin", "POST", f"permits/{status.buzzin_id}/set", {"status": "DRAFT"})
-    Permit.objects.filter(pk=missing.pk).update(buzzin_id="f" * 24)
+    partners.control("buzzin", "POST", f"permits/{permit_buzzin_id(dates)}/set", {"validTill": later.isoformat()})
+    partners.control("buzzin", "POST", f"permits/{permit_buzzin_id(status)}/set", {"status": "DRAFT"})
+    BuzzinPermit.objects.filter(permit=missing).update(buzzin_id="f" * 24)
     forgotten, kept = parked.vehicles.order_by("pk")
-    partners.control("opscom", "POST", f"permits/{forgotten.parking_reference}/forget")
+    partners.control("opscom", "POST", f"permits/{parking_reference_of(forgotten)}/forget")
     never_pushed = VehicleFactory(permit=parked, parking_state=ParkingState.NONE)
 
     result = reconcile()
@@ -166,13 +169,13 @@ def test_every_drift_is_found_repaired_from_the_admin_and_gone_after_draining(pa
         for d in OutboundDelivery.objects.exclude(state="succeeded")
     }
     assert sent == {
-        ("pass.revoke", "permit", str(revoked.pk), f"permit:{revoked.pk}"),
-        ("permit.update_validity", "permit", str(dates.pk), f"permit:{dates.pk}"),
-        ("permit.submit", "permit", str(status.pk), f"permit:{status.pk}"),
-        ("permit.create", "permit", str(missing.pk), f"permit:{missing.pk}"),
-        ("permit.submit", "permit", str(missing.pk), f"permit:{missing.pk}"),
-        ("parking.push", "vehicle", str(forgotten.pk), f"vehicle:{forgotten.pk}"),
-        ("parking.push", "vehicle", str(never_pushed.pk), f"vehicle:{never_pushed.pk}"),
+        ("pass.revoke", "permit", str(revoked.pk), f"buzzin:permit:{revoked.pk}"),
+        ("permit.update_validity", "permit", str(dates.pk), f"buzzin:permit:{dates.pk}"),
+        ("permit.submit", "permit", str(status.pk), f"buzzin:permit:{status.pk}"),
+        ("permit.create", "permit", str(missing.pk), f"buzzin:permit:{missing.pk}"),
+        ("permit.submit", "permit", str(missing.pk), f"buzzin:permit:{missing.pk}"),
+        ("parking.push", "vehicle", str(forgotten.pk), f"opscom:vehicle:{forgotten.pk}"),
+        ("parking.push", "vehicle", str(never_pushed.pk), f"opscom:vehicle:{never_pushed.pk}"),
     }
     assert all(drift.repair_delivery_id for drift in Drift.objects.all())
 
@@ -182,13 +185,13 @@ def test_every_drift_is_found_repaired_from_the_admin_and_gone_after_draining(pa
     assert final.found == {} and final.errors == 0
     assert not open_drifts()
     assert Drift.objects.filter(resolved_at__isnull=False).count() == 6
-    assert Vehicle.objects.get(pk=never_pushed.pk).parking_reference
+    assert parking_reference_of(never_pushed)
     assert partners.remote_permit(revoked.reference)["statusName"] == "REVOKED"
 
 
 def test_property_managers_see_and_repair_only_their_communities_drifts(partners, client):
     (permit,) = live_permits(partners, 1, vehicles={})
-    partners.control("buzzin", "POST", f"permits/{permit.buzzin_id}/set", {"status": "DRAFT"})
+    partners.control("buzzin", "POST", f"permits/{permit_buzzin_id(permit)}/set", {"status": "DRAFT"})
     reconcile()
     drift = Drift.objects.get()
     outsider = StaffMembershipFactory(community=CommunityFactory()).user

@@ -6,19 +6,20 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from portal.core.services import outbox_enqueue
 
 from permits.choices import PermitStatus
 from permits.models import Permit
 from portal.core.actors import Actor
 from portal.integrations.buzzin import operations as buzzin_op
 from portal.integrations.delivery.models import OutboundDelivery
+from portal.integrations.delivery.planning import Planned, deliveries_plan
 from portal.integrations.models import Drift
+from portal.integrations.opscom import operations as opscom_op
 from portal.integrations.reconciliation import drift_repair, reconcile
 from portal.integrations.reconciliation.compare import Finding, permit_findings
 from portal.integrations.reconciliation.rate import RateLimiter
 from portal.integrations.reconciliation.store import drifts_record, drifts_resolve_outside
-from tests.factories import PermitFactory
+from tests.factories import PermitFactory, VehicleFactory, link_buzzin_permit
 
 from .conftest import BASE
 
@@ -27,15 +28,24 @@ NOW = BASE
 
 
 def permit(status: str, **kwargs):
-    return Permit(
+    """A permit as the reconciliation reads it: its Buzz-In id comes along (``permit_candidates`` annotates it)."""
+    ours = Permit(
         pk=7,
         reference="a1PTESTREFERENCE01",
         status=status,
-        buzzin_id="a" * 24,
         valid_from=NOW + datetime.timedelta(days=1),
         valid_till=NOW + datetime.timedelta(days=10),
         **kwargs,
     )
+    ours.buzzin_id = "a" * 24
+    return ours
+
+
+def known_to_buzzin(status=PermitStatus.ACTIVE) -> Permit:
+    """A saved permit Buzz-In holds under an id."""
+    target = PermitFactory(status=status, with_worker=False, with_noc=False)
+    link_buzzin_permit(target, "b" * 24)
+    return target
 
 
 def remote(status: str, *, code: bool = True, till_days: float = 10, from_days: float = 1) -> dict:
@@ -126,7 +136,7 @@ class TestReconcileRun:
     def test_a_partner_outage_leaves_drifts_alone(self, settings):
         settings.BUZZIN_API_URL = "http://127.0.0.1:9"
         settings.RECONCILE_RATE_PER_SECOND = 0
-        target = PermitFactory(status=PermitStatus.ACTIVE, buzzin_id="b" * 24, with_worker=False, with_noc=False)
+        target = known_to_buzzin()
         drift = Drift.objects.create(
             kind="dates_differ", community=target.community, target_type="permit", target_id=target.pk
         )
@@ -137,19 +147,34 @@ class TestReconcileRun:
 
     def test_targets_with_open_deliveries_are_skipped(self, settings):
         settings.BUZZIN_API_URL = "http://127.0.0.1:9"
-        target = PermitFactory(status=PermitStatus.ACTIVE, buzzin_id="b" * 24, with_worker=False, with_noc=False)
-        outbox_enqueue(
-            subscriber="buzzin",
+        target = known_to_buzzin()
+        planned = Planned(
             operation=buzzin_op.PERMIT_UPDATE_VALIDITY,
-            target=target,
-            community=target.community,
-            sequence_key=f"permit:{target.pk}",
+            target_type="permit",
+            target_id=target.pk,
+            community_id=target.community_id,
+            sequence=f"permit:{target.pk}",
         )
+        deliveries_plan("buzzin", [planned])
         result = reconcile()
         assert (result.skipped_in_flux, result.errors) == (1, 0)
 
+    def test_vehicles_with_open_parking_deliveries_are_skipped(self):
+        vehicle = VehicleFactory(permit=PermitFactory(status=PermitStatus.ACTIVE, with_worker=False, with_noc=False))
+        planned = Planned(
+            operation=opscom_op.PARKING_PUSH,
+            target_type="vehicle",
+            target_id=vehicle.pk,
+            community_id=vehicle.permit.community_id,
+            sequence=f"vehicle:{vehicle.pk}",
+        )
+        deliveries_plan("opscom", [planned])
+        result = reconcile()
+        assert (result.skipped_in_flux, result.vehicles_checked, result.errors) == (1, 0, 0)
+        assert not Drift.objects.exists()  # its push is on its way: not "missing"
+
     def test_a_run_out_of_time_stops_and_resolves_nothing(self):
-        target = PermitFactory(status=PermitStatus.ACTIVE, buzzin_id="b" * 24, with_worker=False, with_noc=False)
+        target = known_to_buzzin()
         Drift.objects.create(kind="dates_differ", community=target.community, target_type="permit", target_id="999")
         result = reconcile(deadline=time.monotonic() - 1)
         assert not result.complete and result.permits_checked == 0
@@ -159,7 +184,7 @@ class TestReconcileRun:
 @pytest.mark.django_db
 class TestRepairRefusals:
     def drift(self, kind: str, status=PermitStatus.ACTIVE, **detail):
-        target = PermitFactory(status=status, buzzin_id="b" * 24, with_worker=False, with_noc=False)
+        target = known_to_buzzin(status)
         return Drift.objects.create(
             kind=kind, community=target.community, target_type="permit", target_id=target.pk, detail=detail
         )

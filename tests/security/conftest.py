@@ -23,8 +23,18 @@ from permits.models import GateScan, NocVersion, Permit, Vehicle, Worker
 from portal.api.keys import api_key_create
 from portal.core.actors import Actor
 from portal.core.models import ApiKey, AuditEvent, StaffMembership
-from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
+from portal.integrations.buzzin.models import (
+    BuzzinCommunity,
+    BuzzinContractor,
+    BuzzinContractorState,
+    BuzzinMembership,
+    BuzzinPermit,
+    BuzzinProperty,
+    BuzzinUnit,
+)
+from portal.integrations.delivery.models import DeliveryAttempt, DeliveryState, OutboundDelivery
 from portal.integrations.models import Drift, InboundEvent
+from portal.integrations.opscom.models import OpscomParking
 from tests.factories import (
     PDF_BYTES,
     PNG_BYTES,
@@ -37,7 +47,10 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
     VehicleFactory,
+    link_buzzin_permit,
     permit_in_status,
+    set_buzzin_membership,
+    set_parking_reference,
 )
 
 MANAGERS_GROUP = "Property managers"
@@ -108,8 +121,11 @@ def _build_side(name: str, tag: str) -> Side:
         trade_licence_number=f"TL-{tag}-7781",
     )
     membership = MembershipFactory(contractor=contractor, community=community)
-    ContractorMembership.objects.filter(pk=membership.pk).update(buzzin_id=f"{tag.lower()}c0ffee000000000000001"[:24])
-    membership.refresh_from_db()
+    set_buzzin_membership(  # the company's Buzz-In id, as before the ids moved out of the membership
+        membership, BuzzinContractorState.NOT_SENT, buzzin_id=f"{tag.lower()}c0ffee000000000000001"[:24]
+    )
+    BuzzinProperty.objects.create(property=prop, buzzin_id=f"{tag.lower()}70be700000000000000001"[:24])
+    BuzzinUnit.objects.create(unit=units[0], buzzin_id=f"{tag.lower()}0a17000000000000000001"[:24])
     contractor_user = ContractorUserFactory(
         contractor=contractor,
         user__username=f"{name.lower()}.user@example.com",
@@ -123,14 +139,14 @@ def _build_side(name: str, tag: str) -> Side:
             status, community=community, property=prop, main_unit=units[0], contractor=contractor
         )
     active = permits["active"]
-    Permit.objects.filter(pk=active.pk).update(buzzin_id=f"{tag.lower()}a11ce00000000000000001"[:24])
-    active.refresh_from_db()
+    link_buzzin_permit(active, f"{tag.lower()}a11ce00000000000000001"[:24], status="Approved")
     active.qr_image.save(f"{tag}-qr.png", ContentFile(PNG_BYTES), save=True)
 
     vehicles = [
         VehicleFactory(permit=permits["draft"], plate=f"{tag}-70001"),
         VehicleFactory(permit=permits["active"], plate=f"{tag}-70002"),
     ]
+    set_parking_reference(vehicles[1], f"OC-{tag}-PARK-1")
     workers = [Worker.objects.create(permit=permits["draft"], name=f"{name} Worker", id_number=f"{tag}-ID-1")]
     workers += list(Worker.objects.filter(permit__community=community).exclude(pk=workers[0].pk))
     NocVersion.objects.filter(permit__community=community).update(noc_number=f"NOC-{tag}")
@@ -253,6 +269,14 @@ def _markers(side: Side, tag: str) -> list[str]:
         f"{tag}-PAYLOAD",
         f"{tag}-RESULT",
         f"{tag}-DRIFT",
+        f"OC-{tag}-PARK-1",
+        *(link.buzzin_id for link in BuzzinProperty.objects.filter(property=side.property)),
+        *(link.buzzin_id for link in BuzzinUnit.objects.filter(unit__in=side.units)),
+        *(
+            link.buzzin_id
+            for link in BuzzinPermit.objects.filter(permit__community=side.community).exclude(buzzin_id="")
+        ),
+        *(link.buzzin_id for link in BuzzinContractor.objects.filter(contractor=side.contractor)),
         f"evt-inbound-{tag}",
         f"{side.name} CRM key",
         side.api_key.prefix,
@@ -303,7 +327,7 @@ def b_rows(world: World) -> dict:
     """Querysets of every row B owns (what nothing done by A may change)."""
     from django.contrib.auth import get_user_model
 
-    from portal.core.models import Community, DeliveryAttempt, Property, Unit
+    from portal.core.models import Community, Property, Unit
 
     b = world.b
     community = b.community
@@ -322,6 +346,13 @@ def b_rows(world: World) -> dict:
         DeliveryAttempt: DeliveryAttempt.objects.filter(delivery__community=community),
         Drift: Drift.objects.filter(community=community),
         InboundEvent: InboundEvent.objects.filter(community_id=community.buzzin.buzzin_id),
+        BuzzinCommunity: BuzzinCommunity.objects.filter(community=community),
+        BuzzinProperty: BuzzinProperty.objects.filter(property__community=community),
+        BuzzinUnit: BuzzinUnit.objects.filter(unit__property__community=community),
+        BuzzinPermit: BuzzinPermit.objects.filter(permit__community=community),
+        BuzzinMembership: BuzzinMembership.objects.filter(membership__community=community),
+        BuzzinContractor: BuzzinContractor.objects.filter(contractor=b.contractor),
+        OpscomParking: OpscomParking.objects.filter(vehicle__permit__community=community),
         AuditEvent: AuditEvent.objects.filter(community=community),
         ApiKey: ApiKey.objects.filter(community=community),
         StaffMembership: StaffMembership.objects.filter(community=community),

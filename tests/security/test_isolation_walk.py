@@ -31,6 +31,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from permits.models import Permit
+from portal.integrations.buzzin.models import BuzzinCommunity, BuzzinProperty, BuzzinUnit
+from portal.integrations.buzzin.records import contractor_buzzin_id, permit_buzzin_id
 from tests.factories import PDF_BYTES
 
 from .conftest import World, b_fingerprint, client_for, diff
@@ -140,7 +142,10 @@ def _admin_objects(w: World) -> dict[str, list]:
         "contractors.contractormembership": [b.membership],
         "permits.permit": [b.permits["submitted"], b.permits["active"], b.api_permit],
         "permits.gatescan": [b.scan],
-        "core.outbounddelivery": [b.failed_delivery],
+        "integrations.outbounddelivery": [b.failed_delivery],
+        "integrations.buzzincommunity": [BuzzinCommunity.objects.get(community=b.community)],
+        "integrations.buzzinproperty": [BuzzinProperty.objects.get(property=b.property)],
+        "integrations.buzzinunit": [BuzzinUnit.objects.get(unit=b.units[0])],
         "integrations.drift": [b.drift],
         "integrations.inboundevent": [b.inbound],
         "core.apikey": [b.api_key],
@@ -154,7 +159,7 @@ ADMIN_CUSTOM_OBJECT_VIEWS = {
     **{f"admin:permits_permit_{slug}": "permits.permit" for slug in ("extend", "revoke", "reissue")},
     "admin:contractors_contractormembership_approve": "contractors.contractormembership",
     "admin:contractors_contractormembership_revoke": "contractors.contractormembership",
-    "admin:integrations_outbounddelivery_retry": "core.outbounddelivery",
+    "admin:integrations_outbounddelivery_retry": "integrations.outbounddelivery",
     "admin:integrations_drift_repair": "integrations.drift",
 }
 
@@ -195,11 +200,11 @@ def registry(w: World) -> dict[str, list[dict]]:
     entries["documents:contractor"] = [{"pk": document.pk} for document in b.documents]
     entries["documents:qr"] = [{"reference": b.permits["active"].reference}]
 
-    permit_ids = [b.permits["active"].reference, b.permits["active"].buzzin_id, b.api_permit.crm_reference]
+    permit_ids = [b.permits["active"].reference, permit_buzzin_id(b.permits["active"]), b.api_permit.crm_reference]
     permit_ids += [b.permits["draft"].reference, b.api_permit.reference]
     entries["api:permit"] = [{"id": value} for value in permit_ids]
     entries["api:pass"] = [{"id": value} for value in permit_ids]
-    contractor_ids = [b.contractor.reference, b.contractor.crm_reference, b.membership.buzzin_id]
+    contractor_ids = [b.contractor.reference, b.contractor.crm_reference, contractor_buzzin_id(b.contractor.pk)]
     contractor_ids += [b.api_contractor["_id"]]
     entries["api:contractor"] = [{"id": value} for value in contractor_ids]
     return entries
@@ -412,13 +417,20 @@ def _admin_posts(w: World) -> list[tuple[str, dict]]:
         ("/admin/core/unit/add/", {"property": b.property.pk, "name": "Hijack Unit", "external_id": "HIJ-U1"}),
         ("/admin/core/staffmembership/add/", {"community": b.community.pk, "user": w.a.manager.pk, "role": "manager"}),
         ("/admin/core/apikey/add/", {"community": b.community.pk, "name": "Hijack key"}),
-        ("/admin/core/outbounddelivery/retry-failed/", {}),
+        ("/admin/integrations/outbounddelivery/retry-failed/", {}),
+        ("/admin/integrations/buzzinunit/add/", {"unit": b.units[1].pk, "buzzin_id": "hijack00000000000000unit"}),
+        (
+            "/admin/integrations/buzzincommunity/add/",
+            {"community": b.community.pk, "buzzin_id": "hijack000000000community"},
+        ),
         ("/admin/core/community/add/", {"name": "Hijack", "slug": "hijack", "time_zone": "Asia/Dubai"}),
     ]
     change = f"/admin/core/unit/{w.a.units[0].pk}/change/"
     posts.append((change, {"property": b.property.pk, "name": "Moved", "external_id": w.a.units[0].external_id}))
     change = f"/admin/core/property/{w.a.property.pk}/change/"
     posts.append((change, {"community": b.community.pk, "name": "Moved", "external_id": w.a.property.external_id}))
+    change = f"/admin/integrations/buzzinunit/{w.a.units[0].pk}/change/"
+    posts.append((change, {"unit": b.units[1].pk, "buzzin_id": "moved000000000000000unit"}))
     return posts
 
 

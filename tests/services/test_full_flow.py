@@ -8,13 +8,14 @@ import datetime
 
 import pytest
 
-from contractors.choices import BuzzinContractorState, MembershipStatus
-from contractors.models import ContractorMembership
+from contractors.choices import MembershipStatus
 from contractors.services import contractor_approve
 from permits import services
 from permits.choices import ParkingState, PermitStatus
 from permits.models import Permit
 from portal.core.actors import Actor
+from portal.integrations.buzzin.models import BuzzinContractorState
+from portal.integrations.buzzin.records import membership_buzzin_state, permit_buzzin_id
 from portal.integrations.delivery.models import OutboundDelivery
 from tests.factories import CommunityFactory, MembershipFactory, PermitFactory, VehicleFactory
 from tests.stack import wait_until
@@ -36,7 +37,7 @@ def approved_contractor_permit(stack, vehicles: int = 2) -> Permit:
     stack.sync_catalogue()
     contractor_approve(actor=ACTOR, membership=membership)
     wait_until(
-        lambda: ContractorMembership.objects.get(pk=membership.pk).buzzin_state == BuzzinContractorState.APPROVED,
+        lambda: membership_buzzin_state(membership.pk) == BuzzinContractorState.APPROVED,
         message="Buzz-In to approve the contractor and say so by webhook",
     )
     return services.permit_submit(actor=ACTOR, permit=permit)
@@ -53,7 +54,7 @@ def test_approval_produces_a_pass_and_parking_then_extension_and_revocation_foll
     )
     remote = next(p for p in stack.buzzin_state()["permits"] if p["salesforcePermitId"] == permit.reference)
     assert remote["statusName"] == "ACCEPTED"
-    assert (permit.buzzin_id, permit.pass_number, permit.access_code) == (
+    assert (permit_buzzin_id(permit), permit.pass_number, permit.access_code) == (
         remote["_id"],
         remote["passNumber"],
         remote["accessCode"],
@@ -77,14 +78,15 @@ def test_approval_produces_a_pass_and_parking_then_extension_and_revocation_foll
         lambda: {p["endTime"] for p in stack.opscom_state()["permits"].values()} == {new_end},
         message="the parking permits to move their end",
     )
-    remote = next(p for p in stack.buzzin_state()["permits"] if p["_id"] == permit.buzzin_id)
+    remote = next(p for p in stack.buzzin_state()["permits"] if p["_id"] == permit_buzzin_id(permit))
     assert remote["validTill"].startswith(new_till.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M"))
 
     services.permit_revoke(actor=ACTOR, permit=permit, reason="Safety breach on site.")
     wait_until(lambda: not stack.opscom_state()["permits"], message="the parking permits to be deleted")
     wait_until(
         lambda: (
-            next(p for p in stack.buzzin_state()["permits"] if p["_id"] == permit.buzzin_id)["statusName"] == "REVOKED"
+            next(p for p in stack.buzzin_state()["permits"] if p["_id"] == permit_buzzin_id(permit))["statusName"]
+            == "REVOKED"
         ),
         message="the pass to be revoked at Buzz-In",
     )

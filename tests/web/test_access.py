@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from contractors.models import ContractorDocument
 from permits.models import NocVersion, Worker
+from portal.core.storage import file_stored_first
 from tests.factories import PDF_BYTES, PNG_BYTES, VehicleFactory, permit_in_status
 
 from .conftest import Counts, pdf_upload
@@ -34,9 +35,10 @@ def _active_with_qr(**kwargs):
     from portal.core.actors import Actor
 
     permit = permit_in_status("approved", **kwargs)
-    return services.permit_pass_issue(
-        actor=Actor.system("test"), permit=permit, pass_number="WP-1", access_code="CODE-B-123", qr_png=PNG_BYTES
-    )
+    with file_stored_first(ContentFile(PNG_BYTES), path=f"passes/{permit.reference}.png") as qr_image:
+        return services.permit_pass_issue(
+            actor=Actor.system("test"), permit=permit, pass_number="WP-1", access_code="CODE-B-123", qr_image=qr_image
+        )
 
 
 def test_list_shows_only_own_permits(client_a, permit_a, permit_b):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from permits import services
 from permits.models import GateScan, Permit
 from portal.core.actors import Actor
 from portal.core.models import AuditEvent
+from portal.core.storage import file_stored_first
 from tests.factories import PNG_BYTES, permit_in_status
 
 from .conftest import Counts, assert_says, local_input
@@ -121,9 +123,10 @@ def test_an_extension_that_is_not_later_is_refused(client_a, place):
 
 def test_pass_page_shows_qr_and_access_code(client_a, place):
     permit = permit_in_status("approved", **place)
-    services.permit_pass_issue(
-        actor=Actor.system("test"), permit=permit, pass_number="WP-7", access_code="7H2KQ9ZTM4XB", qr_png=PNG_BYTES
-    )
+    with file_stored_first(ContentFile(PNG_BYTES), path=f"passes/{permit.reference}.png") as qr_image:
+        services.permit_pass_issue(
+            actor=Actor.system("test"), permit=permit, pass_number="WP-7", access_code="7H2KQ9ZTM4XB", qr_image=qr_image
+        )
     response = client_a.get(reverse("permits:pass", args=[permit.reference]))
     page = response.content.decode()
     assert "7H2KQ9ZTM4XB" in page

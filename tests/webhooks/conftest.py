@@ -3,8 +3,9 @@ from django.urls import reverse
 
 from permits.models import Permit
 from portal.celery import app as celery_app
+from portal.integrations.buzzin.records import permit_buzzin_id
 from portal.integrations.buzzin.signing import signed_headers
-from tests.factories import VehicleFactory, permit_in_status
+from tests.factories import VehicleFactory, link_buzzin_permit, permit_in_status
 
 from . import payloads
 
@@ -12,12 +13,13 @@ SECRET = "test-webhook-secret"
 
 
 @pytest.fixture
-def eager_celery():
-    """Tasks run where they are sent, as a worker would run them."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
+def eager_celery(monkeypatch):
+    """Tasks run where they are sent, as a worker would run them (the portal hands tasks over by name)."""
+
+    def run_here(name, args=(), kwargs=None, **options):
+        return celery_app.tasks[name].apply(args=args, kwargs=kwargs or {})
+
+    monkeypatch.setattr(celery_app, "send_task", run_here)
 
 
 @pytest.fixture
@@ -49,8 +51,7 @@ def deliver(client, webhook_url, eager_celery, django_capture_on_commit_callback
 
 def with_buzzin_id(permit: Permit) -> Permit:
     """As after Buzz-In answered the create: the permit knows its Buzz-In id."""
-    Permit.objects.filter(pk=permit.pk).update(buzzin_id=payloads.object_id())
-    permit.refresh_from_db()
+    link_buzzin_permit(permit, payloads.object_id())
     return permit
 
 
@@ -73,7 +74,7 @@ def active_permit(db):
         permit=permit,
         pass_number="WP-000001",
         access_code="OLDCODE0000000000000000A",
-        documentation_url=f"https://cdn.buzz-in.co/passes/{permit.buzzin_id}/permit.pdf",
+        documentation_url=f"https://cdn.buzz-in.co/passes/{permit_buzzin_id(permit)}/permit.pdf",
     )
     permit.refresh_from_db()
     return permit

@@ -14,6 +14,7 @@ import uuid
 
 from django.utils import timezone
 
+from portal.integrations.buzzin.records import contractor_buzzin_id, permit_buzzin_id
 from tests.factories import PNG_BYTES
 
 QR_BASE64 = base64.b64encode(PNG_BYTES).decode()
@@ -76,7 +77,7 @@ def encode(body) -> bytes:
 
 def issued_data(permit, **overrides) -> dict:
     """Every field the contract publishes for ``passes.permits.issued``."""
-    buzzin_id = permit.buzzin_id or object_id()
+    buzzin_id = permit_buzzin_id(permit) or object_id()
     data = {
         "permitId": buzzin_id,
         "passNumber": permit.pass_number or "WP-002391",
@@ -120,11 +121,11 @@ def dead_pass_data(permit, status_name: str, reason: str = "") -> dict:
 
 
 def validity_data(permit, valid_till=None) -> dict:
-    return {"permitId": permit.buzzin_id, "validTill": iso(valid_till or permit.valid_till)}
+    return {"permitId": permit_buzzin_id(permit), "validTill": iso(valid_till or permit.valid_till)}
 
 
 def scan_data(permit, scanned_at, *, direction="entry", gate="Main Gate", employee_name="Ravi Kumar") -> dict:
-    data = {"permitId": permit.buzzin_id, "scannedAt": iso(scanned_at), "direction": direction, "gate": gate}
+    data = {"permitId": permit_buzzin_id(permit), "scannedAt": iso(scanned_at), "direction": direction, "gate": gate}
     if employee_name:
         data["employeeName"] = employee_name
     return data
@@ -132,7 +133,7 @@ def scan_data(permit, scanned_at, *, direction="entry", gate="Main Gate", employ
 
 def contractor_data(membership, buzzin_id: str | None = None) -> dict:
     return {
-        "communityContractorId": buzzin_id or membership.buzzin_id or object_id(),
+        "communityContractorId": buzzin_id or contractor_buzzin_id(membership.contractor_id) or object_id(),
         "salesforceId": membership.contractor.reference,
     }
 

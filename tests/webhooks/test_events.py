@@ -5,10 +5,12 @@ import datetime
 import pytest
 from django.core import mail
 
-from contractors.choices import BuzzinContractorState, MembershipStatus
+from contractors.choices import MembershipStatus
 from permits.choices import PermitStatus, ScanDirection, ScanKind
 from permits.models import GateScan
 from portal.core.models import AuditEvent
+from portal.integrations.buzzin.models import BuzzinContractorState, BuzzinMembership
+from portal.integrations.buzzin.records import permit_buzzin_id
 from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import InboundEvent, InboundEventState
 from tests.factories import (
@@ -16,7 +18,10 @@ from tests.factories import (
     ContractorUserFactory,
     MembershipFactory,
     StaffMembershipFactory,
+    buzzin_membership,
+    buzzin_permit,
     permit_in_status,
+    set_buzzin_membership,
 )
 
 from . import payloads
@@ -28,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def deliveries(permit_or_vehicles, operation, subscriber="opscom"):
     targets = permit_or_vehicles if isinstance(permit_or_vehicles, list) else [permit_or_vehicles]
     return OutboundDelivery.objects.filter(
-        partner=partner,
+        subscriber=subscriber,
         operation=operation,
         target_type=targets[0]._meta.model_name,
         target_id__in=[str(t.pk) for t in targets],
@@ -37,6 +42,10 @@ def deliveries(permit_or_vehicles, operation, subscriber="opscom"):
 
 def state_of(body):
     return InboundEvent.objects.get(event_id=body["id"]).state
+
+
+def state_at_buzzin(membership) -> str:
+    return buzzin_membership(membership)[1]
 
 
 def test_issued_activates_with_pass_fields_qr_image_and_parking(deliver, approved_permit):
@@ -52,8 +61,8 @@ def test_issued_activates_with_pass_fields_qr_image_and_parking(deliver, approve
     assert permit.pass_number == "WP-002391"
     assert permit.access_code == "7H2KQ9ZTM4XB1RPA8VC0DLEN"
     assert permit.pass_documentation_url == data["permitDocumentationUrl"]
-    assert permit.buzzin_status == "ACCEPTED"
-    assert permit.buzzin_event_at is not None
+    assert buzzin_permit(permit).status == "ACCEPTED"
+    assert buzzin_permit(permit).event_at is not None
     with permit.qr_image.open("rb") as image:
         assert image.read() == PNG_BYTES
     assert deliveries(vehicle, "parking.push").count() == 1
@@ -68,11 +77,13 @@ def test_issued_found_by_reference_stores_the_buzzin_id(deliver, db):
 
     permit.refresh_from_db()
     assert permit.status == PermitStatus.ACTIVE
-    assert permit.buzzin_id == data["permitId"]
+    assert permit_buzzin_id(permit) == data["permitId"]
 
 
 def test_issued_with_only_ids_still_activates(deliver, approved_permit):
-    body = payloads.permit_event("passes.permits.issued", approved_permit, {"permitId": approved_permit.buzzin_id})
+    body = payloads.permit_event(
+        "passes.permits.issued", approved_permit, {"permitId": permit_buzzin_id(approved_permit)}
+    )
     deliver(body)
 
     approved_permit.refresh_from_db()
@@ -164,7 +175,7 @@ def test_updated_archived_archives_the_permit(deliver, active_permit):
 
     active_permit.refresh_from_db()
     assert active_permit.status == PermitStatus.ARCHIVED
-    assert active_permit.buzzin_status == "ARCHIVED"
+    assert buzzin_permit(active_permit).status == "ARCHIVED"
     assert deliveries(vehicle, "parking.delete").count() == 1
     assert state_of(body) == InboundEventState.PROCESSED
 
@@ -276,7 +287,7 @@ def test_first_scan_sets_work_start_once(deliver, active_permit):
 
 
 def test_scan_without_optional_fields(deliver, active_permit):
-    body = payloads.permit_event("passes.permits.scanned", active_permit, {"permitId": active_permit.buzzin_id})
+    body = payloads.permit_event("passes.permits.scanned", active_permit, {"permitId": permit_buzzin_id(active_permit)})
     deliver(body)
 
     scan = GateScan.objects.get()
@@ -287,7 +298,9 @@ def test_scan_without_optional_fields(deliver, active_permit):
 
 @pytest.fixture
 def pending_membership(db):
-    return MembershipFactory(buzzin_state=BuzzinContractorState.PENDING)
+    membership = MembershipFactory()
+    set_buzzin_membership(membership, BuzzinContractorState.PENDING)
+    return membership
 
 
 def test_contractor_approved_stores_state_and_buzzin_id(deliver, pending_membership):
@@ -300,9 +313,8 @@ def test_contractor_approved_stores_state_and_buzzin_id(deliver, pending_members
     deliver(body)
 
     pending_membership.refresh_from_db()
-    assert pending_membership.buzzin_state == BuzzinContractorState.APPROVED
-    assert pending_membership.buzzin_id == buzzin_id
-    assert pending_membership.buzzin_event_at is not None
+    assert buzzin_membership(pending_membership) == (buzzin_id, BuzzinContractorState.APPROVED)
+    assert BuzzinMembership.objects.get(membership=pending_membership).event_at is not None
     assert pending_membership.status == MembershipStatus.APPROVED
     assert state_of(body) == InboundEventState.PROCESSED
 
@@ -315,8 +327,7 @@ def test_contractor_approved_in_an_unknown_community_falls_back_to_the_reference
     )
     deliver(body)
 
-    pending_membership.refresh_from_db()
-    assert pending_membership.buzzin_state == BuzzinContractorState.APPROVED
+    assert state_at_buzzin(pending_membership) == BuzzinContractorState.APPROVED
 
 
 def test_contractor_approved_in_another_known_community_is_not_applied(deliver, pending_membership):
@@ -328,10 +339,8 @@ def test_contractor_approved_in_another_known_community_is_not_applied(deliver, 
     )
     deliver(body)
 
-    pending_membership.refresh_from_db()
-    other.refresh_from_db()
-    assert pending_membership.buzzin_state == BuzzinContractorState.PENDING
-    assert other.buzzin_state == BuzzinContractorState.APPROVED
+    assert state_at_buzzin(pending_membership) == BuzzinContractorState.PENDING
+    assert state_at_buzzin(other) == BuzzinContractorState.APPROVED
 
 
 def test_contractor_removed_revokes_it_and_archives_its_permits(deliver, active_permit):
@@ -346,7 +355,7 @@ def test_contractor_removed_revokes_it_and_archives_its_permits(deliver, active_
     membership.refresh_from_db()
     active_permit.refresh_from_db()
     assert membership.status == MembershipStatus.REVOKED
-    assert membership.buzzin_state == BuzzinContractorState.REMOVED
+    assert state_at_buzzin(membership) == BuzzinContractorState.REMOVED
     assert active_permit.status == PermitStatus.ARCHIVED
     assert not OutboundDelivery.objects.filter(subscriber="buzzin", operation="contractor.revoke").exists()
     assert deliveries(active_permit.vehicles.get(), "parking.delete").count() == 1
@@ -354,7 +363,8 @@ def test_contractor_removed_revokes_it_and_archives_its_permits(deliver, active_
 
 
 def test_contractor_removed_when_already_revoked_only_records_it(deliver, db):
-    membership = MembershipFactory(status=MembershipStatus.REVOKED, buzzin_state=BuzzinContractorState.APPROVED)
+    membership = MembershipFactory(status=MembershipStatus.REVOKED)
+    set_buzzin_membership(membership, BuzzinContractorState.APPROVED)
     deliver(
         payloads.envelope(
             "communityContractors.removed",
@@ -364,5 +374,5 @@ def test_contractor_removed_when_already_revoked_only_records_it(deliver, db):
     )
 
     membership.refresh_from_db()
-    assert membership.buzzin_state == BuzzinContractorState.REMOVED
+    assert state_at_buzzin(membership) == BuzzinContractorState.REMOVED
     assert membership.status == MembershipStatus.REVOKED

@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 
-from contractors.choices import BuzzinContractorState, MembershipStatus
+from contractors.choices import MembershipStatus
 from permits.choices import PermitStatus
+from portal.integrations.buzzin.models import BuzzinContractorState
 from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import InboundEvent, InboundEventState
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, buzzin_membership, buzzin_permit, set_buzzin_membership
 
 from . import payloads
 
@@ -50,7 +51,7 @@ def test_updated_before_its_issued_ends_active_with_the_newer_validity(deliver, 
     assert approved_permit.access_code == "7H2KQ9ZTM4XB1RPA8VC0DLEN"
     assert approved_permit.qr_image
     assert approved_permit.valid_till == new_till.replace(microsecond=0)  # the older issue did not overwrite it
-    assert abs(approved_permit.buzzin_event_at - updated_at) < datetime.timedelta(milliseconds=1)
+    assert abs(buzzin_permit(approved_permit).event_at - updated_at) < datetime.timedelta(milliseconds=1)
     pushes = OutboundDelivery.objects.filter(operation="parking.push", target_id=str(vehicle.pk))
     assert pushes.count() == 1
     assert not OutboundDelivery.objects.filter(subscriber="buzzin", operation="permit.update_validity").exists()
@@ -167,7 +168,8 @@ def test_scans_are_a_log_and_do_not_hold_back_status_events(deliver, active_perm
 
 
 def test_contractor_removed_older_than_its_approval_is_ignored(deliver, db):
-    membership = MembershipFactory(buzzin_state=BuzzinContractorState.PENDING)
+    membership = MembershipFactory()
+    set_buzzin_membership(membership, BuzzinContractorState.PENDING)
     community_id = membership.community.buzzin.buzzin_id
     data = payloads.contractor_data(membership)
     deliver(
@@ -179,6 +181,6 @@ def test_contractor_removed_older_than_its_approval_is_ignored(deliver, db):
     deliver(late)
 
     membership.refresh_from_db()
-    assert membership.buzzin_state == BuzzinContractorState.APPROVED
+    assert buzzin_membership(membership)[1] == BuzzinContractorState.APPROVED
     assert membership.status == MembershipStatus.APPROVED
     assert state_of(late) == InboundEventState.IGNORED

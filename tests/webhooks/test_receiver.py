@@ -3,6 +3,7 @@
 import pytest
 
 from permits.choices import PermitStatus
+from portal.integrations.buzzin.records import permit_buzzin_id
 from portal.integrations.buzzin.signing import current_time_ms, sign
 from portal.integrations.models import InboundEvent, InboundEventState
 from portal.integrations.webhooks.views import MAX_BODY_BYTES
@@ -174,7 +175,9 @@ def test_no_csrf_token_needed(webhook_url, issued, approved_permit):
 
 
 def test_unknown_event_is_stored_and_acknowledged_not_processed(deliver, approved_permit):
-    body = payloads.permit_event("passes.permits.teleported", approved_permit, {"permitId": approved_permit.buzzin_id})
+    body = payloads.permit_event(
+        "passes.permits.teleported", approved_permit, {"permitId": permit_buzzin_id(approved_permit)}
+    )
     response = deliver(body)
 
     assert response.status_code == 200

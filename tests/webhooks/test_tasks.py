@@ -6,6 +6,9 @@ import pytest
 from django.utils import timezone
 
 from permits.choices import PermitStatus
+from portal.celery import app as celery_app
+from portal.integrations.buzzin.models import BuzzinPermit
+from portal.integrations.buzzin.records import permit_buzzin_id
 from portal.integrations.models import InboundEvent, InboundEventState
 from portal.integrations.webhooks import processing, tasks
 from portal.integrations.webhooks.processing import inbound_event_process
@@ -28,7 +31,7 @@ def test_broker_down_leaves_the_event_received_and_the_relay_sends_it_later(
 
     body = payloads.permit_event("passes.permits.issued", approved_permit, payloads.issued_data(approved_permit))
     with monkeypatch.context() as patch:
-        patch.setattr(tasks.webhook_process_task, "delay", broker_down)
+        patch.setattr(celery_app, "send_task", broker_down)
         response = deliver(body)
 
     assert response.status_code == 200
@@ -72,13 +75,13 @@ def test_unknown_permit_is_retried_then_failed(deliver, db):
 
 
 def test_event_that_waited_for_its_permit_is_applied_once_the_permit_is_known(deliver, approved_permit):
-    buzzin_id = approved_permit.buzzin_id
-    type(approved_permit).objects.filter(pk=approved_permit.pk).update(buzzin_id="")
+    buzzin_id = permit_buzzin_id(approved_permit)
+    BuzzinPermit.objects.filter(permit=approved_permit).update(buzzin_id="")
     deliver(payloads.permit_event("passes.permits.expired", approved_permit, {"permitId": buzzin_id}))
     inbound = InboundEvent.objects.get()
     assert inbound.state == InboundEventState.RECEIVED
 
-    type(approved_permit).objects.filter(pk=approved_permit.pk).update(buzzin_id=buzzin_id)
+    BuzzinPermit.objects.filter(permit=approved_permit).update(buzzin_id=buzzin_id)
     tasks.webhook_process_task(inbound.pk)
 
     inbound.refresh_from_db()
@@ -90,13 +93,13 @@ def test_event_that_waited_for_its_permit_is_applied_once_the_permit_is_known(de
 def test_a_failing_handler_rolls_back_its_writes_and_records_the_error(deliver, active_permit, monkeypatch):
     from portal.integrations.webhooks import handlers
 
-    def explode(envelope):
+    def explode(envelope, resources):
         from permits.models import GateScan
 
         GateScan.objects.create(permit=active_permit, event_id="half-done", scanned_at=timezone.now())
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(handlers.HANDLERS, "passes.permits.scanned", explode)
+    monkeypatch.setitem(handlers.HANDLERS, "passes.permits.scanned", handlers.Handler(explode))
     deliver(
         payloads.permit_event(
             "passes.permits.scanned", active_permit, payloads.scan_data(active_permit, payloads.ago(1))

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ..broker import hand_over
 from . import selectors
 from .models import DeliveryState
-
-logger = logging.getLogger(__name__)
 
 DELIVERY_TASK_NAME = "integrations.delivery_send"
 # At most this many rows of one transaction are handed over at commit; the relay sends the rest.
@@ -23,13 +19,7 @@ def dispatch(delivery_id: int, countdown: float | None = None) -> bool:
     """Queue ``integrations.delivery_send`` for the row; False when dispatch is off or the broker is down."""
     if not settings.OUTBOX_DISPATCH:
         return False
-    options = {"countdown": round(countdown, 3)} if countdown and countdown > 0 else {}
-    try:
-        current_app.send_task(DELIVERY_TASK_NAME, args=[delivery_id], **options)
-    except Exception as exc:
-        logger.warning("broker unavailable, delivery %s left for the relay: %s", delivery_id, exc)
-        return False
-    return True
+    return hand_over(DELIVERY_TASK_NAME, delivery_id, countdown=countdown)
 
 
 def dispatch_many(delivery_ids: list[int]) -> int:

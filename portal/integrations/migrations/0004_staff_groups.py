@@ -68,7 +68,14 @@ def ensure_permissions(apps, schema_editor):
                 app_config.models_module = models_module
 
 
+def forget_moved_models(apps, schema_editor):
+    """The outbox's models moved from core to this app: their old content types (and permissions) go."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="core", model__in=["outbounddelivery", "deliveryattempt"]).delete()
+
+
 def create_groups(apps, schema_editor):
+    forget_moved_models(apps, schema_editor)
     ensure_permissions(apps, schema_editor)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -1,4 +1,5 @@
-"""OPS-COM (parking) integration: the HTTP client and its error table. Pure Python, no Django.
+"""OPS-COM (parking): the client and its error table (pure Python), and the portal's side of the partner:
+its table of parking references (``models``), the subscriber, the calls' handlers and payloads, ``records``.
 
 The local stand-in lives outside the production package, in ``sandboxes.opscom`` (a checkout only).
 """

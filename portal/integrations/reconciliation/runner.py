@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.integrations.delivery.models import OPEN_DELIVERY_STATES, OutboundDelivery
+from portal.integrations.delivery.planning import sequence_key
 from portal.integrations.http import PartnerError
 
 from . import buzzin, opscom
@@ -94,11 +95,11 @@ def reconcile(
 
 def _reconcile_permits(run: _Run, permits: QuerySet, ids: list[int], limiter: RateLimiter) -> None:
     for batch in _batches(permits.select_related("community"), ids):
-        busy = _in_flux(f"permit:{permit.pk}" for permit in batch)
+        busy = _in_flux(_permit_sequence(permit) for permit in batch)
         for permit in batch:
             if run.out_of_time():
                 return
-            if f"permit:{permit.pk}" in busy:
+            if _permit_sequence(permit) in busy:
                 run.result.skipped_in_flux += 1
             else:
                 limiter.wait()
@@ -109,12 +110,12 @@ def _reconcile_permits(run: _Run, permits: QuerySet, ids: list[int], limiter: Ra
 
 def _reconcile_vehicles(run: _Run, vehicles: QuerySet, ids: list[int], limiter: RateLimiter) -> None:
     for batch in _batches(vehicles, ids):
-        busy = _in_flux(f"vehicle:{vehicle.pk}" for vehicle in batch)
+        busy = _in_flux(_vehicle_sequence(vehicle) for vehicle in batch)
         pushed = opscom.pushed_vehicle_ids([vehicle.pk for vehicle in batch])
         for vehicle in batch:
             if run.out_of_time():
                 return
-            if f"vehicle:{vehicle.pk}" in busy:
+            if _vehicle_sequence(vehicle) in busy:
                 run.result.skipped_in_flux += 1
             else:
                 check = partial(_vehicle_findings, vehicle, vehicle.pk in pushed, limiter)
@@ -147,6 +148,15 @@ def _batches(queryset: QuerySet, ids: list[int]) -> Iterator[list]:
     size = settings.RECONCILE_BATCH_SIZE
     for start in range(0, len(ids), size):
         yield list(queryset.filter(pk__in=ids[start : start + size]))
+
+
+def _permit_sequence(permit) -> str:
+    """The sequence of the permit's Buzz-In deliveries: what Buzz-In will hold is still on its way."""
+    return sequence_key("buzzin", f"permit:{permit.pk}")
+
+
+def _vehicle_sequence(vehicle) -> str:
+    return sequence_key("opscom", f"vehicle:{vehicle.pk}")
 
 
 def _in_flux(sequence_keys: Iterable[str]) -> set[str]:

@@ -8,16 +8,18 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from ..broker import hand_over
 from ..models import InboundEvent, InboundEventState
 from .processing import inbound_event_process
 
 logger = logging.getLogger(__name__)
 
+WEBHOOK_TASK_NAME = "integrations.webhook_process"
 RELAY_AFTER = datetime.timedelta(minutes=1)
 RELAY_BATCH = 500
 
 
-@shared_task(name="integrations.webhook_process", acks_late=True, ignore_result=True)
+@shared_task(name=WEBHOOK_TASK_NAME, acks_late=True, ignore_result=True)
 def webhook_process_task(inbound_event_id: int) -> str:
     """Safe to run twice: the event's state, read under a row lock, says whether it is still to do."""
     return inbound_event_process(inbound_event_id).state
@@ -36,10 +38,5 @@ def webhook_relay_task() -> int:
 
 
 def webhook_dispatch(inbound_event_id: int) -> bool:
-    """Hand an event to the broker. A broker outage is not an error: the row stays received for the relay."""
-    try:
-        webhook_process_task.delay(inbound_event_id)
-    except Exception as exc:
-        logger.warning("broker unavailable, webhook event %s left for the relay: %s", inbound_event_id, exc)
-        return False
-    return True
+    """Hand an event to the broker; on an outage the row stays received for the relay."""
+    return hand_over(WEBHOOK_TASK_NAME, inbound_event_id)
