@@ -16,7 +16,9 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from portal.core.actors import Actor
+from portal.core.admin_local_time import LIST_FORMAT, CommunityClockAdminMixin, community_time_column
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
+from portal.core.local_time import community_time
 
 from ..models import Drift
 from ..reconciliation import drift_repair, repair_operations
@@ -56,8 +58,16 @@ class DriftStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Drift)
-class DriftAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["detected_at", "kind_display", "target_link", "community", "summary", "state", "repair"]
+class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        community_time_column("detected_at"),
+        "kind_display",
+        "target_link",
+        "community",
+        "summary",
+        "state",
+        "repair",
+    ]
     list_filter = [DriftStateFilter, "kind", "community"]
     list_select_related = ["community", "repair_delivery"]
     readonly_fields = [field.name for field in Drift._meta.fields] + ["target_link", "summary"]
@@ -112,7 +122,9 @@ class DriftAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelA
 
     @admin.display(description="state", ordering="resolved_at")
     def state(self, drift):
-        return f"resolved {drift.resolved_at:%Y-%m-%d %H:%M}" if drift.resolved_at else "open"
+        if drift.resolved_at is None:
+            return "open"
+        return f"resolved {community_time(drift.resolved_at, drift.community):{LIST_FORMAT}}"
 
     @admin.display(description="repair")
     def repair(self, drift):
