@@ -2,6 +2,8 @@
 
 Property managers see their communities' drifts; whoever holds the change permission repairs.
 Rows are read-only: reconciliation opens and resolves them, the repair service sends the delivery.
+Above the list, reconciliation's coverage: how much of the estate the pass under way has compared,
+and when a full pass last completed (estate-wide counts for operators, percentages for others).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from portal.core.actors import Actor
 from portal.core.admin_local_time import LIST_FORMAT, CommunityClockAdminMixin, community_time_column
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 from portal.core.local_time import community_time
+from portal.core.scoping import is_operator
 
 from ..models import Drift
 from ..reconciliation import drift_repair, repair_operations
+from ..reconciliation.cursor import reconciliation_coverage
 from ..reconciliation.kinds import DriftKind, kind_label
 
 CHANGE_FORM_TEMPLATE = """{% extends "admin/change_form.html" %}
@@ -89,6 +93,14 @@ class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScop
         """Those who may repair get the column with the button."""
         columns = list(super().get_list_display(request))
         return [("repair_button" if name == "repair" and self.can_repair(request) else name) for name in columns]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "coverage": reconciliation_coverage(),
+            "coverage_counts": is_operator(request.user),
+        }
+        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
