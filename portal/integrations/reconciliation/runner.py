@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -138,39 +139,59 @@ def _settle(run: _Run, kind: _Kind, lap: Lap) -> None:
 
 
 def _reconcile_permits(run: _Run, batch: list, limiter: RateLimiter) -> tuple[int, int]:
-    busy = _in_flux(f"permit:{permit.pk}" for permit in batch)
-    gone_through = compared = 0
-    for permit in batch:
-        if run.out_of_time():
-            break
-        if f"permit:{permit.pk}" in busy:
-            run.result.skipped_in_flux += 1
-        else:
-            limiter.wait()
-            check = partial(buzzin.check_permit, permit, run.now)
-            compared += _check(run, permit, permit.community_id, PERMIT_KINDS, check)
-            run.result.permits_checked += 1
-        gone_through += 1
-        run.step()
-    return gone_through, compared
+    def check(permit) -> list[Finding]:
+        limiter.wait()
+        return buzzin.check_permit(permit, run.now)
+
+    return _go_through(
+        run,
+        batch,
+        PERMIT_KINDS,
+        check,
+        community_of=lambda permit: permit.community_id,
+        counter="permits_checked",
+    )
 
 
 def _reconcile_vehicles(run: _Run, batch: list, limiter: RateLimiter) -> tuple[int, int]:
-    busy = _in_flux(f"vehicle:{vehicle.pk}" for vehicle in batch)
     pushed = opscom.pushed_vehicle_ids([vehicle.pk for vehicle in batch])
+    return _go_through(
+        run,
+        batch,
+        VEHICLE_KINDS,
+        lambda vehicle: _vehicle_findings(vehicle, vehicle.pk in pushed, limiter),
+        community_of=lambda vehicle: vehicle.permit.community_id,
+        counter="vehicles_checked",
+    )
+
+
+def _go_through(
+    run: _Run,
+    batch: list,
+    scope,
+    check: Callable[[Any], list[Finding]],
+    *,
+    community_of: Callable[[Any], int],
+    counter: str,
+) -> tuple[int, int]:
+    """Check each target of the batch (those in flux skipped) until the run's time is up: (gone through, compared)."""
+    busy = _in_flux(_sequence_key(target) for target in batch)
     gone_through = compared = 0
-    for vehicle in batch:
+    for target in batch:
         if run.out_of_time():
             break
-        if f"vehicle:{vehicle.pk}" in busy:
+        if _sequence_key(target) in busy:
             run.result.skipped_in_flux += 1
         else:
-            check = partial(_vehicle_findings, vehicle, vehicle.pk in pushed, limiter)
-            compared += _check(run, vehicle, vehicle.permit.community_id, VEHICLE_KINDS, check)
-            run.result.vehicles_checked += 1
+            compared += _check(run, target, community_of(target), scope, partial(check, target))
+            setattr(run.result, counter, getattr(run.result, counter) + 1)
         gone_through += 1
         run.step()
     return gone_through, compared
+
+
+def _sequence_key(target) -> str:
+    return f"{target._meta.model_name}:{target.pk}"
 
 
 def _vehicle_findings(vehicle, pushed: bool, limiter: RateLimiter) -> list[Finding]:
