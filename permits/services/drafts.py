@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from contractors.models import Contractor
 from portal.core.actors import Actor
 from portal.core.models import Property, Unit
 from portal.core.services import audit_record
-from portal.core.validation import on_field
+from portal.core.validation import FieldErrors, on_field
 
 from ..choices import PermitSource, PermitType
 from ..models import Permit, PermitUnit, Vehicle, Worker
@@ -57,25 +57,29 @@ def permit_create_draft(
 ) -> Permit:
     community = property.community
     units = [main_unit, *additional_units]
-    with on_field("representative_contact"):
+    errors = FieldErrors()
+    with errors.on("representative_contact"):
         representative_contact = normalize_representative_contact(representative_contact, region=community.country)
-    workers = _normalized_workers(workers, region=community.country)
-    check_permit_rules(
-        PermitFacts(
-            community=community,
-            valid_from=valid_from,
-            valid_till=valid_till,
-            time_in=time_in,
-            time_out=time_out,
-            property_id=property.pk,
-            property_label=str(property),
-            units=units,
-            contractor=contractor,
-            membership_status=membership_status(contractor.pk, community.pk),
-        ),
-        stage=Stage.DRAFT,
-        now=timezone.now(),
-    )
+    with errors.on("workers"):
+        workers = _normalized_workers(workers, region=community.country)
+    with errors.on(NON_FIELD_ERRORS):
+        check_permit_rules(
+            PermitFacts(
+                community=community,
+                valid_from=valid_from,
+                valid_till=valid_till,
+                time_in=time_in,
+                time_out=time_out,
+                property_id=property.pk,
+                property_label=str(property),
+                units=units,
+                contractor=contractor,
+                membership_status=membership_status(contractor.pk, community.pk),
+            ),
+            stage=Stage.DRAFT,
+            now=timezone.now(),
+        )
+    errors.raise_if_any()
     permit = Permit.objects.create(
         community=community,
         contractor=contractor,
@@ -119,8 +123,9 @@ def permit_update_draft(
         raise ValueError(f"not draft fields: {sorted(unknown)}")
     permit = lock_permit(permit)
     require_editable(permit)
+    errors = FieldErrors()
     if "representative_contact" in changes:
-        with on_field("representative_contact"):
+        with errors.on("representative_contact"):
             changes["representative_contact"] = normalize_representative_contact(
                 changes["representative_contact"], region=permit.community.country
             )
@@ -128,7 +133,9 @@ def permit_update_draft(
     facts = permit_facts(
         permit, units=units, **{k: v for k, v in changes.items() if k in PermitFacts.__dataclass_fields__}
     )
-    check_permit_rules(facts, stage=Stage.DRAFT, now=timezone.now())
+    with errors.on(NON_FIELD_ERRORS):
+        check_permit_rules(facts, stage=Stage.DRAFT, now=timezone.now())
+    errors.raise_if_any()
     changed = {name: str(value) for name, value in changes.items() if getattr(permit, name) != value}
     for name, value in changes.items():
         setattr(permit, name, value)

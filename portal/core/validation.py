@@ -18,3 +18,31 @@ def on_field(name: str) -> Iterator[None]:
         if hasattr(error, "error_dict"):
             raise
         raise ValidationError({name: error.error_list}) from None
+
+
+class FieldErrors:
+    """Refusals collected field by field, so a form shows every one at once:
+
+    errors = FieldErrors()
+    with errors.on("phone"):
+        phone = normalize_phone(phone)
+    with errors.on("valid_till"):
+        check_dates(...)  # an error that names its own fields keeps them
+    errors.raise_if_any()
+    """
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[ValidationError]] = {}
+
+    @contextmanager
+    def on(self, name: str) -> Iterator[None]:
+        try:
+            yield
+        except ValidationError as error:
+            named = error.error_dict if hasattr(error, "error_dict") else {name: error.error_list}
+            for field_name, errors in named.items():
+                self.by_field.setdefault(field_name, []).extend(errors)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
