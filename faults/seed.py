@@ -57,6 +57,7 @@ def seed_estate(permit_count: int) -> Estate:
     from contractors.choices import MembershipStatus
     from contractors.models import Contractor, ContractorMembership
     from permits.models import NocVersion, Permit, Worker
+    from permits.validators import make_emirates_id
     from portal.api.keys import api_key_create
     from portal.core.actors import Actor
     from portal.core.models import Community, Property, Unit
@@ -104,7 +105,7 @@ def seed_estate(permit_count: int) -> Estate:
                 representative_contact="+971501234567",
                 jobs_summary="Fault-test fit-out.",
             )
-            Worker.objects.create(permit=permit, name="Ravi Kumar", id_number=f"784-1990-{index:07d}-1")
+            Worker.objects.create(permit=permit, name="Ravi Kumar", id_number=make_emirates_id(1990, index))
             NocVersion.objects.create(
                 permit=permit,
                 version=1,

@@ -21,6 +21,7 @@ from ..selectors.admin import (
     permits_for_review,
     review_ordering,
 )
+from ..selectors.people import id_number_conflicts, manager_warning
 from . import actions, filters, inlines, views
 from .export import permits_csv_response
 from .paginator import EstimatedCountPaginator
@@ -157,6 +158,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
             "decision_buttons": views.buttons_for(permit) if self.can_decide(request) else [],
             "audit_events": permit_audit_timeline(permit),
             "deliveries": permit_deliveries(permit),
+            "id_warnings": [manager_warning(conflict) for conflict in id_number_conflicts(permit)],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -18,6 +18,7 @@ from portal.core.models import AuditEvent, OutboundDelivery
 
 from ..choices import PermitStatus
 from ..models import NocVersion, Permit, Vehicle, Worker
+from ..validators import normalize_plate
 
 LIVE_STATUSES = (PermitStatus.APPROVED, PermitStatus.ACTIVE)
 WEEKLY_ACTIONS = {"submitted": "permits.permit.submitted", "approved": "permits.permit.approved"}
@@ -45,8 +46,9 @@ def review_ordering() -> list:
 
 
 def permit_search_q(search_term: str) -> Q:
-    """Every word must match a reference, unit, company, plate or worker; plates and workers through
-    ``Exists`` so a permit with many vehicles is listed once."""
+    """Every word must match a reference, unit, company, plate or worker; or the whole term is a plate
+    in any spelling ("DXB A 12345", "dxb-a-12345": plates are searched in their canonical form).
+    Plates and workers through ``Exists`` so a permit with many vehicles is listed once."""
     condition = Q()
     for word in smart_split(search_term):
         if word[0] in "\"'" and word[0] == word[-1]:
@@ -56,10 +58,19 @@ def permit_search_q(search_term: str) -> Q:
             | Q(crm_reference__icontains=word)
             | Q(main_unit__external_id__icontains=word)
             | Q(contractor__company_name__icontains=word)
-            | Exists(Vehicle.objects.filter(permit=OuterRef("pk"), plate__icontains=word.replace(" ", "")))
+            | _plate_contains(word)
             | Exists(Worker.objects.filter(permit=OuterRef("pk"), name__icontains=word))
         )
+    if normalize_plate(search_term) != search_term.strip():
+        condition |= _plate_contains(search_term)
     return condition
+
+
+def _plate_contains(text: str) -> Q | Exists:
+    plate = normalize_plate(text)
+    if not plate:
+        return Q(pk__in=[])
+    return Exists(Vehicle.objects.filter(permit=OuterRef("pk"), plate__contains=plate))
 
 
 def starts_within_q(days: int, *, now: datetime.datetime | None = None) -> Q:

@@ -85,16 +85,20 @@ class Checklist:
         return all(done for _, done in self.items) and not self.problems
 
 
+# The checklist item that a rule broken on these fields un-ticks (a two-year permit has dates, not good ones).
+ITEM_OF_FIELD = {"valid_from": "the validity dates", "valid_till": "the validity dates"}
+
+
 def submission_checklist(permit: Permit) -> Checklist:
-    """Every submission requirement, ticked or not, then the rule problems."""
+    """Every submission requirement, ticked when present and breaking no rule, then the rule problems."""
     missing = set(permit_missing_for_submission(permit))
-    checklist = Checklist(items=[(label, label not in missing) for label in SUBMISSION_REQUIREMENTS])
-    if not missing:
-        try:
-            check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
-        except ValidationError as error:
-            checklist.problems = error.messages
-    return checklist
+    problems: list[str] = []
+    try:
+        check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
+    except ValidationError as error:
+        problems = error.messages
+        missing |= {ITEM_OF_FIELD[name] for name in getattr(error, "error_dict", {}) if name in ITEM_OF_FIELD}
+    return Checklist(items=[(label, label not in missing) for label in SUBMISSION_REQUIREMENTS], problems=problems)
 
 
 def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:

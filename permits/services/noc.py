@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from portal.core.actors import Actor
 from portal.core.choices import Operation
@@ -14,7 +15,7 @@ from portal.core.uploads import validate_upload
 
 from ..models import NocVersion, Permit
 from ..transitions import KNOWN_TO_BUZZIN_STATUSES, TERMINAL_STATUSES, status_phrase
-from ..validators import validate_noc_covers_permit, validate_noc_dates
+from ..validators import local_date, validate_noc_covers_permit, validate_noc_dates, validate_noc_issued
 from ._common import audit_permit, enqueue_buzzin, lock_permit
 
 
@@ -38,12 +39,11 @@ def noc_version_upload(
     permit = lock_permit(permit)
     if permit.status in TERMINAL_STATUSES:
         raise ValidationError(f"{status_phrase(permit.status)} takes no new NOC.", code="not_editable")
+    tz = permit.community.tzinfo
     errors.update(
         _field_errors(
-            (
-                "expiry_date",
-                lambda: validate_noc_covers_permit(expiry_date, permit.valid_till, tz=permit.community.tzinfo),
-            )
+            ("issue_date", lambda: validate_noc_issued(issue_date, today=local_date(timezone.now(), tz))),
+            ("expiry_date", lambda: validate_noc_covers_permit(expiry_date, permit.valid_till, tz=tz)),
         )
     )
     if errors:
