@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from . import config, seed
 from .config import Plan
-from .procs import BrokerFolder, Redis, Web, Worker, wait_until
+from .procs import BrokerFolder, RabbitMQ, Redis, Web, Worker, wait_until
 
 logger = logging.getLogger("faults")
 
@@ -49,6 +49,7 @@ class Run:
         self.plan = plan
         self.options = plan.options
         self.redis: Redis | None = Redis(plan) if plan.broker_kind == "redis" else None
+        self.rabbitmq: RabbitMQ | None = RabbitMQ.for_plan(plan) if plan.broker_kind == "rabbitmq" else None
         self.folder = BrokerFolder(plan) if plan.broker_kind == "filesystem" else None
         self.worker = Worker(plan)
         self.web = Web(plan, threads=self.options.http_threads)
@@ -64,10 +65,12 @@ class Run:
 
     def _execute(self) -> int:
         plan, options = self.plan, self.options
-        broker = plan.broker_url if plan.broker_kind == "redis" else f"filesystem ({plan.broker_dir})"
-        say(f"database {plan.database_url.split('@')[-1]}, broker {broker}, queue {plan.queue}")
+        broker = f"filesystem ({plan.broker_dir})" if plan.broker_kind == "filesystem" else plan.broker_url
+        say(f"database {plan.database_url.split('@')[-1]}, broker {broker.split('@')[-1]}, queue {plan.queue}")
         if self.redis is not None and self.redis.private:
             self.redis.start()
+        if self.rabbitmq is not None:
+            self.rabbitmq.start()
         seed.create_database(plan)
         self._setup_django()
         seed.migrate()
@@ -165,11 +168,12 @@ class Run:
             lambda: extend_in_process(parts[1], tally, duration=max(options.worker_kills * 6.0, 2.0)),
             lambda: kill_workers(self.worker, options.worker_kills, stop, applied),
         )
-        broker_fault = "Redis restarted" if self.redis is not None else "filesystem broker folder gone"
+        server = self.redis or self.rabbitmq
+        broker_fault = f"{type(server).__name__} restarted" if server else "filesystem broker folder gone"
         self._phase(
             f"c: broker down ({broker_fault})",
             lambda: extend_in_process(parts[2], tally, duration=options.broker_down_seconds + 4),
-            lambda: (time.sleep(1.5), restart_broker(self.redis, self.folder, options.broker_down_seconds))[1],
+            lambda: (time.sleep(1.5), restart_broker(server, self.folder, options.broker_down_seconds))[1],
         )
         clients, in_flight = extend_over_http(parts[3], tally, self.web, estate.references, options.http_threads)
         self._phase(
@@ -242,6 +246,7 @@ class Run:
             self.worker.stop,
             lambda: self.sandbox and self.sandbox.stop(),
             lambda: self.redis and self.redis.stop(),
+            lambda: self.rabbitmq and self.rabbitmq.stop(),
             _close_connections,
         ):
             try:

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import API_KEY, BUZZIN_KEY, FAULTS_DB_NAME, Plan
+from .config import API_KEY, BUZZIN_KEY, Plan
 
 ACTION_EXTENDED = "permits.permit.extended"
 
@@ -18,6 +18,7 @@ def create_database(plan: Plan) -> None:
         import psycopg
 
         config = environ.Env.db_url_config(plan.database_url)
+        name = config["NAME"]
         conninfo = {
             "host": config.get("HOST") or "127.0.0.1",
             "port": config.get("PORT") or 5432,
@@ -26,8 +27,8 @@ def create_database(plan: Plan) -> None:
             "dbname": "postgres",
         }
         with psycopg.connect(**{k: v for k, v in conninfo.items() if v is not None}, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{FAULTS_DB_NAME}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{FAULTS_DB_NAME}"')
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     else:
         path = Path(plan.database_url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
