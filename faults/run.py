@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from . import config, seed
 from .config import Plan
-from .procs import BrokerFolder, RabbitMQ, Redis, Web, Worker, wait_until
+from .procs import BrokerFolder, RabbitMQ, Redis, Web, Worker
 
 logger = logging.getLogger("faults")
 
@@ -96,40 +96,10 @@ class Run:
         logging.getLogger("faults").setLevel(logging.INFO)
 
     def _start_sandbox(self) -> None:
-        from portal.integrations.buzzin.sandbox import start_sandbox
-        from portal.integrations.sandbox_catalogue import buzzin_sandbox_communities
-
-        # No webhook URL: only the Buzz-In side is checked.
-        self.sandbox = start_sandbox(
-            communities=buzzin_sandbox_communities(), accept_delay=0.2, auto_approve_contractors_after=0.2
-        )
-        self.plan.env["BUZZIN_API_URL"] = self.sandbox.url
-        os.environ["BUZZIN_API_URL"] = self.sandbox.url
-        from django.conf import settings
-
-        settings.BUZZIN_API_URL = self.sandbox.url
+        self.sandbox = seed.start_sandbox(self.plan.env)
 
     def _setup_partner(self, estate: seed.Estate) -> None:
-        from .report import open_rows
-
-        seed.approve_contractor(estate)
-        wait_until(
-            lambda: any(c["approved"] for c in self.sandbox_state()["contractors"]),
-            timeout=60,
-            message="Buzz-In to approve the contractor",
-        )
-        seed.approve_permits(estate)
-        wait_until(lambda: open_rows() == 0, timeout=120, interval=0.3, message="the setup deliveries")
-        wait_until(
-            lambda: sum(p["statusName"] == "ACCEPTED" for p in self.sandbox_state()["permits"]) == self.options.permits,
-            timeout=60,
-            message="Buzz-In to accept every permit",
-        )
-
-    def sandbox_state(self) -> dict:
-        import requests
-
-        return requests.get(f"{self.sandbox.url}/_sandbox/state", timeout=10).json()
+        seed.accept_at_partner(estate, self.sandbox.url)
 
     def _changes_and_verdict(self, estate: seed.Estate) -> int:
         from portal.core.models import OutboundDelivery
