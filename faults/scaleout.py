@@ -11,7 +11,8 @@ node. The Buzz-In sandbox runs in this process.
    ``--events`` signed gate-scan webhooks (each posted until it gets a 2xx, as Buzz-In does); at a quarter of
    the webhooks one worker is SIGKILLed, at half one web process (each with its children); supervisord
    starts them again;
-3. drain: every outbox row delivered and every webhook event processed (beat's relays run every 5 s here);
+3. drain: every outbox row delivered and every webhook event processed (beat runs the relays on their
+   production schedule, every 30 and 60 s, with the production grace of 30 s);
 4. verdict: the permit changes as ``python -m faults`` judges them (Buzz-In ends with the portal's last
    committed dates, nothing applied twice, every row succeeded); every webhook event stored once and its
    scan recorded once; the backlog empty, read from the database and from ``/metrics``. Exit status 1
@@ -43,7 +44,6 @@ from .topology import Topology, nginx_binary
 VAR = ROOT / "var" / "scaleout"
 SCALEOUT_DB_NAME = os.environ.get("SCALEOUT_DB_NAME", "permit_portal_scaleout")
 STARTED = time.monotonic()
-FAST_RELAYS = ("Relay partner deliveries", "Relay received webhooks")
 
 
 def say(message: str) -> None:
@@ -106,6 +106,9 @@ def make_plan(options: Options) -> Plan:
     )
     plan.env = config.environment(plan) | {
         "LOG_FORMAT": "json",
+        # Production's relay grace: a row is sent again only when its task has not run for 30 s (the fault
+        # script's 2 s would flood the queue with copies of rows that merely wait behind the load).
+        "DELIVERY_RELAY_GRACE_SECONDS": "30",
         "DB_CONN_MAX_AGE": "60",
         "MEDIA_ROOT": str(VAR / "media"),
         "PATH": f"{os.path.dirname(sys.executable)}:{os.environ.get('PATH', '')}",
@@ -158,7 +161,7 @@ class ScaleOut:
         django.setup()
         logging.getLogger("faults").setLevel(logging.INFO)
         seed.migrate()
-        _install_fast_relays()
+        _install_schedules()
         estate = seed.seed_estate(options.permits)
         self.sandbox = seed.start_sandbox(plan.env)
         self.topology = Topology(
@@ -333,14 +336,10 @@ class _Url:
         self.url = url
 
 
-def _install_fast_relays() -> None:
-    """The default schedules, with both relays every 5 s instead of 30 and 60 (beat runs them)."""
+def _install_schedules() -> None:
     from django.core.management import call_command
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
     call_command("install_schedules", verbosity=0)
-    every_5s, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.filter(name__in=FAST_RELAYS).update(interval=every_5s)
 
 
 def drain_everything(timeout: float) -> tuple[bool, float]:
