@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from portal.core.choices import OPEN_DELIVERY_STATES, DeliveryState, Operation
 from portal.core.models import OutboundDelivery
@@ -113,3 +113,18 @@ def configuration_faults(community_ids: Iterable[int] | None = None) -> list[Con
         else:
             fault["count"] += 1
     return [ConfigurationFault(**fault) for fault in faults.values()]
+
+
+# Monitoring (``portal.ops.metrics``): the only reads of the outbox outside this layer's own machinery.
+
+
+def backlog_by_partner_and_state() -> dict[tuple[str, str], int]:
+    """Open rows (pending, sending, failed) counted per partner and state, on the partial open-rows index."""
+    rows = OutboundDelivery.objects.filter(state__in=OPEN_DELIVERY_STATES).values_list("partner", "state")
+    counts = rows.annotate(count=Count("pk")).order_by()
+    return {(partner, state): count for partner, state, count in counts}
+
+
+def oldest_undelivered_at() -> datetime.datetime | None:
+    """When the oldest change still waiting for (or failed at) its partner was recorded; None when none is."""
+    return OutboundDelivery.objects.filter(state__in=OPEN_DELIVERY_STATES).aggregate(oldest=Min("created_at"))["oldest"]
