@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check-deploy format test-unit test-services test-browser browser-deps bench clean
+.PHONY: install run test lint check-deploy format test-unit test-services test-browser browser-deps deploy-deps bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test-services: install
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
 
+# The proxy of the scale-out topology and the RabbitMQ server its broker nodes run (Debian's packages).
+deploy-deps:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx >/dev/null)
+	@test -x /usr/lib/rabbitmq/bin/rabbitmq-server || (apt-get update -qq && apt-get install -y -qq rabbitmq-server >/dev/null)
+
 test-browser: install browser-deps
 	$(BIN)/pytest -q -m browser
 
@@ -56,6 +61,13 @@ clean:
 
 # Fault tests: 1,000 permit changes pushed to the Buzz-In sandbox through Buzz-In 503s, a killed worker,
 # a restarted broker and a killed web worker; fails unless nothing was lost or applied twice (see faults/).
-.PHONY: faults
-faults: install
+# With CELERY_BROKER_URL=amqp://... (CI) the broker is a private RabbitMQ node the script restarts.
+.PHONY: faults scaleout
+faults: install deploy-deps
 	$(BIN)/python -m faults
+
+# Scale-out: the production topology on loopback under supervisord (nginx, 2 web, 3 workers, beat,
+# PostgreSQL, RabbitMQ), 1,000 permit changes and 10,000 webhooks while a worker and a web process are
+# killed; fails unless nothing was lost or done twice and the backlog drained (faults/scaleout.py).
+scaleout: install deploy-deps
+	$(BIN)/python -m faults.scaleout

@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from portal.core.local_time import local_days_span, local_today
 from portal.core.models import Community, StaffMembership
 
 from .report import median, percentile
@@ -61,9 +62,9 @@ def manager_community() -> Community:
 def cases() -> list[Case]:
     own = manager_community().pk
     other = Community.objects.get(slug="bench-2").pk
-    now = timezone.now()
-    soon = now + datetime.timedelta(days=7)
-    window = f"valid_till__gte={_q(now)}&valid_till__lt={_q(soon)}"
+    tz = manager_community().tzinfo  # the bench's communities share one zone
+    start, end = local_days_span(local_today(tz), 7, tz)  # "within 7 days": today and the next six, local
+    window = f"valid_till__gte={_q(start)}&valid_till__lt={_q(end)}"
     result = []
     for user in ("manager", "superuser"):
         scope = f"community__id__exact={own}&" if user == "manager" else ""
@@ -78,7 +79,8 @@ def cases() -> list[Case]:
 
 
 def _q(moment: datetime.datetime) -> str:
-    return moment.strftime("%Y-%m-%d+%H:%M:%S")
+    """A moment as the admin reads a query-string value: wall time on the server's clock."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d+%H:%M:%S")
 
 
 def clients(users: dict) -> dict[str, Client]:

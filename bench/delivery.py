@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from contractors.models import Contractor, ContractorMembership
 from permits.models import NocVersion, Permit, Worker
+from permits.validators import make_emirates_id
 from portal.core.models import Community, Property, Unit
 from portal.integrations.buzzin import operations as buzzin_op
 from portal.integrations.buzzin.models import BuzzinCommunity, BuzzinContractor, BuzzinMembership
@@ -99,7 +100,12 @@ def _permits(community, prop, units, contractor, count: int) -> list[OutboundDel
         for n in range(count)
     )
     Worker.objects.bulk_create(
-        Worker(permit=permit, name=f"Worker {permit.pk}", id_number=f"784-{permit.pk:011d}", phone="+971501112233")
+        Worker(
+            permit=permit,
+            name=f"Worker {permit.pk}",
+            id_number=make_emirates_id(1990, permit.pk % 10_000_000),
+            phone="+971501112233",
+        )
         for permit in permits
     )
     NocVersion.objects.bulk_create(

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.core.admin_dashboard import dashboard_provider
+from portal.core.admin_local_time import community_time_column
 from portal.core.admin_scoping import (
     CommunityScopedAdminMixin,
     ReadOnlyInlineMixin,
@@ -19,6 +20,7 @@ from portal.core.admin_scoping import (
 )
 from portal.core.scoping import managed_community_ids
 
+from .local_time import contractor_time_zone, contractor_today_q, contractor_todays
 from .models import Contractor, ContractorDocument, ContractorMembership, ContractorUser
 
 SOON_DAYS = 30
@@ -35,7 +37,7 @@ def scope_contractors(queryset, user):
 
 
 class ExpiryFilter(admin.SimpleListFilter):
-    """Expired, or expiring within ``SOON_DAYS`` days, for one expiry date field."""
+    """Expired, or expiring within ``SOON_DAYS`` days (of each company's today), for one expiry date field."""
 
     field_name = ""
 
@@ -43,15 +45,15 @@ class ExpiryFilter(admin.SimpleListFilter):
         return [("expired", "Expired"), ("soon", f"Expires within {SOON_DAYS} days"), ("missing", "Not given")]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        soon = today + datetime.timedelta(days=SOON_DAYS)
+        field = self.field_name
+        if self.value() == "missing":
+            return queryset.filter(**{f"{field}__isnull": True})
         conditions = {
-            "expired": Q(**{f"{self.field_name}__lt": today}),
-            "soon": Q(**{f"{self.field_name}__gte": today, f"{self.field_name}__lte": soon}),
-            "missing": Q(**{f"{self.field_name}__isnull": True}),
+            "expired": lambda today: Q(**{f"{field}__lt": today}),
+            "soon": lambda today: Q(**{f"{field}__range": (today, today + datetime.timedelta(days=SOON_DAYS))}),
         }
         condition = conditions.get(self.value())
-        return queryset if condition is None else queryset.filter(condition)
+        return queryset if condition is None else queryset.filter(contractor_today_q(condition))
 
 
 class LicenceExpiryFilter(ExpiryFilter):
@@ -70,7 +72,7 @@ class MembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInli
     """Where the company works; Approve and Revoke are on each membership's own page."""
 
     model = ContractorMembership
-    fields = ["community", "status", "status_changed_at", "status_reason"]
+    fields = ["community", "status", community_time_column("status_changed_at"), "status_reason"]
     readonly_fields = fields
     show_change_link = True
 
@@ -127,18 +129,31 @@ class ContractorAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.M
     def scope_queryset(self, request, queryset):
         return scope_contractors(queryset, request.user)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The company's documents on its own clock (``contractors.local_time``); memberships on their community's."""
+        if obj is None:
+            return super().render_change_form(request, context, add, change, form_url, obj)
+        with timezone.override(contractor_time_zone(obj)):
+            return super().render_change_form(request, context, add, change, form_url, obj).render()
+
 
 @dashboard_provider(order=200)
 def contractor_documents_panel(request) -> dict:
     """Trade licences and insurances lapsing within a week, of contractors in the user's communities."""
     if not request.user.has_perm("contractors.view_contractor"):
         return {}
-    today = timezone.localdate()
-    until = today + datetime.timedelta(days=DASHBOARD_DAYS)
-    lapsing = Q(trade_licence_expiry__range=(today, until)) | Q(insurance_expiry__range=(today, until))
-    rows = scope_contractors(Contractor.objects.filter(lapsing), request.user).order_by("company_name")[:20]
+
+    def lapsing(today: datetime.date) -> Q:
+        window = (today, today + datetime.timedelta(days=DASHBOARD_DAYS))
+        return Q(trade_licence_expiry__range=window) | Q(insurance_expiry__range=window)
+
+    contractors = Contractor.objects.filter(contractor_today_q(lapsing))
+    rows = list(scope_contractors(contractors, request.user).order_by("company_name")[:20])
+    todays = contractor_todays(contractor.pk for contractor in rows)
     documents = []
     for contractor in rows:
+        today = todays[contractor.pk]
+        until = today + datetime.timedelta(days=DASHBOARD_DAYS)
         for label, expiry in (
             ("Trade licence", contractor.trade_licence_expiry),
             ("Insurance", contractor.insurance_expiry),

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
+from portal.core.contact import PHONE_HINT, country_of, normalize_email, normalize_phone
 from portal.core.models import Community
 
 from .models import Contractor, ContractorDocument
@@ -89,7 +90,12 @@ class RegistrationForm(forms.Form):
     company_name = model_field(Contractor, "company_name")
     contact_name = model_field(Contractor, "contact_name")
     company_email = model_field(Contractor, "email", label="Company e-mail address")
-    phone = model_field(Contractor, "phone")
+    phone = model_field(
+        Contractor,
+        "phone",
+        help_text=f"{PHONE_HINT} Without +, it is read as a number of the community's country.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     trade_licence_number = model_field(Contractor, "trade_licence_number")
     community = forms.ModelChoiceField(
         queryset=Community.objects.order_by("name"),
@@ -120,8 +126,20 @@ class RegistrationForm(forms.Form):
     def account_fields(self):
         return [self[name] for name in ("email", "password1", "password2")]
 
+    def clean_company_email(self):
+        return normalize_email(self.cleaned_data["company_email"])
+
+    def clean_email(self):
+        return normalize_email(self.cleaned_data["email"])
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("phone"):
+            region = country_of(filter(None, [cleaned.get("community")]))
+            try:
+                cleaned["phone"] = normalize_phone(cleaned["phone"], region=region)
+            except ValidationError as error:
+                self.add_error("phone", error)
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", "The two passwords differ.")

@@ -9,13 +9,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal.core.actors import Actor
+from portal.core.contact import country_of, normalize_email
 from portal.core.events import domain_service, event_record
 from portal.core.models import Community
 from portal.core.storage import StoredFile
 from portal.core.uploads import upload_stored_first
+from portal.core.validation import on_field
 
 from .choices import DocumentKind, MembershipStatus
 from .models import Contractor, ContractorDocument, ContractorMembership, ContractorUser
+from .selectors import phone_taken_in
+from .validators import normalize_contractor_contact, phone_taken_message
 
 
 @domain_service
@@ -33,14 +37,17 @@ def contractor_create(
     crm_reference: str | None = None,
 ) -> Contractor:
     """Register a company (by itself, an admin or a CRM); it is pending in each community."""
-    email = email.strip().lower()
-    if Contractor.objects.filter(email__iexact=email).exists():
+    contact = normalize_contractor_contact(email=email, phone=phone, region=country_of(communities))
+    if Contractor.objects.filter(email__iexact=contact["email"]).exists():
         raise ValidationError({"email": "A company with this e-mail address is already registered."})
+    taken_in = phone_taken_in(contact["phone"], communities)
+    if taken_in:
+        raise ValidationError({"phone": phone_taken_message(taken_in)})
     contractor = Contractor.objects.create(
         company_name=company_name.strip(),
         contact_name=contact_name.strip(),
-        email=email,
-        phone=phone.strip(),
+        email=contact["email"],
+        phone=contact["phone"],
         trade_licence_number=trade_licence_number,
         trade_licence_expiry=trade_licence_expiry,
         insurance_expiry=insurance_expiry,
@@ -56,7 +63,8 @@ def contractor_create(
 def contractor_user_create(*, actor: Actor, contractor: Contractor, email: str, password: str | None) -> ContractorUser:
     """A sign-in for the company. Without a password the user sets one through the reset e-mail."""
     User = get_user_model()
-    email = email.strip().lower()
+    with on_field("email"):
+        email = normalize_email(email)
     if User.objects.filter(username__iexact=email).exists():
         raise ValidationError({"email": "This e-mail address already has an account."})
     user = User(username=email, email=email)
@@ -88,6 +96,10 @@ def contractor_register(*, company: dict, email: str, password: str) -> Contract
 
 @domain_service
 def membership_request(*, actor: Actor, contractor: Contractor, community: Community) -> ContractorMembership:
+    if not ContractorMembership.objects.filter(contractor=contractor, community=community).exists():
+        taken_in = phone_taken_in(contractor.phone, [community], exclude_pk=contractor.pk)
+        if taken_in:
+            raise ValidationError({"phone": phone_taken_message(taken_in)})
     membership, created = ContractorMembership.objects.get_or_create(contractor=contractor, community=community)
     if created:
         event_record(

@@ -4,7 +4,33 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
+from portal.core.contact import normalize_email, normalize_phone
+
 from .choices import MembershipStatus
+
+
+def normalize_contractor_contact(*, email: str, phone: str, region: str) -> dict[str, str]:
+    """The company's e-mail and phone as Buzz-In takes them; each refusal under its own field."""
+    contact: dict[str, str] = {}
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        contact["email"] = normalize_email(email)
+    except ValidationError as error:
+        errors["email"] = error.error_list
+    try:
+        contact["phone"] = normalize_phone(phone, region=region)
+    except ValidationError as error:
+        errors["phone"] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+    return contact
+
+
+def phone_taken_message(community_names: list[str]) -> str:
+    return (
+        f"Another company working in {', '.join(community_names)} already has this phone number; "
+        "each company needs its own."
+    )
 
 
 def validate_contractor_approved(*, status: str | None, company_name: str, community_name: str) -> None:

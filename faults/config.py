@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "faults"
-FAULTS_DB_NAME = "permit_portal_faults"
+FAULTS_DB_NAME = os.environ.get("FAULTS_DB_NAME", "permit_portal_faults")  # its own name on a shared server
 BUZZIN_KEY = "faults-buzzin-key-0123456789"
 WEBHOOK_SECRET = "faults-webhook-secret"
 API_KEY = "ppk_faults_0123456789abcdefghijklmnop"
@@ -43,12 +43,14 @@ class Plan:
     database_url: str
     postgres: bool
     broker_url: str
-    broker_kind: str  # "redis" | "filesystem"
+    broker_kind: str  # "redis" | "rabbitmq" | "filesystem"
     broker_dir: Path
     queue: str
     redis_port: int | None  # the Redis this run restarts
     redis_private: bool
     logs: Path
+    rabbitmq_port: int | None = None  # the private RabbitMQ node this run restarts
+    rabbitmq_dist_port: int | None = None
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -67,7 +69,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--redis",
         choices=("private", "shared"),
         default="private",
-        help="with a Redis broker: start and restart a private redis-server (default) or restart the configured one",
+        help="with a Redis broker: start and restart a private redis-server (default) or restart the configured one;"
+        " with RabbitMQ (amqp://) the run always starts and restarts a private node",
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed of the change plan")
     parser.add_argument("--keep-logs", action="store_true", help="print where the logs are and keep them")
@@ -83,12 +86,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def faults_database_url(configured: str | None) -> tuple[str, bool]:
-    """The same PostgreSQL server with the faults database, or a SQLite file under var/faults/."""
+def faults_database_url(configured: str | None, name: str = FAULTS_DB_NAME, var: Path = VAR) -> tuple[str, bool]:
+    """The same PostgreSQL server with a database of the run's own, or a SQLite file under ``var``."""
     if configured and configured.startswith(("postgres://", "postgresql://", "pgsql://")):
         parts = urlsplit(configured)
-        return urlunsplit((parts.scheme, parts.netloc, f"/{FAULTS_DB_NAME}", parts.query, "")), True
-    return f"sqlite:///{VAR / 'faults.sqlite3'}", False
+        return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, "")), True
+    return f"sqlite:///{var / (name + '.sqlite3')}", False
 
 
 def make_plan(options: Options) -> Plan:
@@ -109,6 +112,9 @@ def make_plan(options: Options) -> Plan:
             port = parts.port or 6379
             broker_url = configured_broker
         kind = "redis"
+    elif configured_broker.startswith(("amqp://", "amqps://", "pyamqp://")):
+        port = free_port()
+        broker_url, kind, private = f"amqp://guest:guest@127.0.0.1:{port}//", "rabbitmq", True
     else:
         shutil.rmtree(broker_dir, ignore_errors=True)
         broker_url, kind, port, private = "filesystem://", "filesystem", None, False
@@ -120,9 +126,11 @@ def make_plan(options: Options) -> Plan:
         broker_kind=kind,
         broker_dir=broker_dir,
         queue=f"faults-{uuid.uuid4().hex[:10]}",
-        redis_port=port,
+        redis_port=port if kind == "redis" else None,
         redis_private=private,
         logs=logs,
+        rabbitmq_port=port if kind == "rabbitmq" else None,
+        rabbitmq_dist_port=free_port() if kind == "rabbitmq" else None,
     )
     plan.env = environment(plan)
     return plan
@@ -155,7 +163,7 @@ def environment(plan: Plan) -> dict[str, str]:
         "DELIVERY_STUCK_SENDING_SECONDS": "15",
         # With the filesystem broker a backlog of queued tasks takes longer than 2 s to clear (every get
         # lists the whole folder); a short grace then makes the relay queue the same rows again and again.
-        "DELIVERY_RELAY_GRACE_SECONDS": "2" if plan.broker_kind == "redis" else "15",
+        "DELIVERY_RELAY_GRACE_SECONDS": "15" if plan.broker_kind == "filesystem" else "2",
         "DELIVERY_RELAY_BATCH": "500",
         "API_RATE_LIMIT": "100000/min",
         "AXES_ENABLED": "false",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import requests
 
 from .config import API_KEY
-from .procs import BrokerFolder, Redis, Web, Worker
+from .procs import BrokerFolder, RabbitMQ, Redis, Web, Worker
 
 logger = logging.getLogger("faults")
 
@@ -175,11 +175,12 @@ def watch_applied(sandbox) -> threading.Event:
     return event
 
 
-def restart_broker(redis: Redis | None, folder: BrokerFolder | None, down_seconds: float) -> dict:
-    """(c) Redis restarted (it comes back empty), or the filesystem broker's queue folder gone for a while."""
-    if redis is not None:
-        redis.restart(down_seconds)
-        return {"redis_restarts": redis.restarts}
+def restart_broker(server: Redis | RabbitMQ | None, folder: BrokerFolder | None, down_seconds: float) -> dict:
+    """(c) Redis restarted (it comes back empty), RabbitMQ restarted (durable queues come back with their
+    messages), or the filesystem broker's queue folder gone for a while."""
+    if server is not None:
+        server.restart(down_seconds)
+        return {f"{type(server).__name__.lower()}_restarts": server.restarts}
     folder.down_for(down_seconds)
     return {"broker_folder_downs": folder.downs, "broker_messages_lost": folder.lost_messages}
 

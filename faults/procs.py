@@ -1,4 +1,4 @@
-"""The processes of a run: Celery worker, gunicorn, Redis, and the broker folder; each one on loopback.
+"""The processes of a run: Celery worker, gunicorn, Redis or RabbitMQ, and the broker folder; each one on loopback.
 
 Every process is started in its own session (process group) and stopped by its own id in the
 run's ``finally``; nothing is looked up by name.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -290,3 +292,114 @@ class BrokerFolder:
             time.sleep(seconds)
         finally:
             self.bring_back(away)
+
+
+RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"  # Debian's, without the wrapper that switches user
+
+
+def rabbitmq_server_command() -> str | None:
+    return RABBITMQ_SERVER if Path(RABBITMQ_SERVER).exists() else shutil.which("rabbitmq-server")
+
+
+class RabbitMQ:
+    """A private RabbitMQ node of the run on free loopback ports, its data under ``var``: stopped with SIGTERM
+    (a clean shutdown) and started again on the same data, as a restarted production node would be.
+    The shared RabbitMQ server is never touched."""
+
+    def __init__(self, *, port: int, dist_port: int, base: Path, log: Path, name: str):
+        self.port = port
+        self.dist_port = dist_port
+        self.base = base
+        self.log = log
+        self.name = name
+        self.private = True
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+
+    @classmethod
+    def for_plan(cls, plan: Plan) -> RabbitMQ:
+        return cls(
+            port=plan.rabbitmq_port,
+            dist_port=plan.rabbitmq_dist_port,
+            base=plan.logs.parent / "rabbitmq",
+            log=plan.logs / "rabbitmq.log",
+            name=f"{plan.queue}@localhost",
+        )
+
+    @property
+    def url(self) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}//"
+
+    def environment(self) -> dict[str, str]:
+        base = self.base
+        (base / "enabled_plugins").write_text("[].\n")
+        (base / "rabbitmq-env.conf").write_text("ERL_EPMD_ADDRESS=127.0.0.1\n")
+        return {
+            **os.environ,
+            "HOME": str(base),  # its own Erlang cookie
+            "RABBITMQ_NODENAME": self.name,
+            "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+            "RABBITMQ_NODE_PORT": str(self.port),
+            "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_CONF_ENV_FILE": str(base / "rabbitmq-env.conf"),
+            "RABBITMQ_CONFIG_FILE": str(base / "rabbitmq"),  # none: the defaults
+            "RABBITMQ_ADVANCED_CONFIG_FILE": str(base / "advanced.config"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(base / "enabled_plugins"),
+            "RABBITMQ_MNESIA_BASE": str(base / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(base / "log"),
+            "RABBITMQ_PID_FILE": str(base / "rabbitmq.pid"),
+            "RABBITMQ_PLUGINS_EXPAND_DIR": str(base / "plugins-expand"),
+            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+        }
+
+    def ping(self) -> bool:
+        """An AMQP handshake succeeds (the port alone opens before the node accepts connections)."""
+        import amqp
+
+        connection = amqp.Connection(host=f"127.0.0.1:{self.port}", connect_timeout=1)
+        try:
+            connection.connect()
+        except (OSError, amqp.exceptions.AMQPError):
+            return False
+        with contextlib.suppress(Exception):
+            connection.close()
+        return True
+
+    def _port_open(self) -> bool:
+        with socket.socket() as sock:
+            sock.settimeout(0.2)
+            return sock.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def start(self) -> None:
+        command = rabbitmq_server_command()
+        if command is None:
+            raise RuntimeError("rabbitmq-server is not installed (make broker-deps)")
+        if self.process is None:  # the first start: a node of its own, with nothing from an earlier run
+            shutil.rmtree(self.base, ignore_errors=True)
+        self.base.mkdir(parents=True, exist_ok=True)
+        log = self.log.open("a")
+        self.process = subprocess.Popen(
+            [command], env=self.environment(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        log.close()
+
+        def up() -> bool:
+            if self.process.poll() is not None:
+                tail = self.log.read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"rabbitmq-server exited:\n{tail}")
+            return self.ping()
+
+        wait_until(up, timeout=90, interval=0.3, message="RabbitMQ to answer")
+
+    def shut_down(self) -> None:
+        stop(self.process, timeout=60)
+        wait_until(lambda: not self._port_open(), timeout=10, interval=0.1, message="RabbitMQ to stop")
+
+    def restart(self, down_seconds: float) -> None:
+        self.shut_down()
+        time.sleep(down_seconds)
+        self.start()
+        self.restarts += 1
+
+    def stop(self) -> None:
+        stop(self.process, timeout=60)

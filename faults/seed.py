@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import API_KEY, BUZZIN_KEY, FAULTS_DB_NAME, Plan
+from .config import API_KEY, BUZZIN_KEY, Plan
+from .procs import wait_until
 
 ACTION_EXTENDED = "permits.permit.extended"
 
@@ -18,6 +19,7 @@ def create_database(plan: Plan) -> None:
         import psycopg
 
         config = environ.Env.db_url_config(plan.database_url)
+        name = config["NAME"]
         conninfo = {
             "host": config.get("HOST") or "127.0.0.1",
             "port": config.get("PORT") or 5432,
@@ -26,8 +28,8 @@ def create_database(plan: Plan) -> None:
             "dbname": "postgres",
         }
         with psycopg.connect(**{k: v for k, v in conninfo.items() if v is not None}, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{FAULTS_DB_NAME}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{FAULTS_DB_NAME}"')
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     else:
         path = Path(plan.database_url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
@@ -57,6 +59,7 @@ def seed_estate(permit_count: int) -> Estate:
     from contractors.choices import MembershipStatus
     from contractors.models import Contractor, ContractorMembership
     from permits.models import NocVersion, Permit, Worker
+    from permits.validators import make_emirates_id
     from portal.api.keys import api_key_create
     from portal.core.actors import Actor
     from portal.core.models import Community, Property, Unit
@@ -100,7 +103,7 @@ def seed_estate(permit_count: int) -> Estate:
                 representative_contact="+971501234567",
                 jobs_summary="Fault-test fit-out.",
             )
-            Worker.objects.create(permit=permit, name="Ravi Kumar", id_number=f"784-1990-{index:07d}-1")
+            Worker.objects.create(permit=permit, name="Ravi Kumar", id_number=make_emirates_id(1990, index))
             NocVersion.objects.create(
                 permit=permit,
                 version=1,
@@ -142,3 +145,48 @@ def approve_permits(estate: Estate) -> None:
     for permit_id in estate.permit_ids:
         permit = services.permit_submit(actor=actor, permit=Permit.objects.get(pk=permit_id))
         services.permit_approve(actor=actor, permit=permit)
+
+
+def start_sandbox(env: dict[str, str], webhook_url: str | None = None, webhook_secret: str | None = None):
+    """The Buzz-In sandbox in this process; its URL goes into ``env`` (for the processes started after) and the
+    settings. Without a webhook URL it sends no webhooks: only the Buzz-In side is checked."""
+    import os
+
+    from django.conf import settings
+
+    from sandboxes.buzzin import start_sandbox as start
+    from sandboxes.catalogue import buzzin_sandbox_communities
+
+    options = {"webhook_url": webhook_url, "webhook_secret": webhook_secret} if webhook_url else {}
+    sandbox = start(
+        communities=buzzin_sandbox_communities(), accept_delay=0.2, auto_approve_contractors_after=0.2, **options
+    )
+    env["BUZZIN_API_URL"] = os.environ["BUZZIN_API_URL"] = settings.BUZZIN_API_URL = sandbox.url
+    return sandbox
+
+
+def sandbox_state(sandbox_url: str) -> dict:
+    import requests
+
+    return requests.get(f"{sandbox_url}/_sandbox/state", timeout=10).json()
+
+
+def accept_at_partner(estate: Estate, sandbox_url: str) -> None:
+    """The contractor approved and every permit accepted by Buzz-In, through the workers."""
+    from .report import open_rows
+
+    approve_contractor(estate)
+    wait_until(
+        lambda: any(c["approved"] for c in sandbox_state(sandbox_url)["contractors"]),
+        timeout=60,
+        message="Buzz-In to approve the contractor",
+    )
+    approve_permits(estate)
+    wait_until(lambda: open_rows() == 0, timeout=180, interval=0.3, message="the setup deliveries")
+    wait_until(
+        lambda: (
+            sum(p["statusName"] == "ACCEPTED" for p in sandbox_state(sandbox_url)["permits"]) == len(estate.permit_ids)
+        ),
+        timeout=60,
+        message="Buzz-In to accept every permit",
+    )

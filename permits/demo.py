@@ -227,10 +227,11 @@ def _permits(community: Community, contractor: Contractor) -> None:
     prop = Property.objects.get(external_id="DAMAC-TWR-07")
     units = {unit.external_id: unit for unit in prop.units.all()}
     plans = [
-        ("UNIT-0712", "Full interior fit-out of unit 0712.", ["DXB-A-12345"], "submit"),
-        ("UNIT-0713", "Kitchen replacement.", ["DXB-B-20202", "SHJ-3-4455"], "submit"),
+        # Typed as people type them; the services store them as DXBA12345 (see permits.validators).
+        ("UNIT-0712", "Full interior fit-out of unit 0712.", ["DXB A 12345"], "submit"),
+        ("UNIT-0713", "Kitchen replacement.", ["DXB B 20202", "SHJ 3 4455"], "submit"),
         ("UNIT-0714", "Bathroom waterproofing.", [], "changes"),
-        ("UNIT-0801", "Move-in of furniture.", ["DXB-K-777"], "reject"),
+        ("UNIT-0801", "Move-in of furniture.", ["DXB K 777"], "reject"),
         ("UNIT-0802", "AC maintenance.", [], "cancel"),
         ("UNIT-0713", "Flooring — second phase.", [], None),
     ]
@@ -248,7 +249,7 @@ def _permits(community: Community, contractor: Contractor) -> None:
             representative_name="Omar Haddad",
             representative_contact="+971501234567",
             jobs_summary=summary,
-            workers=[{"name": "Ravi Kumar", "id_number": "784-1990-1234567-1", "phone": "+971501112233"}],
+            workers=[{"name": "Ravi Kumar", "id_number": "784-1990-1234567-6", "phone": "+971501112233"}],
             plates=plates,
         )
         if then is None:

@@ -17,6 +17,7 @@ from portal.core.models import Property, Unit
 
 from .models import NocVersion, Permit, Vehicle, Worker
 from .services.drafts import DRAFT_FIELDS
+from .validators import ID_NUMBER_HINT, PLATE_HINT
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -84,7 +85,10 @@ class PermitDraftForm(CommunityTimeFormMixin, forms.Form):
     time_out = model_field(Permit, "time_out", label="Daily end", widget=TimeInput())
     representative_name = model_field(Permit, "representative_name", label="Representative's name")
     representative_contact = model_field(
-        Permit, "representative_contact", label="Representative's contact", help_text="Phone or e-mail."
+        Permit,
+        "representative_contact",
+        label="Representative's contact",
+        help_text="A mobile number the gate can call (e.g. 050 123 4567), or an e-mail address.",
     )
     jobs_summary = model_field(Permit, "jobs_summary", widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -124,19 +128,22 @@ def _initial_for(permit: Permit) -> dict:
 
 class WorkerForm(forms.Form):
     name = model_field(Worker, "name")
-    id_number = model_field(Worker, "id_number", help_text="Emirates ID or passport number.")
-    phone = model_field(Worker, "phone", widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    id_number = model_field(Worker, "id_number", help_text=ID_NUMBER_HINT)
+    phone = model_field(
+        Worker,
+        "phone",
+        help_text="Optional. e.g. 050 123 4567",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
 
 
 class VehicleForm(forms.Form):
-    plate = model_field(
-        Vehicle, "plate", label="Plate", help_text="Letters, digits and dashes; spaces are removed, e.g. DXB 12345."
-    )
+    plate = model_field(Vehicle, "plate", label="Plate", help_text=PLATE_HINT)
 
 
 class NocForm(forms.Form):
     noc_number = model_field(NocVersion, "noc_number")
-    issue_date = model_field(NocVersion, "issue_date", widget=DateInput())
+    issue_date = model_field(NocVersion, "issue_date", widget=DateInput(), help_text="Today or earlier.")
     expiry_date = model_field(
         NocVersion, "expiry_date", widget=DateInput(), help_text="On or after the day the permit ends."
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,8 +27,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from contractors.local_time import contractor_today_q, contractor_todays
 from contractors.models import Contractor
 from portal.core.choices import StaffRole
+from portal.core.local_time import community_today
 from portal.core.notifications import notify_once
 
 from .choices import PermitStatus
@@ -68,11 +71,10 @@ def reminders_send(
 ) -> ReminderResult:
     """Send every reminder due at ``now``; returns how many e-mails went out (already sent ones are skipped)."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
     groups = {
         "permits": permit_end_reminders(now),
-        "nocs": noc_reminders(today),
-        "documents": document_reminders(today),
+        "nocs": noc_reminders(now),
+        "documents": document_reminders(now),
     }
     total, done, result = sum(len(items) for items in groups.values()), 0, ReminderResult()
     for name, reminders in groups.items():
@@ -132,13 +134,13 @@ def _permit_reminder(permit: Permit, now: datetime.datetime, users: list[str], m
 # NOCs
 
 
-def noc_reminders(today: datetime.date) -> list[Reminder]:
+def noc_reminders(now: datetime.datetime) -> list[Reminder]:
     nocs = list(
         NocVersion.objects.filter(is_current=True, permit__status__in=REMINDED_STATUSES)
         .select_related("permit__community", "permit__contractor", "permit__main_unit", "permit__property")
         .order_by("expiry_date", "pk")
     )
-    due = [(noc, tier) for noc in nocs if (tier := _noc_tier(noc, today))]
+    due = [(noc, tier) for noc in nocs if (tier := _noc_tier(noc, community_today(noc.permit.community, now)))]
     users = contractor_emails(noc.permit.contractor_id for noc, _ in due)
     return [_noc_reminder(noc, tier, users[noc.permit.contractor_id]) for noc, tier in due]
 
@@ -178,48 +180,67 @@ class _DocumentDue:
     label: str
     expiry: datetime.date
     tier: str
+    today: datetime.date  # the company's (``contractors.local_time``)
+    last_live_end: datetime.date | None  # the last day of its live permits, each on its community's clock
 
 
-def document_reminders(today: datetime.date) -> list[Reminder]:
-    due = [
-        _DocumentDue(contractor, slug, label, getattr(contractor, attribute), tier)
-        for contractor in _contractors_to_check(today)
-        for attribute, slug, label in DOCUMENTS
-        if (tier := _document_tier(getattr(contractor, attribute), contractor.last_live_end, today))
-    ]
+def document_reminders(now: datetime.datetime) -> list[Reminder]:
+    contractors = list(_contractors_to_check(now))
+    todays = contractor_todays((contractor.pk for contractor in contractors), now=now)
+    ends = last_live_end_days(contractor.pk for contractor in contractors)
+    due = []
+    for contractor in contractors:
+        today, last_live_end = todays[contractor.pk], ends.get(contractor.pk)
+        for attribute, slug, label in DOCUMENTS:
+            expiry = getattr(contractor, attribute)
+            if tier := _document_tier(expiry, last_live_end, today):
+                due.append(_DocumentDue(contractor, slug, label, expiry, tier, today, last_live_end))
     users = contractor_emails(item.contractor.pk for item in due)
     communities = live_permit_communities(item.contractor.pk for item in due)
     managers = manager_emails(pk for ids in communities.values() for pk in ids)
     return [
-        _document_reminder(item, today, users[item.contractor.pk], _union(managers, communities[item.contractor.pk]))
+        _document_reminder(item, users[item.contractor.pk], _union(managers, communities[item.contractor.pk]))
         for item in due
     ]
 
 
-def _contractors_to_check(today: datetime.date):
-    soon = today + _d(DOCUMENT_WINDOW_DAYS)
-    live = Q(permits__status__in=REMINDED_STATUSES)
-    return (
-        Contractor.objects.annotate(last_live_end=Max("permits__valid_till", filter=live))
-        .filter(Q(trade_licence_expiry__lte=soon) | Q(insurance_expiry__lte=soon) | Q(last_live_end__isnull=False))
-        .order_by("pk")
+def _contractors_to_check(now: datetime.datetime):
+    def lapsing(today: datetime.date) -> Q:
+        soon = today + _d(DOCUMENT_WINDOW_DAYS)
+        return Q(trade_licence_expiry__lte=soon) | Q(insurance_expiry__lte=soon)
+
+    with_live_permits = Q(pk__in=Permit.objects.filter(status__in=REMINDED_STATUSES).values("contractor_id"))
+    return Contractor.objects.filter(contractor_today_q(lapsing, now=now) | with_live_permits).order_by("pk")
+
+
+def last_live_end_days(contractor_ids: Iterable[int]) -> dict[int, datetime.date]:
+    """Each company's last day of work under a live permit, on the permit's community's clock (one query)."""
+    rows = (
+        Permit.objects.filter(contractor_id__in=set(contractor_ids), status__in=REMINDED_STATUSES)
+        .order_by()
+        .values_list("contractor_id", "community__time_zone")
+        .annotate(end=Max("valid_till"))
     )
+    days: dict[int, datetime.date] = {}
+    for contractor_id, zone, end in rows:
+        day = local_date(end, zoneinfo.ZoneInfo(zone))
+        days[contractor_id] = max(day, days.get(contractor_id, day))
+    return days
 
 
-def _document_tier(expiry: datetime.date | None, last_live_end: datetime.datetime | None, today: datetime.date) -> str:
+def _document_tier(expiry: datetime.date | None, last_live_end: datetime.date | None, today: datetime.date) -> str:
     if expiry is None:
         return ""
     if expiry <= today + _d(DOCUMENT_WINDOW_DAYS):
         return "30d"
-    if last_live_end is not None and expiry < timezone.localdate(last_live_end):
+    if last_live_end is not None and expiry < last_live_end:
         return "before-end"
     return ""
 
 
-def _document_reminder(item: _DocumentDue, today: datetime.date, users: list[str], managers: list[str]) -> Reminder:
-    contractor, expiry = item.contractor, item.expiry
-    ends = timezone.localdate(contractor.last_live_end) if contractor.last_live_end else None
-    expired = expiry < today
+def _document_reminder(item: _DocumentDue, users: list[str], managers: list[str]) -> Reminder:
+    contractor, expiry, ends = item.contractor, item.expiry, item.last_live_end
+    expired = expiry < item.today
     return Reminder(
         key=f"reminder:contractor:{contractor.pk}:{item.slug}:{expiry:%Y%m%d}:{item.tier}",
         subject=f"{contractor.company_name}: {item.label} {'expired' if expired else 'expires'} on {expiry:%d %b %Y}",

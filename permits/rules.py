@@ -63,6 +63,18 @@ def _checks_for(facts: PermitFacts, stage: Stage, now) -> list[tuple[str, Callab
         checks.append(("valid_till", lambda: v.validate_ends_in_future(facts.valid_till, now=now)))
         checks.append(
             (
+                "valid_till",
+                lambda: v.validate_max_length(
+                    facts.valid_from,
+                    facts.valid_till,
+                    tz=tz,
+                    max_days=community.max_permit_days,
+                    community_name=community.name,
+                ),
+            )
+        )
+        checks.append(
+            (
                 "valid_from",
                 lambda: v.validate_no_blackout(
                     facts.valid_from,

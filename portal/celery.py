@@ -11,3 +11,5 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(
     ["portal.integrations.delivery", "portal.integrations.webhooks", "portal.integrations.jobs", "permits"]
 )
+# Operations only (never domain effects): task metrics, worker logging, request ids carried into tasks.
+import portal.ops.celery_hooks  # noqa: E402, F401

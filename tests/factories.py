@@ -12,6 +12,7 @@ from django.utils import timezone
 from contractors.choices import MembershipStatus
 from contractors.models import Contractor, ContractorMembership, ContractorUser
 from permits.models import NocVersion, Permit, Vehicle, Worker
+from permits.validators import make_emirates_id
 from portal.core.models import Community, Property, StaffMembership, Unit
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -19,6 +20,10 @@ PNG_BYTES = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
 )
+
+
+# A valid Emirates ID (its check digit right) and a valid UAE mobile, as the services store them.
+RAVI_ID = make_emirates_id(1990, 1234567)  # 784-1990-1234567-6
 
 
 def pdf_file(name: str = "noc.pdf") -> ContentFile:
@@ -135,7 +140,7 @@ class PermitFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def with_worker(obj, create, extracted, **kwargs):
         if create and extracted is not False:
-            Worker.objects.create(permit=obj, name="Ravi Kumar", id_number="784-1990-1234567-1")
+            Worker.objects.create(permit=obj, name="Ravi Kumar", id_number=RAVI_ID)
 
     @factory.post_generation
     def with_noc(obj, create, extracted, **kwargs):
@@ -163,7 +168,7 @@ class VehicleFactory(factory.django.DjangoModelFactory):
         model = Vehicle
 
     permit = factory.SubFactory(PermitFactory)
-    plate = factory.Sequence(lambda n: f"DXB-{n:05d}")
+    plate = factory.Sequence(lambda n: f"DXB{n:05d}")
     position = factory.LazyAttribute(lambda o: o.permit.vehicles.count() + 1)
 
 
@@ -203,6 +208,16 @@ def permit_in_status(status: str, **kwargs) -> Permit:
         permit = calls[step](permit)
     permit.refresh_from_db()
     return permit
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Worker
+
+    permit = factory.SubFactory(PermitFactory)
+    name = factory.Sequence(lambda n: f"Worker {n}")
+    id_number = factory.Sequence(lambda n: make_emirates_id(1985, n))
+    phone = factory.Sequence(lambda n: f"+97155{n:07d}")
 
 
 def set_buzzin_key(community: Community, key: str) -> None:

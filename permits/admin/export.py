@@ -1,4 +1,7 @@
-"""CSV export of permits, streamed row by row (the caller passes an already scoped queryset)."""
+"""CSV export of permits, streamed row by row (the caller passes an already scoped queryset).
+
+Times are on each permit's community's clock, named in the last column.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ HEADER = [
     "noc_expiry",
     "submitted_at",
     "pass_number",
+    "time_zone",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,6 +68,7 @@ def permit_rows(queryset) -> Iterator[list[str]]:
                 permit.noc_expiry.isoformat() if permit.noc_expiry else "",
                 _local(permit.submitted_at, tz),
                 permit.pass_number,
+                permit.community.time_zone,
             )
         ]
 

@@ -1,4 +1,7 @@
-"""Review filters of the permit changelist (community, property and contractor are scoped filters)."""
+"""Review filters of the permit changelist (community, property and contractor are scoped filters).
+
+"Today" and "within 7 days" are days on each permit's community's clock (``portal.core.local_time``).
+"""
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
@@ -9,32 +12,34 @@ from ..models import NocVersion
 from ..selectors.admin import ends_within_q, noc_expires_before_end, starts_within_q
 
 SOON_DAYS = 7
+DAY_CHOICES = {"today": ("Today", 1), "7d": (f"Within {SOON_DAYS} days", SOON_DAYS)}  # value: (label, days)
 
 
-class StartsSoonFilter(admin.SimpleListFilter):
+class _LocalDaysFilter(admin.SimpleListFilter):
+    """Permits whose moment falls on today, or one of the next days, of their community."""
+
+    condition = staticmethod(starts_within_q)
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _) in DAY_CHOICES.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in DAY_CHOICES:
+            _, days = DAY_CHOICES[self.value()]
+            return queryset.filter(self.condition(days))
+        return queryset
+
+
+class StartsSoonFilter(_LocalDaysFilter):
     title = "starts"
     parameter_name = "starts"
-
-    def lookups(self, request, model_admin):
-        return [("7d", f"Within {SOON_DAYS} days")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "7d":
-            return queryset.filter(starts_within_q(SOON_DAYS))
-        return queryset
+    condition = staticmethod(starts_within_q)
 
 
-class EndsSoonFilter(admin.SimpleListFilter):
+class EndsSoonFilter(_LocalDaysFilter):
     title = "expires"
     parameter_name = "expires"
-
-    def lookups(self, request, model_admin):
-        return [("7d", f"Within {SOON_DAYS} days")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "7d":
-            return queryset.filter(ends_within_q(SOON_DAYS))
-        return queryset
+    condition = staticmethod(ends_within_q)
 
 
 class NocCoverageFilter(admin.SimpleListFilter):

@@ -16,6 +16,7 @@ from contractors.choices import MembershipStatus
 from contractors.models import ContractorMembership
 from contractors.services import contractor_approve
 from portal.core.actors import Actor
+from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_panels import panels_for
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 
@@ -61,10 +62,12 @@ def _label(membership) -> str:
 
 
 @admin.register(ContractorMembership)
-class ContractorMembershipAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
-    """Read-only page; Approve and Revoke are buttons that call the services."""
+class ContractorMembershipAdmin(
+    CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin
+):
+    """Read-only page; Approve and Revoke are buttons that call the services. Times on the community's clock."""
 
-    list_display = ["contractor", "community", "status", "status_changed_at"]
+    list_display = ["contractor", "community", "status", community_time_column("status_changed_at")]
     list_filter = ["status", "community"]
     list_select_related = ["contractor", "community"]
     search_fields = ["contractor__company_name", "contractor__reference"]

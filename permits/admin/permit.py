@@ -8,9 +8,9 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html_join
 
+from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_panels import panels_for
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ServiceMovesAdminMixin
 
@@ -21,6 +21,7 @@ from ..selectors.admin import (
     permits_for_review,
     review_ordering,
 )
+from ..selectors.people import id_number_conflicts, manager_warning
 from . import actions, filters, inlines, views
 from .export import permits_csv_response
 from .paginator import EstimatedCountPaginator
@@ -51,8 +52,11 @@ PERMIT_FIELDSETS = [
 
 
 @admin.register(Permit)
-class PermitAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
-    """Read-only page: every change is a button that calls a service (see ``views.BUTTONS``)."""
+class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
+    """Read-only page: every change is a button that calls a service (see ``views.BUTTONS``).
+
+    Dates and times are on the permit's community's clock, in the list and on the page.
+    """
 
     list_display = [
         "reference",
@@ -62,7 +66,7 @@ class PermitAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.Model
         "status",
         "validity",
         "noc_expiry_display",
-        "waiting_since_display",
+        community_time_column("waiting_since", name="waiting_since_display", description="waiting since"),
     ]
     list_filter = [
         "status",
@@ -128,10 +132,6 @@ class PermitAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.Model
     def noc_expiry_display(self, permit):
         return permit.noc_expiry and f"{permit.noc_expiry:%Y-%m-%d}"
 
-    @admin.display(description="waiting since", ordering="waiting_since", empty_value="—")
-    def waiting_since_display(self, permit):
-        return permit.waiting_since and timezone.localtime(permit.waiting_since).strftime("%Y-%m-%d %H:%M")
-
     # --- the permit page ---
 
     @admin.display(description="additional units")
@@ -146,6 +146,7 @@ class PermitAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.Model
             "decision_buttons": views.buttons_for(permit) if self.can_decide(request) else [],
             "audit_events": permit_audit_timeline(permit),
             "panels": panels_for(request, permit),
+            "id_warnings": [manager_warning(conflict) for conflict in id_number_conflicts(permit)],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -168,12 +169,19 @@ class PermitAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.Model
 
 
 @admin.register(GateScan)
-class GateScanAdmin(ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
-    """Scans as the gates reported them: read-only."""
+class GateScanAdmin(CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
+    """Scans as the gates reported them: read-only, on the permit's community's clock."""
 
     community_path = "permit__community"
-    list_display = ["scanned_at", "permit", "kind", "direction", "gate", "employee_name"]
+    list_display = [
+        community_time_column("scanned_at", community_path=community_path),
+        "permit",
+        "kind",
+        "direction",
+        "gate",
+        "employee_name",
+    ]
     list_filter = ["kind", "direction", "permit__community"]
-    list_select_related = ["permit__main_unit"]
+    list_select_related = ["permit__main_unit", "permit__community"]
     search_fields = ["permit__reference", "gate", "employee_name"]
     show_full_result_count = False

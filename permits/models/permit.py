@@ -94,11 +94,15 @@ class PermitUnit(models.Model):
 class Worker(models.Model):
     permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="workers")
     name = models.CharField(max_length=200)
-    id_number = models.CharField("ID number", max_length=64)
-    phone = models.CharField(max_length=20, blank=True)
+    id_number = models.CharField(
+        "ID number", max_length=64, help_text="Emirates ID as 784-YYYY-NNNNNNN-C, or a passport number."
+    )
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +971501234567.")
 
     class Meta:
         ordering = ["id"]
+        # One Emirates ID under two names is looked up on every permit page (selectors.people).
+        indexes = [models.Index(fields=["id_number"], name="worker_id_number_idx")]
 
     def __str__(self):
         return self.name
@@ -108,7 +112,7 @@ class Vehicle(models.Model):
     """A vehicle on a permit and the state of its parking permit. Removal is soft: parking must be released."""
 
     permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="vehicles")
-    plate = models.CharField(max_length=25)
+    plate = models.CharField(max_length=25, help_text="Canonical: letters and digits only, e.g. DXBA12345.")
     position = models.PositiveSmallIntegerField(default=1, help_text="1, 2, … within the permit.")
     parking_state = models.CharField(max_length=16, choices=ParkingState.choices, default=ParkingState.NONE)
     parking_error = models.CharField(max_length=300, blank=True)

@@ -7,18 +7,18 @@ a fixed number of queries, whatever the number of rows.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
+from collections import Counter, defaultdict
 
 from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import TruncDate, TruncWeek
 from django.db.models.lookups import LessThan
-from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 
-from portal.core.models import AuditEvent, Community
+from portal.core.local_time import default_zone, local_date_of, local_day_start, local_days_q, local_today, per_zone_q
+from portal.core.models import AuditEvent
 
 from ..choices import PermitStatus
 from ..models import NocVersion, Permit, Vehicle, Worker
+from ..validators import normalize_plate
 
 LIVE_STATUSES = (PermitStatus.APPROVED, PermitStatus.ACTIVE)
 WEEKLY_ACTIONS = {"submitted": "permits.permit.submitted", "approved": "permits.permit.approved"}
@@ -46,8 +46,9 @@ def review_ordering() -> list:
 
 
 def permit_search_q(search_term: str) -> Q:
-    """Every word must match a reference, unit, company, plate or worker; plates and workers through
-    ``Exists`` so a permit with many vehicles is listed once."""
+    """Every word must match a reference, unit, company, plate or worker; or the whole term is a plate
+    in any spelling ("DXB A 12345", "dxb-a-12345": plates are searched in their canonical form).
+    Plates and workers through ``Exists`` so a permit with many vehicles is listed once."""
     condition = Q()
     for word in smart_split(search_term):
         if word[0] in "\"'" and word[0] == word[-1]:
@@ -57,29 +58,34 @@ def permit_search_q(search_term: str) -> Q:
             | Q(crm_reference__icontains=word)
             | Q(main_unit__external_id__icontains=word)
             | Q(contractor__company_name__icontains=word)
-            | Exists(Vehicle.objects.filter(permit=OuterRef("pk"), plate__icontains=word.replace(" ", "")))
+            | _plate_contains(word)
             | Exists(Worker.objects.filter(permit=OuterRef("pk"), name__icontains=word))
         )
+    if normalize_plate(search_term) != search_term.strip():
+        condition |= _plate_contains(search_term)
     return condition
 
 
+def _plate_contains(text: str) -> Q | Exists:
+    plate = normalize_plate(text)
+    if not plate:
+        return Q(pk__in=[])
+    return Exists(Vehicle.objects.filter(permit=OuterRef("pk"), plate__contains=plate))
+
+
 def starts_within_q(days: int, *, now: datetime.datetime | None = None) -> Q:
-    now = now or timezone.now()
-    return Q(valid_from__gte=now, valid_from__lt=now + datetime.timedelta(days=days))
+    """Permits starting on one of ``days`` days from today (1: today), on their community's clock."""
+    return local_days_q("valid_from", days=days, now=now)
 
 
 def ends_within_q(days: int, *, now: datetime.datetime | None = None) -> Q:
-    now = now or timezone.now()
-    return Q(valid_till__gte=now, valid_till__lt=now + datetime.timedelta(days=days))
+    """Permits ending on one of ``days`` days from today (1: today), on their community's clock."""
+    return local_days_q("valid_till", days=days, now=now)
 
 
 def noc_expires_before_end(queryset: QuerySet) -> QuerySet:
-    """Permits whose current NOC expires before the permit's last day, in its community's time zone."""
-    condition = Q(pk__in=[])
-    for tz_name in Community.objects.order_by().values_list("time_zone", flat=True).distinct():
-        last_day = TruncDate("valid_till", tzinfo=zoneinfo.ZoneInfo(tz_name))
-        condition |= Q(LessThan(current_noc_expiry(), last_day), community__time_zone=tz_name)
-    return queryset.filter(condition)
+    """Permits whose current NOC expires before the permit's last day, on its community's clock."""
+    return queryset.filter(LessThan(current_noc_expiry(), local_date_of("valid_till")))
 
 
 def permit_audit_timeline(permit: Permit, limit: int = 200) -> list[AuditEvent]:
@@ -103,49 +109,50 @@ def awaiting_review(queryset: QuerySet, limit: int = 10) -> list[Permit]:
 
 def permits_ending_soon(queryset: QuerySet, days: int = 7, limit: int = 20) -> list[Permit]:
     rows = queryset.filter(ends_within_q(days), status__in=LIVE_STATUSES)
-    return list(rows.select_related("contractor", "main_unit").order_by("valid_till")[:limit])
+    return list(rows.select_related("community", "contractor", "main_unit").order_by("valid_till")[:limit])
 
 
 def nocs_expiring_soon(queryset: QuerySet, days: int = 7, limit: int = 20) -> list[NocVersion]:
-    """Current NOCs of live or waiting permits that lapse within ``days`` days."""
-    today = timezone.localdate()
+    """Current NOCs of live or waiting permits that lapse within ``days`` days of their community's today."""
+
+    def lapsing(today: datetime.date, tz) -> Q:
+        return Q(expiry_date__gte=today, expiry_date__lte=today + datetime.timedelta(days=days))
+
     rows = NocVersion.objects.filter(
+        per_zone_q(lapsing, community_path="permit__community"),
         is_current=True,
-        expiry_date__gte=today,
-        expiry_date__lte=today + datetime.timedelta(days=days),
         permit__in=queryset.filter(status__in=(*LIVE_STATUSES, PermitStatus.SUBMITTED)),
     )
     return list(rows.select_related("permit__contractor").order_by("expiry_date")[:limit])
 
 
 def weekly_submitted_approved(events: QuerySet, weeks: int = 12) -> list[dict]:
-    """Permits submitted and approved per week (from the audit trail), oldest week first, zeros included."""
-    this_week = _week_start(timezone.localdate())
-    first = this_week - datetime.timedelta(weeks=weeks - 1)
-    since = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    """Permits submitted and approved per week (from the audit trail), oldest week first, zeros included.
+
+    Each event counts on the day it happened on its community's clock; the weeks are the default zone's.
+    """
+    first = _week_start(local_today(default_zone())) - datetime.timedelta(weeks=weeks - 1)
+    since = local_day_start(first, default_zone()) - datetime.timedelta(days=1)  # zones ahead start earlier
     rows = (
         events.filter(target_type="permit", action__in=WEEKLY_ACTIONS.values(), at__gte=since)
-        .annotate(week=TruncWeek("at"))
+        .annotate(day=local_date_of("at"))
         .order_by()
-        .values("week")
+        .values("day")
         .annotate(**{name: Count("id", filter=Q(action=action)) for name, action in WEEKLY_ACTIONS.items()})
     )
-    by_week = {_as_date(row["week"]): row for row in rows}
+    by_week: defaultdict[datetime.date, Counter] = defaultdict(Counter)
+    for row in rows:
+        if row["day"] >= first:
+            by_week[_week_start(row["day"])].update({name: row[name] for name in WEEKLY_ACTIONS})
     result = []
     for index in range(weeks):
         week = first + datetime.timedelta(weeks=index)
-        row = by_week.get(week, {})
+        counts = by_week[week]
         result.append(
-            {"week": week, "label": f"{week.day}/{week.month}", **{name: row.get(name, 0) for name in WEEKLY_ACTIONS}}
+            {"week": week, "label": f"{week.day}/{week.month}", **{name: counts[name] for name in WEEKLY_ACTIONS}}
         )
     return result
 
 
 def _week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
-
-
-def _as_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from contractors.choices import MembershipStatus
+from contractors.local_time import contractor_today
 from contractors.models import Contractor, ContractorDocument
 from contractors.selectors import contractor_for_user
 from contractors.validators import documents_expiring, validate_compliance_through
@@ -22,6 +23,7 @@ from ..rules import SUBMISSION_REQUIREMENTS, Stage, check_permit_rules
 from ..services.lifecycle import permit_missing_for_submission
 from ..services.people import VEHICLE_EDITABLE_STATUSES
 from ..transitions import EDITABLE_STATUSES, TERMINAL_STATUSES, Move, allowed_moves
+from ..validators import local_date
 from .access import permit_for_user_or_404, permits_visible_to
 from .rules import permit_facts
 
@@ -83,16 +85,20 @@ class Checklist:
         return all(done for _, done in self.items) and not self.problems
 
 
+# The checklist item that a rule broken on these fields un-ticks (a two-year permit has dates, not good ones).
+ITEM_OF_FIELD = {"valid_from": "the validity dates", "valid_till": "the validity dates"}
+
+
 def submission_checklist(permit: Permit) -> Checklist:
-    """Every submission requirement, ticked or not, then the rule problems."""
+    """Every submission requirement, ticked when present and breaking no rule, then the rule problems."""
     missing = set(permit_missing_for_submission(permit))
-    checklist = Checklist(items=[(label, label not in missing) for label in SUBMISSION_REQUIREMENTS])
-    if not missing:
-        try:
-            check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
-        except ValidationError as error:
-            checklist.problems = error.messages
-    return checklist
+    problems: list[str] = []
+    try:
+        check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
+    except ValidationError as error:
+        problems = error.messages
+        missing |= {ITEM_OF_FIELD[name] for name in getattr(error, "error_dict", {}) if name in ITEM_OF_FIELD}
+    return Checklist(items=[(label, label not in missing) for label in SUBMISSION_REQUIREMENTS], problems=problems)
 
 
 def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:
@@ -109,8 +115,8 @@ def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:
 
 
 def compliance_warnings(contractor: Contractor, *, today: datetime.date | None = None) -> list[str]:
-    """Documents lapsing within 30 days, or before the end of a submitted, approved or active permit."""
-    today = today or timezone.localdate()
+    """Documents lapsing within 30 days of the company's today, or before the end of a committed permit."""
+    today = today or contractor_today(contractor)
     warnings = documents_expiring(
         licence_expiry=contractor.trade_licence_expiry, insurance_expiry=contractor.insurance_expiry, today=today
     )
@@ -121,7 +127,7 @@ def compliance_warnings(contractor: Contractor, *, today: datetime.date | None =
         .first()
     )
     if latest is not None:
-        until = timezone.localtime(latest.valid_till, latest.community.tzinfo).date()
+        until = local_date(latest.valid_till, latest.community.tzinfo)
         try:
             validate_compliance_through(
                 licence_expiry=contractor.trade_licence_expiry,

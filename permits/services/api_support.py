@@ -23,7 +23,7 @@ from portal.core.uploads import upload_stored_first
 from ..choices import PermitSource, PermitStatus
 from ..models import Permit
 from ..transitions import EDITABLE_STATUSES
-from ..validators import normalize_plate, validate_plate
+from ..validators import clean_plate, normalize_worker
 from ._common import lock_permit
 from .drafts import permit_create_draft, permit_update_draft
 from .lifecycle import permit_cancel, permit_extend, permit_revoke
@@ -199,7 +199,12 @@ def _replace_workers(actor: Actor, permit: Permit, workers: Sequence[dict]) -> N
     def identity(name, id_number, phone):
         return (name.strip(), id_number.strip(), (phone or "").strip())
 
-    wanted = Counter(identity(w["name"], w["id_number"], w.get("phone", "")) for w in workers)
+    region = permit.community.country
+    try:
+        normalized = [normalize_worker(**worker, region=region) for worker in workers]
+    except ValidationError as error:
+        raise ValidationError({"employees": error.messages}) from None
+    wanted = Counter(identity(w["name"], w["id_number"], w.get("phone", "")) for w in normalized)
     for worker in list(permit.workers.all()):
         key = identity(worker.name, worker.id_number, worker.phone)
         if wanted[key] > 0:
@@ -212,12 +217,10 @@ def _replace_workers(actor: Actor, permit: Permit, workers: Sequence[dict]) -> N
 
 
 def _replace_vehicles(actor: Actor, permit: Permit, plates: Sequence[str]) -> None:
-    normalized = [normalize_plate(plate) for plate in plates]
-    for plate in normalized:
-        try:
-            validate_plate(plate)
-        except ValidationError as error:
-            raise ValidationError({"vehicles": error.error_list}) from None
+    try:
+        normalized = [clean_plate(plate) for plate in plates]
+    except ValidationError as error:
+        raise ValidationError({"vehicles": error.error_list}) from None
     wanted = Counter(normalized)
     for vehicle in list(permit.vehicles.filter(removed_at__isnull=True)):
         if wanted[vehicle.plate] > 0:

@@ -5,10 +5,15 @@ The flag (``Permit.compliance_issue``) is a sentence for people ("Trade licence 
 ``suspend_on_compliance_lapse`` also has those permits revoked through ``permit_revoke``, with a
 reason the contractor can read; a revoked permit stays revoked when the document is renewed.
 
-The daily job (``compliance_check``) looks only at live permits whose contractor has lapsed or
-which carry a flag, and settles each one in its own short transaction under the permit's lock, so
-two runs at once settle every permit once. ``contractor_compliance_refresh`` settles one company
-at once, e.g. right after a renewed document is uploaded.
+A document that "expired on 2026-08-30" has lapsed from the 31st on the permit's community's
+clock (``portal.core.local_time``): at one moment a permit in Dubai may be flagged while the same
+company's permit in a community still on the 30th is not.
+
+The daily job (``compliance_check``) looks only at live permits whose contractor has lapsed (on
+their community's clock) or which carry a flag, and settles each one in its own short
+transaction under the permit's lock, so two runs at once settle every permit once.
+``contractor_compliance_refresh`` settles one company at once, e.g. right after a renewed
+document is uploaded.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from django.utils import timezone
 from contractors.models import Contractor
 from portal.core.actors import Actor
 from portal.core.events import domain_service
+from portal.core.local_time import community_today, per_zone_q
 
 from ..models import Permit
 from ..transitions import TRANSITIONS, Move
@@ -69,39 +75,43 @@ def suspension_reason(lapsed: list[tuple[str, datetime.date]]) -> str:
 
 
 def compliance_check(
-    *, today: datetime.date | None = None, progress: Callable[[int, int], None] | None = None
+    *, now: datetime.datetime | None = None, progress: Callable[[int, int], None] | None = None
 ) -> ComplianceResult:
-    """Flag, clear or suspend every live permit whose compliance changed."""
-    today = today or timezone.localdate()
-    permit_ids = list(_candidates(today).values_list("pk", flat=True))
+    """Flag, clear or suspend every live permit whose compliance changed (each on its community's today)."""
+    now = now or timezone.now()
+    permit_ids = list(_candidates(now).values_list("pk", flat=True))
     result = ComplianceResult()
     for done, permit_id in enumerate(permit_ids, start=1):
-        result.count(permit_compliance_refresh(permit=permit_id, today=today))
+        result.count(permit_compliance_refresh(permit=permit_id, now=now))
         if progress is not None:
             progress(done, len(permit_ids))
     return result
 
 
 def contractor_compliance_refresh(
-    *, contractor: Contractor, today: datetime.date | None = None, actor: Actor = COMPLIANCE_ACTOR
+    *, contractor: Contractor, now: datetime.datetime | None = None, actor: Actor = COMPLIANCE_ACTOR
 ) -> ComplianceResult:
     """Settle one company's live permits now (after a renewed licence or insurance, say)."""
-    today = today or timezone.localdate()
+    now = now or timezone.now()
     result = ComplianceResult()
     live = Permit.objects.filter(contractor=contractor, status__in=CHECKED_STATUSES).values_list("pk", flat=True)
     for permit_id in list(live):
-        result.count(permit_compliance_refresh(permit=permit_id, today=today, actor=actor))
+        result.count(permit_compliance_refresh(permit=permit_id, now=now, actor=actor))
     return result
 
 
-def _candidates(today: datetime.date):
-    lapsed = Q(contractor__trade_licence_expiry__lt=today) | Q(contractor__insurance_expiry__lt=today)
+def _candidates(now: datetime.datetime):
+    lapsed = per_zone_q(_lapsed_before, now=now)
     return Permit.objects.filter(status__in=CHECKED_STATUSES).filter(lapsed | ~Q(compliance_issue="")).order_by("pk")
+
+
+def _lapsed_before(today: datetime.date, tz) -> Q:
+    return Q(contractor__trade_licence_expiry__lt=today) | Q(contractor__insurance_expiry__lt=today)
 
 
 @domain_service
 def permit_compliance_refresh(
-    *, permit: Permit | int, today: datetime.date, actor: Actor = COMPLIANCE_ACTOR
+    *, permit: Permit | int, now: datetime.datetime | None = None, actor: Actor = COMPLIANCE_ACTOR
 ) -> list[str]:
     """Bring one permit's flag in line with its contractor's documents; suspend it when the community says so.
 
@@ -112,7 +122,9 @@ def permit_compliance_refresh(
         return []
     contractor = permit.contractor
     lapsed = lapsed_documents(
-        licence_expiry=contractor.trade_licence_expiry, insurance_expiry=contractor.insurance_expiry, today=today
+        licence_expiry=contractor.trade_licence_expiry,
+        insurance_expiry=contractor.insurance_expiry,
+        today=community_today(permit.community, now),
     )
     outcomes = _set_issue(permit, compliance_issue_text(lapsed), actor=actor)
     if lapsed and permit.community.suspend_on_compliance_lapse:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from contractors.models import Contractor
 from portal.core.actors import Actor
 from portal.core.events import domain_service, event_record
 from portal.core.models import Property, Unit
+from portal.core.validation import FieldErrors, on_field
 
 from ..choices import PermitSource, PermitType
 from ..models import Permit, PermitUnit, Vehicle, Worker
 from ..rules import PermitFacts, Stage, check_permit_rules
 from ..selectors.rules import membership_status, permit_facts
-from ..validators import normalize_plate, validate_plate
+from ..validators import clean_plate, normalize_representative_contact, normalize_worker
 from ._common import lock_permit, require_editable
 
 DRAFT_FIELDS = (
@@ -55,22 +56,29 @@ def permit_create_draft(
 ) -> Permit:
     community = property.community
     units = [main_unit, *additional_units]
-    check_permit_rules(
-        PermitFacts(
-            community=community,
-            valid_from=valid_from,
-            valid_till=valid_till,
-            time_in=time_in,
-            time_out=time_out,
-            property_id=property.pk,
-            property_label=str(property),
-            units=units,
-            contractor=contractor,
-            membership_status=membership_status(contractor.pk, community.pk),
-        ),
-        stage=Stage.DRAFT,
-        now=timezone.now(),
-    )
+    errors = FieldErrors()
+    with errors.on("representative_contact"):
+        representative_contact = normalize_representative_contact(representative_contact, region=community.country)
+    with errors.on("workers"):
+        workers = _normalized_workers(workers, region=community.country)
+    with errors.on(NON_FIELD_ERRORS):
+        check_permit_rules(
+            PermitFacts(
+                community=community,
+                valid_from=valid_from,
+                valid_till=valid_till,
+                time_in=time_in,
+                time_out=time_out,
+                property_id=property.pk,
+                property_label=str(property),
+                units=units,
+                contractor=contractor,
+                membership_status=membership_status(contractor.pk, community.pk),
+            ),
+            stage=Stage.DRAFT,
+            now=timezone.now(),
+        )
+    errors.raise_if_any()
     permit = Permit.objects.create(
         community=community,
         contractor=contractor,
@@ -114,11 +122,19 @@ def permit_update_draft(
         raise ValueError(f"not draft fields: {sorted(unknown)}")
     permit = lock_permit(permit)
     require_editable(permit)
+    errors = FieldErrors()
+    if "representative_contact" in changes:
+        with errors.on("representative_contact"):
+            changes["representative_contact"] = normalize_representative_contact(
+                changes["representative_contact"], region=permit.community.country
+            )
     units = [permit.main_unit, *(additional_units if additional_units is not None else permit.additional_units.all())]
     facts = permit_facts(
         permit, units=units, **{k: v for k, v in changes.items() if k in PermitFacts.__dataclass_fields__}
     )
-    check_permit_rules(facts, stage=Stage.DRAFT, now=timezone.now())
+    with errors.on(NON_FIELD_ERRORS):
+        check_permit_rules(facts, stage=Stage.DRAFT, now=timezone.now())
+    errors.raise_if_any()
     changed = {name: str(value) for name, value in changes.items() if getattr(permit, name) != value}
     for name, value in changes.items():
         setattr(permit, name, value)
@@ -152,13 +168,17 @@ def _distinct(units: Iterable[Unit], main_unit: Unit) -> list[Unit]:
     return result
 
 
+def _normalized_workers(workers: Iterable[dict], *, region: str) -> list[dict]:
+    try:
+        return [normalize_worker(**worker, region=region) for worker in workers]
+    except ValidationError as error:
+        raise ValidationError({"workers": error.messages}) from None
+
+
 def _add_vehicles(permit: Permit, plates: Iterable[str]) -> None:
-    vehicles = []
-    for position, raw in enumerate(plates, start=1):
-        plate = normalize_plate(raw)
-        try:
-            validate_plate(plate)
-        except ValidationError as error:
-            raise ValidationError({"vehicles": error.error_list}) from None
-        vehicles.append(Vehicle(permit=permit, plate=plate, position=position))
+    with on_field("vehicles"):
+        vehicles = [
+            Vehicle(permit=permit, plate=clean_plate(raw), position=position)
+            for position, raw in enumerate(plates, start=1)
+        ]
     Vehicle.objects.bulk_create(vehicles)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils import timezone
 
 from portal.core.actors import Actor
 from portal.core.events import domain_service
@@ -20,7 +21,7 @@ from portal.core.uploads import upload_stored_first, validate_upload
 
 from ..models import NocVersion, Permit
 from ..transitions import TERMINAL_STATUSES, status_phrase
-from ..validators import validate_noc_covers_permit, validate_noc_dates
+from ..validators import local_date, validate_noc_covers_permit, validate_noc_dates, validate_noc_issued
 from ._common import audit_permit, lock_permit
 
 NOC_FOLDER = "nocs"
@@ -77,8 +78,10 @@ def _noc_version_record(
     permit = lock_permit(permit)
     if permit.status in TERMINAL_STATUSES:
         raise ValidationError(f"{status_phrase(permit.status)} takes no new NOC.", code="not_editable")
+    tz = permit.community.tzinfo
     errors = _field_errors(
-        ("expiry_date", lambda: validate_noc_covers_permit(expiry_date, permit.valid_till, tz=permit.community.tzinfo))
+        ("issue_date", lambda: validate_noc_issued(issue_date, today=local_date(timezone.now(), tz))),
+        ("expiry_date", lambda: validate_noc_covers_permit(expiry_date, permit.valid_till, tz=tz)),
     )
     if errors:
         raise ValidationError(errors)

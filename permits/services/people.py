@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from portal.core.actors import Actor
 from portal.core.events import domain_service
+from portal.core.validation import on_field
 
 from ..choices import PermitStatus
 from ..models import Permit, Vehicle, Worker
-from ..validators import normalize_plate, validate_plate
+from ..validators import clean_plate, normalize_worker
 from ._common import audit_permit, lock_permit, require_editable
 
 VEHICLE_EDITABLE_STATUSES = (
@@ -25,7 +26,8 @@ VEHICLE_EDITABLE_STATUSES = (
 def worker_add(*, actor: Actor, permit: Permit, name: str, id_number: str, phone: str = "") -> Worker:
     permit = lock_permit(permit)
     require_editable(permit)
-    worker = Worker.objects.create(permit=permit, name=name.strip(), id_number=id_number.strip(), phone=phone.strip())
+    fields = normalize_worker(name=name, id_number=id_number, phone=phone, region=permit.community.country)
+    worker = Worker.objects.create(permit=permit, **fields)
     audit_permit(permit, "permits.worker.added", actor=actor, data={"worker": worker.pk, "name": worker.name})
     return worker
 
@@ -47,8 +49,8 @@ def _require_vehicle_editable(permit: Permit) -> None:
 def vehicle_add(*, actor: Actor, permit: Permit, plate: str) -> Vehicle:
     permit = lock_permit(permit)
     _require_vehicle_editable(permit)
-    plate = normalize_plate(plate)
-    validate_plate(plate)
+    with on_field("plate"):
+        plate = clean_plate(plate)
     position = (permit.vehicles.aggregate(top=Max("position"))["top"] or 0) + 1
     vehicle = Vehicle.objects.create(permit=permit, plate=plate, position=position)
     audit_permit(permit, "permits.vehicle.added", actor=actor, data={"vehicle": vehicle.pk, "plate": plate})
@@ -71,8 +73,8 @@ def vehicle_change_plate(*, actor: Actor, vehicle: Vehicle, plate: str) -> Vehic
     permit = lock_permit(vehicle.permit_id)
     _require_vehicle_editable(permit)
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
-    plate = normalize_plate(plate)
-    validate_plate(plate)
+    with on_field("plate"):
+        plate = clean_plate(plate)
     if plate == vehicle.plate:
         return vehicle
     audit_permit(

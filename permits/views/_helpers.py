@@ -15,6 +15,7 @@ from ..forms import CancelForm, NocForm, VehicleForm, WorkerForm, apply_validati
 from ..models import Permit
 from ..selectors.access import permit_for_user_or_404
 from ..selectors.contractor import permit_actions, permit_history, submission_checklist
+from ..selectors.people import contractor_warning, id_number_conflicts
 
 
 def actor_for(request) -> Actor:
@@ -62,6 +63,7 @@ def render_permit_page(request, permit: Permit, **bound):
         "checklist": submission_checklist(permit) if actions.submit else None,
         "additional_units": permit.additional_units.all(),
         "workers": permit.workers.all(),
+        "id_warnings": [contractor_warning(conflict) for conflict in id_number_conflicts(permit)],
         "vehicles": vehicles,
         "noc_versions": permit.noc_versions.all(),
         "scans": permit.scans.all()[:100],

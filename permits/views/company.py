@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contractors import services as contractor_services
 from contractors.choices import DocumentKind
 from contractors.forms import CompanyDocumentForm, apply_validation_error
+from contractors.local_time import contractor_time_zone
 from contractors.views import contractor_required
 
 from ..selectors.contractor import compliance_warnings, documents_by_kind
@@ -38,6 +39,7 @@ def render_company_page(request, bound: CompanyDocumentForm | None = None):
         "memberships": contractor.memberships.select_related("community"),
         "warnings": compliance_warnings(contractor),
         "sections": sections,
+        "time_zone": contractor_time_zone(contractor),
     }
     return render(request, "portal/company.html", context)
 

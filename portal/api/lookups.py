@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 
 from contractors.choices import MembershipStatus
 from contractors.models import Contractor, ContractorMembership
+from contractors.selectors import phone_taken_in
 from permits.models import Permit
 from portal.core.models import Community, Property, Unit
 
@@ -136,7 +137,7 @@ def reject_duplicate_contractor(community: Community, *, email: str, phone: str,
     """E-mail is unique across the portal, the phone within a community, the salesforceId everywhere."""
     if Contractor.objects.filter(email__iexact=email.strip()).exists():
         raise Conflict("A contractor with this email already exists.")
-    if Contractor.objects.filter(phone=phone.strip(), memberships__community=community).exists():
+    if phone_taken_in(phone, [community]):
         raise Conflict("A contractor with this phone already exists in this community.")
     same_reference = Q(crm_reference=crm_reference) | Q(reference=crm_reference)
     if crm_reference and Contractor.objects.filter(same_reference).exists():

@@ -45,7 +45,7 @@ class RequestIdFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, request id, message (and the exception)."""
+    """One JSON object per line: time, level, logger, request id, task id and name, message (and the exception)."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -55,6 +55,9 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
             "message": record.getMessage(),
         }
+        for extra in ("task_id", "task_name"):  # set by portal.ops.logs inside a Celery task
+            if getattr(record, extra, None):
+                entry[extra] = getattr(record, extra)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)

@@ -85,3 +85,28 @@ class Drift(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.target_type}#{self.target_id}"
+
+
+class ReconciliationCursor(models.Model):
+    """Where reconciliation stands in its pass over one kind of target (one row per kind).
+
+    A pass compares every target once, in id order; each run continues after ``position`` and, past
+    the highest id, completes the pass and wraps around to the lowest. ``pass_*`` describe the pass
+    under way, ``last_pass_*`` the last complete one: the coverage the drifts page reports.
+    """
+
+    target_type = models.CharField(max_length=50, unique=True)
+    position = models.BigIntegerField(default=0, help_text="The last target id the pass went past; 0: its start.")
+    pass_started_at = models.DateTimeField(null=True, blank=True)
+    pass_compared = models.PositiveIntegerField(default=0, help_text="Targets compared so far in this pass.")
+    pass_runs = models.PositiveIntegerField(default=0, help_text="Runs that worked on this pass.")
+    due = models.PositiveIntegerField(default=0, help_text="Targets in the compared set at the last run.")
+    last_pass_started_at = models.DateTimeField(null=True, blank=True)
+    last_pass_completed_at = models.DateTimeField(null=True, blank=True)
+    last_pass_compared = models.PositiveIntegerField(null=True, blank=True)
+    last_pass_due = models.PositiveIntegerField(null=True, blank=True)
+    last_pass_runs = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"reconciliation of {self.target_type}s at #{self.position}"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.ops.metrics.RequestMetricsMiddleware",
     "portal.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -211,6 +212,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # The transport expects its folders to exist; a fresh checkout has none.
     for _folder in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+    # RabbitMQ, the production broker (README, "Broker"): durable quorum queues, and countdowns
+    # held by the broker itself (native delayed delivery, which needs a topic exchange) rather
+    # than by a worker. An unacknowledged task goes back to its queue as soon as its worker's
+    # connection drops: there is no visibility timeout to tune.
+    CELERY_TASK_DEFAULT_QUEUE_TYPE = env("CELERY_QUEUE_TYPE", default="quorum")
+    CELERY_TASK_DEFAULT_EXCHANGE_TYPE = "topic"
+    # The publish returns once the broker has the message (publisher confirms).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 else:
     # With acks_late a task whose worker died stays unacknowledged; Redis hands it out again
     # after this many seconds. It must exceed the longest task, or a slow task runs twice.
@@ -230,7 +240,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A worker whose broker goes away keeps reconnecting until it is back, however long that takes
+# (Celery gives up after 100 tries by default, and the worker then exits).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# On a lost connection a running task finishes and records its outcome; its acknowledgement is
+# lost with the connection, so the broker hands it out again and the second run finds it done.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# django-celery-beat's scheduler behind a PostgreSQL advisory lock: one beat sends, any other waits.
+CELERY_BEAT_SCHEDULER = "portal.ops.beat:LockedDatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Publishing to a dead broker must fail fast: the outbox row is safe in the database and the
 # relay sends it later, so a web request must never hang on the broker.
@@ -302,7 +319,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.core.request_id.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "portal.core.request_id.RequestIdFilter"},
+        "task": {"()": "portal.ops.logs.TaskContextFilter"},
+    },
     "formatters": {
         "json": {"()": "portal.core.request_id.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -311,9 +331,27 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env("LOG_FORMAT", default="plain"),
-            "filters": ["request_id"],
+            "filters": ["request_id", "task"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Operations (portal.ops, README "Production") -----------------------------------------------
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>" when set (the proxy never forwards it).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Each Celery worker serves its task metrics on this port (0: off); several workers on one host need one each.
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)
+WORKER_METRICS_ADDR = env("WORKER_METRICS_ADDR", default="0.0.0.0")
+# Error tracking: off unless SENTRY_DSN is set (no personal data is sent).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from portal.ops.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -73,8 +73,8 @@ def test_oldest_waiting_first_then_newest(manager_client, community_a, property_
 
 def test_search_by_plate_or_worker_lists_a_permit_once(manager_client, community_a, property_a, contractor_a):
     permit = PermitFactory(community=community_a, property=property_a, contractor=contractor_a)
-    VehicleFactory(permit=permit, plate="DXB-11111")
-    VehicleFactory(permit=permit, plate="DXB-11112")
+    VehicleFactory(permit=permit, plate="DXB11111")
+    VehicleFactory(permit=permit, plate="DXB11112")
     PermitFactory(community=community_a, property=property_a, contractor=contractor_a)
     url = reverse("admin:permits_permit_changelist")
     assert list(manager_client.get(url, {"q": "dxb-1111"}).context["cl"].result_list) == [permit]

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("portal.integrations.migrations.0004_staff_groups")
+migration = importlib.import_module("portal.integrations.migrations.0005_staff_groups")
 
 
 def codenames(name: str) -> set[str]:
@@ -35,7 +35,7 @@ def test_operators_have_everything_managers_have_and_more():
 
 def test_running_the_migration_again_changes_nothing():
     before = {name: codenames(name) for name in ("Property managers", "operator")}
-    state_apps = MigrationLoader(connection).project_state(("integrations", "0004_staff_groups")).apps
+    state_apps = MigrationLoader(connection).project_state(("integrations", "0005_staff_groups")).apps
     migration.create_groups(state_apps, SimpleNamespace(connection=connection))
     assert {name: codenames(name) for name in before} == before
     assert Group.objects.filter(name__in=before).count() == 2

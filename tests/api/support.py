@@ -107,7 +107,7 @@ def permit_body(site: Site, **overrides) -> dict:
         "timeOut": "17:00",
         "representativeName": "Omar Haddad",
         "representativeContact": "+971501234567",
-        "employees": [{"name": "Ravi Kumar", "idNumber": "784-1990-1234567-1", "phone": "+971501112233"}],
+        "employees": [{"name": "Ravi Kumar", "idNumber": "784-1990-1234567-6", "phone": "+971501112233"}],
         "vehicles": [{"plate": "DXB A 12345"}],
         "noc": {
             "type": "base64",

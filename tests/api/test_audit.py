@@ -15,7 +15,7 @@ def test_every_change_names_the_key(api, site, created_permit):
     before = set(AuditEvent.objects.values_list("pk", flat=True))
     permit_id = created_permit["_id"]
     assert api.patch(f"/permits/{permit_id}", {"validTill": iso(days_ahead(45, hour=14))}).status == 200
-    assert api.patch(f"/permits/{permit_id}", {"employees": [{"name": "A B", "idNumber": "1"}]}).status == 200
+    assert api.patch(f"/permits/{permit_id}", {"employees": [{"name": "A B", "idNumber": "N1234567"}]}).status == 200
     assert api.patch(f"/passes/{permit_id}", {"action": "submit"}).status == 200
     assert api.patch(f"/communityContractors/{site.contractor.reference}", {"action": "revoke"}).status == 200
     label = f"api key: {site.key.name} ({site.key.prefix}…)"

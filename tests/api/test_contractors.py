@@ -99,7 +99,8 @@ def test_the_same_phone_in_another_community_is_fine(api, other_site):
 @pytest.mark.parametrize(
     "change",
     [
-        {"phone": "0501234567"},
+        {"phone": "12345"},
+        {"phone": "+971 12 345 6789"},
         {"email": "not-an-email"},
         {"company": {"companyName": "X"}},
         {"name": "x" * 201},

@@ -46,7 +46,7 @@ def test_create_answers_201_with_the_contract_shape(api, site, created_permit):
     assert created_permit["validFrom"].endswith(".000Z")
     assert permit.status == PermitStatus.DRAFT and permit.source == PermitSource.API
     assert permit.crm_reference == "a1B5g000000XYZWEAW"
-    assert [(w.name, w.id_number) for w in permit.workers.all()] == [("Ravi Kumar", "784-1990-1234567-1")]
+    assert [(w.name, w.id_number) for w in permit.workers.all()] == [("Ravi Kumar", "784-1990-1234567-6")]
     assert [v.plate for v in permit.vehicles.all()] == ["DXBA12345"]
     assert noc.file and noc.content_type == "application/pdf" and noc.original_name == "noc.pdf"
 
@@ -192,7 +192,7 @@ def test_get_by_id_and_by_salesforce_id(api, site, created_permit):
         }
         assert body["statusName"] == "DRAFT" and body["passNumber"] is None and body["accessCode"] is None
         assert body["integrations"]["damac"]["nocHistory"] == []
-        assert body["employees"] == [{"name": "Ravi Kumar", "idNumber": "784-1990-1234567-1", "phone": "+971501112233"}]
+        assert body["employees"] == [{"name": "Ravi Kumar", "idNumber": "784-1990-1234567-6", "phone": "+971501112233"}]
         assert body["vehicles"] == [{"plate": "DXBA12345"}]
         assert body["timeIn"] == "08:00" and body["timeOut"] == "17:00"
 
@@ -271,8 +271,8 @@ def test_patch_the_fields_submit_needs_and_whole_lists(api, created_permit):
         "representativeName": "Priya Nair",
         "representativeContact": "+971559876543",
         "employees": [
-            {"name": "Ravi Kumar", "idNumber": "784-1990-1234567-1", "phone": "+971501112233"},
-            {"name": "Ali Hassan", "idNumber": "784-1985-7654321-2"},
+            {"name": "Ravi Kumar", "idNumber": "784-1990-1234567-6", "phone": "+971501112233"},
+            {"name": "Ali Hassan", "idNumber": "784-1985-7654321-3"},
         ],
         "vehicles": [{"plate": "SHJ-3-4455"}],
         "permitType": "maintenance",
@@ -282,11 +282,11 @@ def test_patch_the_fields_submit_needs_and_whole_lists(api, created_permit):
     answer = response.body
     assert (answer["timeIn"], answer["timeOut"], answer["permitType"]) == ("09:00", "16:30", "maintenance")
     assert [employee["name"] for employee in answer["employees"]] == ["Ravi Kumar", "Ali Hassan"]
-    assert answer["vehicles"] == [{"plate": "SHJ-3-4455"}]
+    assert answer["vehicles"] == [{"plate": "SHJ34455"}]
     permit = Permit.objects.get()
     assert permit.representative_name == "Priya Nair"
     assert permit.workers.count() == 2
-    assert list(permit.vehicles.filter(removed_at__isnull=True).values_list("plate", flat=True)) == ["SHJ-3-4455"]
+    assert list(permit.vehicles.filter(removed_at__isnull=True).values_list("plate", flat=True)) == ["SHJ34455"]
 
 
 def test_a_bad_plate_is_400(api, created_permit):

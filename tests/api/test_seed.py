@@ -68,7 +68,7 @@ def test_the_contracts_create_example_with_future_dates(seeded):
             "type": "url",
             "url": "https://files.example.com/noc-12345.pdf",
             "nocNumber": "NOC-12345",
-            "issueDate": (valid_from - datetime.timedelta(days=11)).date().isoformat(),
+            "issueDate": (start - datetime.timedelta(days=11)).date().isoformat(),
             "expiryDate": (valid_till + datetime.timedelta(days=20)).date().isoformat(),
         },
     }

@@ -114,7 +114,7 @@ def _noc_refused_then_kept(page, community, exe_path, shoot):
 def _add_people(page):
     workers = page.locator("form[action$='/workers/add/']")
     workers.get_by_label("Name").fill("Ravi Kumar")
-    workers.get_by_label("ID number").fill("784-1990-1234567-1")
+    workers.get_by_label("ID number").fill("784-1990-1234567-6")
     workers.get_by_role("button", name="Add worker").click()
     page.get_by_text("Worker added.").wait_for()
     vehicles = page.locator("form[action$='/vehicles/add/']")

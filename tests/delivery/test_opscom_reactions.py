@@ -118,7 +118,7 @@ def test_9009_on_update_pushes_anew(active_vehicle, opscom_stub):
     active_vehicle.refresh_from_db()
     assert (parking_reference_of(active_vehicle), active_vehicle.parking_state) == ("ref-fresh", ParkingState.ACTIVE)
     assert opscom_stub.names() == ["update_permit", "push_permit"]
-    assert opscom_stub.calls[1][2]["plate"] == "DXB-NEW-1"
+    assert opscom_stub.calls[1][2]["plate"] == "DXBNEW1"
     assert opscom_stub.calls[1][2]["idempotency_key"] == f"delivery-{row.pk}:push"
     assert list(row.attempts.order_by("pk").values_list("outcome", flat=True)) == ["continued", "succeeded"]
 

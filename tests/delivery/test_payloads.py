@@ -30,8 +30,8 @@ def test_permit_create_body(actor):
     permit = PermitFactory(permit_type="build_up", time_in=datetime.time(8, 30), time_out=datetime.time(17, 0))
     extra = UnitFactory(property=permit.property)
     permit.additional_units.add(extra)
-    VehicleFactory(permit=permit, plate="DXB-A-1")
-    VehicleFactory(permit=permit, plate="DXB-B-2", removed_at=datetime.datetime.now(datetime.UTC))
+    VehicleFactory(permit=permit, plate="DXBA1")
+    VehicleFactory(permit=permit, plate="DXBB2", removed_at=datetime.datetime.now(datetime.UTC))
     noc = permit.noc_versions.get(is_current=True)
 
     body = payloads_buzzin.permit_create_body(permit, noc)
@@ -47,8 +47,8 @@ def test_permit_create_body(actor):
     assert body["validFrom"].endswith(".000Z")
     assert (body["permitType"], body["timeIn"], body["timeOut"]) == ("buildUp", "08:30", "17:00")
     assert body["representativeName"] == permit.representative_name
-    assert body["employees"] == [{"name": "Ravi Kumar", "idNumber": "784-1990-1234567-1"}]
-    assert body["vehicles"] == [{"plate": "DXB-A-1"}]  # removed vehicles are not on the pass
+    assert body["employees"] == [{"name": "Ravi Kumar", "idNumber": "784-1990-1234567-6"}]
+    assert body["vehicles"] == [{"plate": "DXBA1"}]  # removed vehicles are not on the pass
     assert body["noc"] == {
         "type": "base64",
         "fileName": "noc.pdf",
@@ -125,12 +125,12 @@ def test_opscom_push_arguments():
     permit.community.save()
     permit.property.parking_zone = "ZONE-B"
     permit.property.save()
-    vehicle = VehicleFactory(permit=permit, plate="DXB 12345", position=2)
+    vehicle = VehicleFactory(permit=permit, plate="DXB12345", position=2)
 
     arguments = payloads_opscom.push_arguments(vehicle)
 
     assert arguments == {
-        "plate": "DXB 12345",
+        "plate": "DXB12345",
         "start": permit.valid_from,
         "end": permit.valid_till,
         "zone": "ZONE-B",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from celery import current_app
 
@@ -270,7 +272,7 @@ def test_revoke_and_reissue_and_noc_replacement_reach_buzzin(buzzin_stub, actor)
         actor=actor,
         permit=permit,
         noc_number="NOC-2",
-        issue_date=permit.valid_from.date(),
+        issue_date=permit.valid_from.date() - datetime.timedelta(days=7),
         expiry_date=permit.valid_till.date(),
         file=pdf_file(),
     )
@@ -294,7 +296,7 @@ def test_a_noc_that_went_with_the_create_is_not_replaced_again(buzzin_stub, acto
         actor=actor,
         permit=permit,
         noc_number="NOC-2",
-        issue_date=permit.valid_from.date(),
+        issue_date=permit.valid_from.date() - datetime.timedelta(days=7),
         expiry_date=permit.valid_till.date(),
         file=pdf_file(),
     )

@@ -5,7 +5,10 @@ from django.contrib.auth import get_user_model
 
 from contractors.models import ContractorMembership
 from permits.demo import DEMO_CONTRACTOR_REFERENCE, seed_demo
-from permits.models import Permit
+from permits.models import Permit, Vehicle, Worker
+from permits.selectors.admin import permit_search_q
+from permits.validators import clean_plate, normalize_id_number
+from portal.core.contact import normalize_contact
 from portal.core.models import Unit
 from portal.integrations.delivery.models import OutboundDelivery
 
@@ -33,3 +36,20 @@ def test_each_demo_contractor_is_created_once_at_buzzin():
     creates = OutboundDelivery.objects.filter(operation="contractor.create")
     memberships = ContractorMembership.objects.filter(pk__in=[int(d.target_id) for d in creates])
     assert len({m.contractor_id for m in memberships}) == creates.count()
+
+
+def test_the_demo_data_passes_the_input_checks_and_its_plates_are_found_in_any_spelling():
+    seed_demo()
+    assert sorted(Vehicle.objects.values_list("plate", flat=True)) == [
+        "DXBA12345",
+        "DXBB20202",
+        "DXBK777",
+        "SHJ34455",
+    ]
+    assert all(clean_plate(plate) == plate for plate in Vehicle.objects.values_list("plate", flat=True))
+    assert all(normalize_id_number(i) == i for i in Worker.objects.values_list("id_number", flat=True))
+    for permit in Permit.objects.exclude(representative_contact=""):
+        assert normalize_contact(permit.representative_contact) == permit.representative_contact
+    for typed in ("DXB A 12345", "DXB-A-12345", "dxba12345"):
+        found = Permit.objects.filter(permit_search_q(typed))
+        assert [permit.main_unit.external_id for permit in found] == ["UNIT-0712"]

@@ -165,9 +165,9 @@ class TestPlates:
         assert v.normalize_plate(" dxb a 12345 ") == "DXBA12345"
 
     def test_twenty_five_characters_are_accepted(self):
-        v.validate_plate("A" * 25)
+        v.validate_plate("A" * 24 + "1")
 
-    @pytest.mark.parametrize("plate", ["A" * 26, "DXB_123", "DXB/1", ""])
+    @pytest.mark.parametrize("plate", ["A" * 25 + "1", "DXB_123", "DXB/1", "", "ABC"])
     def test_invalid_plates_are_refused(self, plate):
         with pytest.raises(ValidationError, match="is not a valid plate"):
             v.validate_plate(plate)

@@ -15,7 +15,6 @@ from tests.factories import CommunityFactory, PermitFactory, StaffMembershipFact
 from .conftest import BASE, live_permit
 
 pytestmark = pytest.mark.django_db
-TODAY = BASE.date()
 
 
 def lapsed_contractor_permits(*, suspend: bool):
@@ -35,7 +34,7 @@ def test_a_lapsed_licence_flags_live_permits_and_a_renewal_clears_them():
     active, approved, draft = lapsed_contractor_permits(suspend=False)
     bystander = live_permit(ends=BASE + datetime.timedelta(days=20))
 
-    result = compliance_check(today=TODAY)
+    result = compliance_check(now=BASE)
 
     assert (result.flagged, result.suspended, result.cleared) == (2, 0, 0)
     for permit in (active, approved):
@@ -48,12 +47,12 @@ def test_a_lapsed_licence_flags_live_permits_and_a_renewal_clears_them():
     flags = AuditEvent.objects.filter(action="permits.permit.compliance_flagged")
     assert sorted(flags.values_list("target_id", flat=True)) == sorted([str(active.pk), str(approved.pk)])
     assert set(flags.values_list("reason", flat=True)) == {"Trade licence expired on 2026-07-30."}
-    assert compliance_check(today=TODAY).flagged == 0  # nothing changed: no second event
+    assert compliance_check(now=BASE).flagged == 0  # nothing changed: no second event
 
     contractor = active.contractor
     contractor.trade_licence_expiry = datetime.date(2027, 7, 30)
     contractor.save()
-    assert compliance_check(today=TODAY).cleared == 2
+    assert compliance_check(now=BASE).cleared == 2
     active.refresh_from_db()
     assert active.compliance_issue == ""
     assert AuditEvent.objects.filter(action="permits.permit.compliance_cleared").count() == 2
@@ -63,14 +62,14 @@ def test_both_documents_lapsed_are_named():
     active, _, _ = lapsed_contractor_permits(suspend=False)
     active.contractor.insurance_expiry = datetime.date(2026, 7, 1)
     active.contractor.save()
-    compliance_check(today=TODAY)
+    compliance_check(now=BASE)
     active.refresh_from_db()
     assert active.compliance_issue == "Trade licence expired on 2026-07-30. Insurance expired on 2026-07-01."
 
 
 def test_the_community_setting_suspends_with_a_reason_the_contractor_can_read():
     active, approved, draft = lapsed_contractor_permits(suspend=True)
-    result = compliance_check(today=TODAY)
+    result = compliance_check(now=BASE)
     assert result.suspended == 2
     reason = "Suspended: the company's trade licence expired on 2026-07-30."
     for permit in (active, approved):
@@ -83,28 +82,28 @@ def test_the_community_setting_suspends_with_a_reason_the_contractor_can_read():
     assert AuditEvent.objects.filter(action="permits.permit.revoked", reason=reason).count() == 2
     draft.refresh_from_db()
     assert draft.status == PermitStatus.DRAFT
-    assert compliance_check(today=TODAY).checked == 0
+    assert compliance_check(now=BASE).checked == 0
 
 
 def test_the_licence_expiring_today_is_still_valid():
     active, _, _ = lapsed_contractor_permits(suspend=True)
-    assert compliance_check(today=datetime.date(2026, 7, 30)).checked == 0
+    assert compliance_check(now=BASE - datetime.timedelta(days=2)).checked == 0
     active.refresh_from_db()
     assert active.status == PermitStatus.ACTIVE
 
 
 def test_contractor_refresh_after_a_renewal_clears_at_once():
     active, _, _ = lapsed_contractor_permits(suspend=False)
-    compliance_check(today=TODAY)
+    compliance_check(now=BASE)
     active.contractor.trade_licence_expiry = datetime.date(2027, 1, 1)
     active.contractor.save()
-    assert contractor_compliance_refresh(contractor=active.contractor, today=TODAY).cleared == 2
+    assert contractor_compliance_refresh(contractor=active.contractor, now=BASE).cleared == 2
 
 
 def test_the_dashboard_selector_is_scoped_to_the_managers_communities():
     active, approved, _ = lapsed_contractor_permits(suspend=False)
     other_active, other_approved, _ = lapsed_contractor_permits(suspend=False)
-    compliance_check(today=TODAY)
+    compliance_check(now=BASE)
     manager = StaffMembershipFactory(community=active.community).user
     operator = UserFactory(is_staff=True, is_superuser=True)
     assert set(permits_with_compliance_issues(manager)) == {active, approved}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,3 +99,21 @@ def test_warning_when_a_document_expires_before_a_permit_ends(client_a, company_
         f"before the permit ends on {ends:%Y-%m-%d}",
     )
     assert_says(page, permit.reference)
+
+
+def test_the_company_page_is_on_the_clock_of_its_communities(client_a, company_a, community):
+    """At 22:00 UTC on 1 August it is still the 1st in Bogotá (the server's Dubai is on the 2nd)."""
+    community.time_zone = "America/Bogota"
+    community.save()
+    moment = datetime.datetime(2026, 8, 1, 22, 0, tzinfo=datetime.UTC)
+    company_a.trade_licence_expiry = datetime.date(2026, 8, 1)
+    company_a.save()
+    ContractorDocument.objects.create(
+        contractor=company_a, kind="trade_licence", file="x.pdf", original_name="x.pdf", content_type="", size=1
+    )
+    ContractorDocument.objects.update(uploaded_at=moment)
+    with time_machine.travel(moment, tick=False):
+        page = client_a.get(reverse("permits:company"))
+    assert_says(page, "Trade licence expires on 2026-08-01, within 30 days.")
+    assert_says(page, "1 Aug 2026, 17:00")
+    assert_says(page, "(America/Bogota)")

@@ -7,10 +7,13 @@ import binascii
 import datetime
 import re
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from portal.core.contact import DEFAULT_COUNTRY
 
 from ..errors import ERROR_NAMES
 
@@ -31,6 +34,20 @@ def format_utc(moment: datetime.datetime | None) -> str | None:
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise serializers.ValidationError(f"Give a year between {MIN_YEAR} and {MAX_YEAR}.")
+
+
+def checked(normalise, value):
+    """Run one of the domain's pure normalisers; its refusal becomes this field's 400."""
+    try:
+        return normalise(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.messages) from None
+
+
+def community_country(serializer: serializers.Serializer) -> str:
+    """Numbers without a country code are read in the API key's community's country."""
+    community = serializer.context.get("community")
+    return community.country if community is not None else DEFAULT_COUNTRY
 
 
 class Text(serializers.CharField):

@@ -7,12 +7,11 @@ from rest_framework import serializers
 
 from contractors.choices import DocumentKind, MembershipStatus
 from contractors.models import ContractorMembership
+from portal.core.contact import normalize_email, normalize_phone
 
 from .. import ids
 from ..links import contractor_document_url
-from .common import BoundedDateField, DocumentLinkSerializer, DocumentSerializer, Text
-
-E164 = r"^\+[1-9][0-9]{6,14}$"
+from .common import BoundedDateField, DocumentLinkSerializer, DocumentSerializer, Text, checked, community_country
 
 
 class CompanySerializer(serializers.Serializer):
@@ -41,10 +40,20 @@ class ContractorCreateSerializer(serializers.Serializer):
     """Other documents (e.g. a safety certificate) are not stored by the portal and are ignored."""
 
     name = Text(max_length=200, help_text="The company's representative.")
-    email = serializers.EmailField(max_length=254)
-    phone = serializers.RegexField(E164, max_length=16, help_text="E.164, e.g. +971501234567.")
+    email = serializers.EmailField(max_length=254, help_text="Stored trimmed and lower-cased.")
+    phone = Text(
+        max_length=32,
+        help_text="E.164, e.g. +971501234567; a national number (050 123 4567) is read in the community's country. "
+        "Stored and answered in E.164.",
+    )
     company = CompanySerializer()
     integrations = ContractorIntegrationsSerializer(required=False)
+
+    def validate_email(self, value):
+        return checked(normalize_email, value)
+
+    def validate_phone(self, value):
+        return checked(lambda raw: normalize_phone(raw, region=community_country(self)), value)
 
     def validated_salesforce_id(self) -> str | None:
         damac = (self.validated_data.get("integrations") or {}).get("damac") or {}

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from permits.models import NocVersion, Permit
+from permits.validators import (
+    ID_NUMBER_HINT,
+    PLATE_HINT,
+    clean_plate,
+    local_date,
+    normalize_id_number,
+    normalize_representative_contact,
+    validate_noc_issued,
+)
+from portal.core.contact import normalize_optional_phone
 from portal.integrations.buzzin.vocabulary import PERMIT_TYPE_NAMES, PERMIT_TYPES_BY_NAME
 
 from .. import ids
@@ -18,6 +29,8 @@ from .common import (
     HourMinuteField,
     Text,
     UtcDateTimeField,
+    checked,
+    community_country,
 )
 
 ID = {"max_length": 64, "required": False}
@@ -28,18 +41,36 @@ class NocSerializer(DocumentSerializer):
     """A file descriptor plus the NOC's number and dates."""
 
     nocNumber = Text(source="noc_number", max_length=64)
-    issueDate = BoundedDateField(source="issue_date")
+    issueDate = BoundedDateField(source="issue_date", help_text="Not in the future (community time).")
     expiryDate = BoundedDateField(source="expiry_date", help_text="On or after the permit's end (validTill).")
+
+    def validate_issueDate(self, value):
+        community = self.context.get("community")
+        if community is not None:
+            today = local_date(timezone.now(), community.tzinfo)
+            checked(lambda day: validate_noc_issued(day, today=today), value)
+        return value
 
 
 class EmployeeSerializer(serializers.Serializer):
     name = Text(max_length=200)
-    idNumber = Text(source="id_number", max_length=64)
-    phone = Text(max_length=20, required=False, allow_blank=True, default="")
+    idNumber = Text(source="id_number", max_length=64, help_text=f"{ID_NUMBER_HINT} Answered in one spelling.")
+    phone = Text(
+        max_length=32, required=False, allow_blank=True, default="", help_text="E.164, or national in the community."
+    )
+
+    def validate_idNumber(self, value):
+        return checked(normalize_id_number, value)
+
+    def validate_phone(self, value):
+        return checked(lambda raw: normalize_optional_phone(raw, region=community_country(self)), value)
 
 
 class VehicleSerializer(serializers.Serializer):
-    plate = Text(max_length=32, help_text="Letters, digits and dashes; spaces are dropped.")
+    plate = Text(max_length=40, help_text=f"{PLATE_HINT} Answered as stored, e.g. DXBA12345.")
+
+    def validate_plate(self, value):
+        return checked(clean_plate, value)
 
 
 class PermitFieldsSerializer(serializers.Serializer):
@@ -58,6 +89,10 @@ class PermitFieldsSerializer(serializers.Serializer):
 
     def validate_permitType(self, value):
         return PERMIT_TYPES_BY_NAME[value]
+
+    def validate_representativeContact(self, value):
+        region = community_country(self)
+        return checked(lambda raw: normalize_representative_contact(raw, region=region), value)
 
 
 class PermitCreateSerializer(PermitFieldsSerializer):

@@ -31,7 +31,7 @@ class ContractorCreateView(ApiView):
         responses={201: ContractorSerializer, **error_responses(400, 409)},
     )
     def post(self, request):
-        serializer = ContractorCreateSerializer(data=request.data)
+        serializer = ContractorCreateSerializer(data=request.data, context=self.context(community=self.community))
         serializer.is_valid(raise_exception=True)
         data, salesforce_id = serializer.validated_data, serializer.validated_salesforce_id()
         reject_duplicate_contractor(

@@ -1,4 +1,5 @@
-"""The contract's ``POST /permits`` example, for the schema (its dates must be in the future to be accepted)."""
+"""The contract's ``POST /permits`` example, for the schema (its validity must be in the future and the NOC's
+issue date in the past to be accepted)."""
 
 CREATE_PERMIT_EXAMPLE = {
     "salesforcePermitId": "a1B5g000000XYZWEAW",
@@ -12,7 +13,7 @@ CREATE_PERMIT_EXAMPLE = {
         "type": "url",
         "url": "https://files.example.com/noc-12345.pdf",
         "nocNumber": "NOC-12345",
-        "issueDate": "2027-06-20",
+        "issueDate": "2026-06-20",
         "expiryDate": "2027-08-20",
     },
 }

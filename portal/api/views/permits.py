@@ -48,7 +48,7 @@ class PermitCreateView(ApiView):
         ],
     )
     def post(self, request):
-        serializer = PermitCreateSerializer(data=request.data)
+        serializer = PermitCreateSerializer(data=request.data, context=self.context(community=self.community))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         salesforce_id = data.get("salesforcePermitId") or None
@@ -110,7 +110,7 @@ class PermitDetailView(ApiView):
         ],
     )
     def patch(self, request, id):
-        serializer = PermitUpdateSerializer(data=request.data)
+        serializer = PermitUpdateSerializer(data=request.data, context=self.context(community=self.community))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         permit = permit_or_404(self.community, id)

@@ -1,11 +1,19 @@
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
 from ..choices import StaffRole
+from ..contact import DEFAULT_COUNTRY, validate_country
+
+DEFAULT_MAX_PERMIT_DAYS = 90
+# OPS-COM's limits (contracts/opscom.md): an amount from 0.01 to 999999.99, a currency code.
+PARKING_FEE_LIMITS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("999999.99"))]
+CURRENCY_CODE = RegexValidator(r"^[A-Z]{3}$", "Give a three-letter currency code such as AED.")
 
 
 def _time_zone_choices():
@@ -18,11 +26,30 @@ class Community(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     time_zone = models.CharField(max_length=64, default="Asia/Dubai", choices=_time_zone_choices)
+    country = models.CharField(
+        max_length=2,
+        default=DEFAULT_COUNTRY,
+        validators=[validate_country],
+        help_text="ISO code, e.g. AE. Phone numbers typed without a country code are read as this country's.",
+    )
     parking_zone = models.CharField(max_length=100, blank=True, help_text="Default parking zone of the properties.")
-    parking_fee = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    parking_currency = models.CharField(max_length=10, blank=True, default="AED")
+    parking_fee = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PARKING_FEE_LIMITS,
+        help_text="Per vehicle, sent to the parking operator. Empty: no fee.",
+    )
+    parking_currency = models.CharField(max_length=10, blank=True, default="AED", validators=[CURRENCY_CODE])
     work_day_start = models.TimeField(default=datetime.time(7, 0))
     work_day_end = models.TimeField(default=datetime.time(19, 0))
+    max_permit_days = models.PositiveSmallIntegerField(
+        "maximum permit length (days)",
+        default=DEFAULT_MAX_PERMIT_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Calendar days from the first to the last day of a permit, extensions included.",
+    )
     suspend_on_compliance_lapse = models.BooleanField(
         default=False, help_text="Revoke the passes of contractors whose licence or insurance has lapsed."
     )

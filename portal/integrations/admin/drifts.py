@@ -2,6 +2,8 @@
 
 Property managers see their communities' drifts; whoever holds the change permission repairs.
 Rows are read-only: reconciliation opens and resolves them, the repair service sends the delivery.
+Above the list, reconciliation's coverage: how much of the estate the pass under way has compared,
+and when a full pass last completed (estate-wide counts for operators, percentages for others).
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from portal.core.actors import Actor
+from portal.core.admin_local_time import LIST_FORMAT, CommunityClockAdminMixin, community_time_column
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
+from portal.core.local_time import community_time
+from portal.core.scoping import is_operator
 
 from ..models import Drift
 from ..reconciliation import drift_repair, repair_operations
+from ..reconciliation.cursor import reconciliation_coverage
 from ..reconciliation.kinds import DriftKind, kind_label
 
 CHANGE_FORM_TEMPLATE = """{% extends "admin/change_form.html" %}
@@ -56,8 +62,16 @@ class DriftStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Drift)
-class DriftAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["detected_at", "kind_display", "target_link", "community", "summary", "state", "repair"]
+class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        community_time_column("detected_at"),
+        "kind_display",
+        "target_link",
+        "community",
+        "summary",
+        "state",
+        "repair",
+    ]
     list_filter = [DriftStateFilter, "kind", "community"]
     list_select_related = ["community", "repair_delivery"]
     readonly_fields = [field.name for field in Drift._meta.fields] + ["target_link", "summary"]
@@ -79,6 +93,14 @@ class DriftAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelA
         """Those who may repair get the column with the button."""
         columns = list(super().get_list_display(request))
         return [("repair_button" if name == "repair" and self.can_repair(request) else name) for name in columns]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "coverage": reconciliation_coverage(),
+            "coverage_counts": is_operator(request.user),
+        }
+        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
@@ -112,7 +134,9 @@ class DriftAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelA
 
     @admin.display(description="state", ordering="resolved_at")
     def state(self, drift):
-        return f"resolved {drift.resolved_at:%Y-%m-%d %H:%M}" if drift.resolved_at else "open"
+        if drift.resolved_at is None:
+            return "open"
+        return f"resolved {community_time(drift.resolved_at, drift.community):{LIST_FORMAT}}"
 
     @admin.display(description="repair")
     def repair(self, drift):

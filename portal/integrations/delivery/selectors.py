@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from .models import OPEN_DELIVERY_STATES, DeliveryState, OutboundDelivery
 from .outcome import CONFIGURATION
@@ -121,3 +121,18 @@ def permit_deliveries(permit_id: int, vehicle_ids: Iterable[int], limit: int = 2
         | Q(target_type="vehicle", target_id__in=[str(pk) for pk in vehicle_ids])
     )
     return list(rows.order_by("-id")[:limit])
+
+
+# Monitoring (``portal.ops.metrics``): the only reads of the outbox outside this layer's own machinery.
+
+
+def backlog_by_partner_and_state() -> dict[tuple[str, str], int]:
+    """Open rows (pending, sending, failed) counted per partner and state, on the partial open-rows index."""
+    rows = OutboundDelivery.objects.filter(state__in=OPEN_DELIVERY_STATES).values_list("subscriber", "state")
+    counts = rows.annotate(count=Count("pk")).order_by()
+    return {(subscriber, state): count for subscriber, state, count in counts}
+
+
+def oldest_undelivered_at() -> datetime.datetime | None:
+    """When the oldest change still waiting for (or failed at) its partner was recorded; None when none is."""
+    return OutboundDelivery.objects.filter(state__in=OPEN_DELIVERY_STATES).aggregate(oldest=Min("created_at"))["oldest"]

@@ -105,15 +105,15 @@ def copy_partner_data_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integrations", "0002_outbox_moved_here"),
-        ("core", "0003_delivery_state_abandoned"),
-        ("contractors", "0001_initial"),
-        ("permits", "0003_permit_review_list_indexes"),
+        ("integrations", "0003_outbox_moved_here"),
+        ("core", "0004_community_country_and_limits"),
+        ("contractors", "0002_normalize_contact"),
+        ("permits", "0005_normalize_people_and_plates"),
     ]
     run_before = [
-        ("core", "0004_outbox_and_partner_fields_moved_out"),
-        ("contractors", "0002_partner_fields_moved_out"),
-        ("permits", "0004_partner_fields_moved_out"),
+        ("core", "0005_outbox_and_partner_fields_moved_out"),
+        ("contractors", "0003_partner_fields_moved_out"),
+        ("permits", "0006_partner_fields_moved_out"),
     ]
 
     operations = [

@@ -92,10 +92,10 @@ def create_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integrations", "0003_partners_own_their_ids"),
-        ("core", "0004_outbox_and_partner_fields_moved_out"),
-        ("contractors", "0002_partner_fields_moved_out"),
-        ("permits", "0004_partner_fields_moved_out"),
+        ("integrations", "0004_partners_own_their_ids"),
+        ("core", "0005_outbox_and_partner_fields_moved_out"),
+        ("contractors", "0003_partner_fields_moved_out"),
+        ("permits", "0006_partner_fields_moved_out"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -8,7 +8,7 @@ import functools
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contractors", "0001_initial"),
+        ("contractors", "0002_normalize_contact"),
     ]
 
     operations = [

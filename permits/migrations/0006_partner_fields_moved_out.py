@@ -8,7 +8,7 @@ import functools
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("permits", "0003_permit_review_list_indexes"),
+        ("permits", "0005_normalize_people_and_plates"),
     ]
 
     operations = [
