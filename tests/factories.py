@@ -48,6 +48,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CommunityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Community
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Community {n}")
     slug = factory.Sequence(lambda n: f"community-{n}")

@@ -13,10 +13,9 @@ logger = logging.getLogger(__name__)
 def hand_over(task_name: str, row_id: int, *, countdown: float | None = None) -> bool:
     """Queue ``task_name(row_id)``; False (and a warning) when the broker cannot take it now."""
     options = {"countdown": round(countdown, 3)} if countdown and countdown > 0 else {}
-    task = current_app.tasks.get(task_name)  # registered here: honours CELERY_TASK_ALWAYS_EAGER
     try:
-        if task is not None:
-            task.apply_async(args=[row_id], **options)
+        if current_app.conf.task_always_eager:  # CELERY_TASK_ALWAYS_EAGER (debugging): run it here and now
+            current_app.tasks[task_name].apply(args=[row_id])
         else:
             current_app.send_task(task_name, args=[row_id], **options)
     except Exception as exc:

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from celery import Celery
 from django.conf import settings as django_settings
-from portal.core.services import DELIVERY_TASK_NAME
 
 from contractors.choices import MembershipStatus
 from contractors.services import contractor_approve
@@ -28,6 +27,7 @@ from faults.procs import RabbitMQ, rabbitmq_server_command
 from portal.core.actors import Actor
 from portal.devrun import celery_worker_command
 from portal.integrations.buzzin import operations as buzzin_op
+from portal.integrations.delivery.dispatch import DELIVERY_TASK_NAME
 from portal.integrations.delivery.models import DeliveryAttempt, OutboundDelivery
 from tests.factories import CommunityFactory, MembershipFactory
 from tests.stack import database_url, wait_until

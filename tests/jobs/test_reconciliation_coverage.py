@@ -17,7 +17,14 @@ from portal.integrations.models import Drift, ReconciliationCursor
 from portal.integrations.reconciliation import buzzin as buzzin_side
 from portal.integrations.reconciliation import reconcile, runner
 from tests.admin.conftest import logged_in
-from tests.factories import CommunityFactory, PermitFactory, StaffMembershipFactory, UserFactory, VehicleFactory
+from tests.factories import (
+    CommunityFactory,
+    PermitFactory,
+    StaffMembershipFactory,
+    UserFactory,
+    VehicleFactory,
+    link_buzzin_permit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +51,13 @@ def compared(monkeypatch, settings):
 
 def active_permits(count: int, community=None) -> list[int]:
     community = community or CommunityFactory()
-    return [
-        PermitFactory(
-            community=community, status=PermitStatus.ACTIVE, buzzin_id="b" * 24, with_worker=False, with_noc=False
-        ).pk
+    permits = [
+        PermitFactory(community=community, status=PermitStatus.ACTIVE, with_worker=False, with_noc=False)
         for _ in range(count)
     ]
+    for permit in permits:
+        link_buzzin_permit(permit, "b" * 24)
+    return [permit.pk for permit in permits]
 
 
 def permit_cursor() -> ReconciliationCursor:

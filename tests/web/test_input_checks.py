@@ -14,7 +14,7 @@ from contractors.models import Contractor, ContractorMembership
 from contractors.services import contractor_approve
 from permits.models import NocVersion, Permit, Vehicle, Worker
 from portal.core.actors import Actor
-from portal.integrations.delivery import payloads_buzzin
+from portal.integrations.buzzin import payloads as payloads_buzzin
 from tests.factories import CommunityFactory, PermitFactory, WorkerFactory
 
 from .conftest import Counts, assert_says, local_input, pdf_upload
