@@ -64,7 +64,7 @@ def database_url() -> str:
     return f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-def wait_until(predicate, *, timeout: float = 30.0, interval: float = 0.2, message: str = "condition"):
+def wait_until(predicate, *, timeout: float = 60.0, interval: float = 0.2, message: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
