@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.views.decorators.debug import sensitive_variables
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -42,6 +43,7 @@ class ApiClient:
 class ApiKeyAuthentication(BaseAuthentication):
     keyword = "Bearer"
 
+    @sensitive_variables("header", "raw_key")
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:

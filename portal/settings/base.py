@@ -247,6 +247,9 @@ OUTBOX_DISPATCH = env.bool("OUTBOX_DISPATCH", default=True)
 BUZZIN_API_URL = env("BUZZIN_API_URL", default="http://127.0.0.1:8101")
 BUZZIN_API_KEY = env("BUZZIN_API_KEY", default="")
 BUZZIN_WEBHOOK_SECRET = env("BUZZIN_WEBHOOK_SECRET", default="")
+# A delivery with only X-Buzzin-Token (no HMAC headers) proves nothing about its body and never expires:
+# accepted here for the sandbox and development, refused in portal.settings.production.
+BUZZIN_WEBHOOK_ALLOW_TOKEN_ONLY = env.bool("BUZZIN_WEBHOOK_ALLOW_TOKEN_ONLY", default=True)
 BUZZIN_TIMEOUT_SECONDS = env.float("BUZZIN_TIMEOUT_SECONDS", default=15.0)
 OPSCOM_API_URL = env("OPSCOM_API_URL", default="http://127.0.0.1:8102")
 OPSCOM_CLIENT_CODE = env("OPSCOM_CLIENT_CODE", default="OC-DEMO")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 from portal.core.models import Community
 from portal.integrations.buzzin.client import BuzzinClient
+from portal.integrations.http import Secret
 from portal.integrations.opscom.client import OpscomClient
 from portal.integrations.sandbox_catalogue import buzzin_api_key_for
 
@@ -15,18 +17,23 @@ _lock = threading.Lock()
 _clients: dict[tuple, BuzzinClient | OpscomClient] = {}
 
 
+@sensitive_variables()
 def buzzin_client(community: Community) -> BuzzinClient:
     """Buzz-In keys are scoped to one community: the client speaks with that community's key."""
     url, key, timeout = settings.BUZZIN_API_URL, buzzin_api_key_for(community), settings.BUZZIN_TIMEOUT_SECONDS
     return _cached(("buzzin", url, key, timeout), lambda: BuzzinClient(url, key, timeout=timeout))
 
 
+@sensitive_variables()
 def opscom_client() -> OpscomClient:
     url, code, token = settings.OPSCOM_API_URL, settings.OPSCOM_CLIENT_CODE, settings.OPSCOM_API_TOKEN
     timeout = settings.OPSCOM_TIMEOUT_SECONDS
-    return _cached(("opscom", url, code, token, timeout), lambda: OpscomClient(url, code, token, timeout=timeout))
+    return _cached(
+        ("opscom", url, code, token, timeout), lambda: OpscomClient(url, code, Secret(token), timeout=timeout)
+    )
 
 
+@sensitive_variables()  # the cache key holds the credentials
 def _cached(key: tuple, build):
     with _lock:
         client = _clients.get(key)
