@@ -17,6 +17,11 @@ def _object_id(kind: str, pk: int) -> str:
     return hashlib.sha1(f"{kind}:{pk}".encode()).hexdigest()[:24]
 
 
+def buzzin_community_id(community: Community) -> str:
+    """The community's Buzz-In id; without one, the stable id the sandbox knows it by."""
+    return community.buzzin_community_id or _object_id("community", community.pk)
+
+
 def buzzin_api_key_for(community: Community) -> str:
     return community.buzzin_api_key or settings.BUZZIN_API_KEY
 
@@ -25,7 +30,7 @@ def buzzin_sandbox_communities() -> list[dict]:
     communities = Community.objects.prefetch_related("properties__units").order_by("pk")
     return [
         {
-            "communityId": community.buzzin_community_id or _object_id("community", community.pk),
+            "communityId": buzzin_community_id(community),
             "apiKey": buzzin_api_key_for(community),
             "name": community.name,
             "properties": [
