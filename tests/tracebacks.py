@@ -21,7 +21,8 @@ def a_secret(prefix: str = "secret") -> str:
     return f"{prefix}-{secrets.token_hex(16)}"
 
 
-def frames_below_the_test(call, request=None) -> list[dict]:
+def error_report(call, request=None) -> dict:
+    """The data of the report of the error ``call`` raises (frames, filtered POST and META, settings)."""
     try:
         call()
     except Exception:
@@ -29,8 +30,11 @@ def frames_below_the_test(call, request=None) -> list[dict]:
     else:
         raise AssertionError("the call did not fail")
     with override_settings(DEBUG=False):
-        data = ExceptionReporter(request, *exc_info).get_traceback_data()
-    frames = data["frames"]
+        return ExceptionReporter(request, *exc_info).get_traceback_data()
+
+
+def frames_below_the_test(call, request=None) -> list[dict]:
+    frames = error_report(call, request)["frames"]
     first = next(index for index, frame in enumerate(frames) if not frame["filename"].startswith(TESTS_DIR))
     return frames[first:]
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from . import admin_dashboard  # noqa: F401  (registers the failed-deliveries panel)
 from .admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ScopedInlineMixin
+from .admin_secrets import SecretFieldsAdminMixin
 from .models import AuditEvent, BlackoutDate, Community, Property, StaffMembership, Unit
 from .scoping import is_operator
 
@@ -12,8 +13,9 @@ class BlackoutDateInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+class CommunityAdmin(SecretFieldsAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     community_path = "id"
+    secret_fields = ("buzzin_api_key",)
     list_display = ["name", "time_zone", "buzzin_community_id", "parking_zone", "work_day_start", "work_day_end"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
