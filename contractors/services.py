@@ -13,7 +13,7 @@ from portal.core.actors import Actor
 from portal.core.choices import Operation, Partner
 from portal.core.models import Community
 from portal.core.services import audit_record, outbox_enqueue
-from portal.core.uploads import validate_upload
+from portal.core.uploads import safe_file_name, validate_upload
 
 from .choices import BuzzinContractorState, DocumentKind, MembershipStatus
 from .models import Contractor, ContractorDocument, ContractorMembership, ContractorUser
@@ -180,7 +180,7 @@ def contractor_document_upload(
     document = ContractorDocument(
         contractor=contractor,
         kind=kind,
-        original_name=(getattr(file, "name", "") or "document")[-255:],
+        original_name=safe_file_name(getattr(file, "name", ""), checked.content_type, fallback=kind),
         content_type=checked.content_type,
         size=checked.size,
         number=number.strip(),
