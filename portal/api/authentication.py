@@ -12,6 +12,7 @@ from portal.core.actors import Actor
 from portal.core.models import ApiKey, Community
 
 from .keys import api_key_authenticate
+from .throttling import FailedAuthenticationThrottle
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,16 @@ class ApiKeyAuthentication(BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
             return None
+        failures = FailedAuthenticationThrottle()
+        failures.check(request)  # an address that guessed too often is refused before its key is looked at
         scheme, _, raw_key = header.strip().partition(" ")
         raw_key = raw_key.strip()
         if scheme.lower() != self.keyword.lower() or not raw_key or " " in raw_key:
+            failures.record_failure(request)
             raise AuthenticationFailed("Send the API key as the header 'Authorization: Bearer <key>'.")
         key = api_key_authenticate(raw_key)
         if key is None:
+            failures.record_failure(request)
             raise AuthenticationFailed("The API key is not valid or has been revoked.")
         return ApiClient(key), key
 

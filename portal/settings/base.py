@@ -75,7 +75,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies in front of the portal: the client address is the one the nearest of them saw. Used by
+# the sign-in lockout and the API's throttles alike.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 # Sessions end after this long without a request (refreshed by SessionActivityMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=3600)
 SESSION_COOKIE_HTTPONLY = True
@@ -277,6 +280,9 @@ DEMO_API_KEY = env("DEMO_API_KEY", default="")
 # Requests per API key; counted in the default cache, which must be shared (Redis, database)
 # when several web processes serve the API.
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/min")
+# Failed authentications (a wrong key, a malformed Authorization header) per client address; over it, every
+# request of that address is answered 429 until the window ends.
+API_AUTH_FAILURE_RATE = env("API_AUTH_FAILURE_RATE", default="10/min")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -284,6 +290,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "portal.api.errors.api_exception_handler",
+    "NUM_PROXIES": PROXY_COUNT,  # the client address of the throttles (X-Forwarded-For behind proxies)
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Permit portal API",
