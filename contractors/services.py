@@ -14,7 +14,7 @@ from portal.core.choices import Operation, Partner
 from portal.core.contact import country_of, normalize_email
 from portal.core.models import Community
 from portal.core.services import audit_record, outbox_enqueue
-from portal.core.uploads import validate_upload
+from portal.core.uploads import safe_file_name, validate_upload
 from portal.core.validation import on_field
 
 from .choices import BuzzinContractorState, DocumentKind, MembershipStatus
@@ -192,7 +192,7 @@ def contractor_document_upload(
     document = ContractorDocument(
         contractor=contractor,
         kind=kind,
-        original_name=(getattr(file, "name", "") or "document")[-255:],
+        original_name=safe_file_name(getattr(file, "name", ""), checked.content_type, fallback=kind),
         content_type=checked.content_type,
         size=checked.size,
         number=number.strip(),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.core.actors import Actor
 from portal.core.choices import Operation
-from portal.core.uploads import validate_upload
+from portal.core.uploads import safe_file_name, validate_upload
 
 from ..models import NocVersion, Permit
 from ..transitions import KNOWN_TO_BUZZIN_STATUSES, TERMINAL_STATUSES, status_phrase
@@ -63,8 +63,8 @@ def noc_version_upload(
         uploaded_by_label=actor.label,
     )
     if file is not None:
-        noc.original_name = (getattr(file, "name", "") or "document")[-255:]
         noc.content_type, noc.size = checked.content_type, checked.size
+        noc.original_name = safe_file_name(getattr(file, "name", ""), checked.content_type, fallback="noc")
         noc.file.save("noc", file, save=False)
     noc.save()
     audit_permit(

@@ -1,18 +1,31 @@
-"""The one check every uploaded document passes: type from its content, size from a setting."""
+"""The one check every uploaded document passes: type from its content, size from a setting.
 
+The type decides the extension too: a file is stored and downloaded as ``<safe base>.<detected extension>``,
+never under the uploader's extension (a PDF named ``poly.html`` is ``poly.pdf``).
+"""
+
+import re
 from dataclasses import dataclass
+from pathlib import PureWindowsPath
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 ALLOWED_TYPES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+BASE_MAX_LENGTH = 100
+UNSAFE_CHARACTERS = re.compile(r"[^\w-]+")  # anything but letters, digits, "_" and "-" (dots included)
 
 
 @dataclass(frozen=True)
 class CheckedUpload:
     content_type: str
     size: int
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.content_type]
 
 
 def validate_upload(upload) -> CheckedUpload:
@@ -36,3 +49,17 @@ def validate_upload(upload) -> CheckedUpload:
             code="file_type_not_allowed",
         )
     return CheckedUpload(content_type=mime, size=size)
+
+
+def extension_for(content_type: str) -> str:
+    """The extension of a detected type; none for anything else (no name ever says more than the content)."""
+    return EXTENSIONS.get(content_type, "")
+
+
+def safe_file_name(uploaded_name: str, content_type: str, *, fallback: str = "document") -> str:
+    """The name a document is kept and downloaded under: the uploaded base name without its extension, any
+    folder or character outside letters, digits, ``_`` and ``-``, then the extension of the detected type."""
+    base = PureWindowsPath(uploaded_name or "").name  # the last part after "/" or "\\"
+    base = base.rsplit(".", 1)[0] if "." in base else base
+    base = UNSAFE_CHARACTERS.sub("-", base).strip("-_")[:BASE_MAX_LENGTH].strip("-_")
+    return (base or fallback) + extension_for(content_type)

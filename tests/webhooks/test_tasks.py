@@ -9,6 +9,7 @@ from permits.choices import PermitStatus
 from portal.integrations.models import InboundEvent, InboundEventState
 from portal.integrations.webhooks import processing, tasks
 from portal.integrations.webhooks.processing import inbound_event_process
+from tests.factories import CommunityFactory
 
 from . import payloads
 
@@ -57,7 +58,10 @@ def test_processing_twice_does_nothing_the_second_time(deliver, approved_permit)
 
 
 def test_unknown_permit_is_retried_then_failed(deliver, db):
-    body = payloads.envelope("passes.permits.expired", {"permitId": payloads.object_id()})
+    community = CommunityFactory()
+    body = payloads.envelope(
+        "passes.permits.expired", {"permitId": payloads.object_id()}, community_id=community.buzzin_community_id
+    )
     deliver(body)
     inbound = InboundEvent.objects.get()
     assert (inbound.state, inbound.attempts) == (InboundEventState.RECEIVED, 1)

@@ -1,7 +1,8 @@
 """One thin handler per Buzz-In event: read the data defensively, find the target, call a domain service.
 
 A handler returns a ``PartnerOutcome`` (applied or not, and a note for the admin) and raises ``TargetMissing``
-when the permit or contractor is not known (yet).
+when the permit or contractor is not known (yet), ``CommunityMismatch`` when the envelope's community is unknown
+or is not the target's (see ``lookups``).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ..models import InboundEvent, InboundEventState
 from .envelope import Envelope
 from .handlers import HANDLERS
-from .lookups import TargetMissing
+from .lookups import CommunityMismatch, TargetMissing
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,11 @@ def inbound_event_process(inbound_event_id: int, *, force: bool = False) -> Inbo
         try:
             with transaction.atomic():
                 outcome = handler(Envelope.from_inbound(inbound))
+        except CommunityMismatch as exc:
+            logger.warning("webhook %s (%s) refused: %s", inbound.event_id, inbound.event, exc)
+            _finish(
+                inbound, InboundEventState.REFUSED, "refused: the envelope's community does not match", error=str(exc)
+            )
         except TargetMissing as exc:
             _target_missing(inbound, exc, force=force)
         except Exception as exc:
