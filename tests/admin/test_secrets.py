@@ -45,6 +45,8 @@ def form_data(community, **secret) -> dict:
         "buzzin_api_key": "",
         "parking_zone": community.parking_zone,
         "parking_currency": community.parking_currency,
+        "country": community.country,
+        "max_permit_days": community.max_permit_days,
         "work_day_start": "07:00",
         "work_day_end": "19:00",
         "blackout_dates-TOTAL_FORMS": "0",
