@@ -93,7 +93,7 @@ class DocumentInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline
 
     @admin.display(description="document")
     def download(self, document):
-        return link_or_dash("documents:contractor", {"pk": document.pk}, document.original_name or "Download")
+        return link_or_dash("documents:contractor", {"pk": document.pk}, document.download_name)
 
 
 class UserInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):

@@ -181,7 +181,7 @@ def contractor_document_upload(
         return _document_record(
             actor=actor, contractor=contractor, kind=kind, document=document, expiry_date=expiry_date, number=number
         )
-    with upload_stored_first(file, folder=f"contractors/{contractor.pk}/{kind}") as stored:
+    with upload_stored_first(file, folder=f"contractors/{contractor.pk}/{kind}", fallback_name=kind) as stored:
         return _document_record(
             actor=actor, contractor=contractor, kind=kind, document=stored, expiry_date=expiry_date, number=number
         )

@@ -42,6 +42,7 @@ def dev_secrets() -> dict[str, str]:
 def environment() -> dict[str, str]:
     env = {**dev_secrets(), **os.environ}  # anything exported by the user wins
     env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+    env.setdefault("DEBUG", "true")  # the settings default to off; the local dev run shows debug pages
     env.setdefault("BUZZIN_API_URL", f"http://127.0.0.1:{BUZZIN_PORT}")
     env.setdefault("OPSCOM_API_URL", f"http://127.0.0.1:{OPSCOM_PORT}")
     env.setdefault("SITE_URL", f"http://{WEB[0]}:{WEB[1]}")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from portal.core.references import new_reference
+from portal.core.uploads import extension_for, safe_file_name
 
 from ..choices import DocumentKind, MembershipStatus
 
@@ -66,8 +67,9 @@ class ContractorUser(models.Model):
 
 
 def contractor_document_path(instance, filename):
-    # Generated names only: the uploaded name is kept in ``original_name``, never on disk.
-    return f"contractors/{instance.contractor_id}/{instance.kind}/{new_reference('doc')}"
+    # Generated names only, the extension from the detected type: the uploaded name is never on disk.
+    name = new_reference("doc") + extension_for(instance.content_type)
+    return f"contractors/{instance.contractor_id}/{instance.kind}/{name}"
 
 
 class ContractorDocument(models.Model):
@@ -89,3 +91,8 @@ class ContractorDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.contractor} ({self.uploaded_at:%Y-%m-%d})"
+
+    @property
+    def download_name(self) -> str:
+        """Safe base and the detected type's extension (also for documents stored before names were cleaned)."""
+        return safe_file_name(self.original_name, self.content_type, fallback=self.kind)

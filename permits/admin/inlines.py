@@ -21,7 +21,7 @@ class NocVersionInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInli
 
     @admin.display(description="document")
     def document(self, noc):
-        return link_or_dash("documents:noc", {"pk": noc.pk}, noc.original_name or "Download")
+        return link_or_dash("documents:noc", {"pk": noc.pk}, noc.download_name)
 
 
 class WorkerInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):

@@ -3,11 +3,12 @@ from django.db import models
 from django.db.models import Q
 
 from portal.core.references import new_reference
+from portal.core.uploads import extension_for, safe_file_name
 
 
 def noc_document_path(instance, filename):
-    # Generated names only: the uploaded name is kept in ``original_name``, never on disk.
-    return f"nocs/{instance.permit_id}/{new_reference('noc')}"
+    # Generated names only, the extension from the detected type: the uploaded name is never on disk.
+    return f"nocs/{instance.permit_id}/{new_reference('noc')}{extension_for(instance.content_type)}"
 
 
 class NocVersion(models.Model):
@@ -41,3 +42,8 @@ class NocVersion(models.Model):
 
     def __str__(self):
         return f"NOC {self.noc_number} v{self.version}"
+
+    @property
+    def download_name(self) -> str:
+        """Safe base and the detected type's extension (also for versions stored before names were cleaned)."""
+        return safe_file_name(self.original_name, self.content_type, fallback=f"noc-{self.noc_number}")

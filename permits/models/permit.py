@@ -20,7 +20,7 @@ class Permit(models.Model):
         help_text="Public reference, stable once given: the partners know the permit by it.",
     )
     crm_reference = models.CharField(
-        max_length=18, null=True, blank=True, unique=True, help_text="salesforcePermitId given by a CRM."
+        max_length=18, null=True, blank=True, help_text="salesforcePermitId given by a CRM; unique in its community."
     )
     source = models.CharField(max_length=8, choices=PermitSource.choices, default=PermitSource.PORTAL)
     # No single-column indexes: the composite indexes below lead with these columns.
@@ -63,6 +63,8 @@ class Permit(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # Each community's CRM numbers its own permits: uniqueness across communities would leak and collide.
+            models.UniqueConstraint(fields=["community", "crm_reference"], name="permit_crm_reference_per_community"),
             models.CheckConstraint(condition=Q(valid_till__gt=F("valid_from")), name="permit_valid_till_after_from"),
             models.CheckConstraint(
                 condition=Q(time_in__isnull=True) | Q(time_out__isnull=True) | Q(time_out__gt=F("time_in")),

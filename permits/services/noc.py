@@ -50,7 +50,7 @@ def noc_version_upload(
     fields = {"noc_number": noc_number, "issue_date": issue_date, "expiry_date": expiry_date}
     if file is None:
         return _noc_version_record(actor=actor, permit=permit, document=document, document_url=document_url, **fields)
-    with upload_stored_first(file, folder=f"{NOC_FOLDER}/{permit.pk}") as stored:
+    with upload_stored_first(file, folder=f"{NOC_FOLDER}/{permit.pk}", fallback_name="noc") as stored:
         return _noc_version_record(actor=actor, permit=permit, document=stored, document_url=document_url, **fields)
 
 
@@ -60,7 +60,7 @@ def noc_document_stored(noc: dict | None) -> Iterator[dict | None]:
     if not noc or noc.get("file") is None:
         yield noc
         return
-    with upload_stored_first(noc["file"], folder=f"{NOC_FOLDER}/new") as stored:
+    with upload_stored_first(noc["file"], folder=f"{NOC_FOLDER}/new", fallback_name="noc") as stored:
         yield {**{key: value for key, value in noc.items() if key != "file"}, "document": stored}
 
 

@@ -33,14 +33,14 @@ def _file_response(field_file, *, content_type: str, filename: str, attachment: 
 @login_required
 def noc_download(request, pk):
     noc = noc_for_user_or_404(request.user, pk)
-    return _file_response(noc.file, content_type=noc.content_type, filename=noc.original_name or f"noc-{noc.pk}")
+    return _file_response(noc.file, content_type=noc.content_type, filename=noc.download_name)
 
 
 @require_GET
 @login_required
 def contractor_document_download(request, pk):
     document = contractor_document_for_user_or_404(request.user, pk)
-    return _file_response(document.file, content_type=document.content_type, filename=document.original_name)
+    return _file_response(document.file, content_type=document.content_type, filename=document.download_name)
 
 
 @require_GET

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_variables
 
 from portal.core.actors import Actor
 from portal.core.models import ApiKey
@@ -43,6 +45,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         return ["community", "name"] if obj is None else self.readonly_fields
 
+    @method_decorator(sensitive_variables("raw_key"))
     def save_model(self, request, obj, form, change):
         if change:
             return
@@ -51,6 +54,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         obj.created_by = key.created_by
         request._api_raw_key = raw_key
 
+    @method_decorator(sensitive_variables("raw_key", "context"))
     def response_add(self, request, obj, post_url_continue=None):
         raw_key = getattr(request, "_api_raw_key", None)
         if raw_key is None:

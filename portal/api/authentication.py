@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.views.decorators.debug import sensitive_variables
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -11,6 +12,7 @@ from portal.core.actors import Actor
 from portal.core.models import ApiKey, Community
 
 from .keys import api_key_authenticate
+from .throttling import FailedAuthenticationThrottle
 
 
 @dataclass(frozen=True)
@@ -42,16 +44,21 @@ class ApiClient:
 class ApiKeyAuthentication(BaseAuthentication):
     keyword = "Bearer"
 
+    @sensitive_variables("header", "raw_key")
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header:
             return None
+        failures = FailedAuthenticationThrottle()
+        failures.check(request)  # an address that guessed too often is refused before its key is looked at
         scheme, _, raw_key = header.strip().partition(" ")
         raw_key = raw_key.strip()
         if scheme.lower() != self.keyword.lower() or not raw_key or " " in raw_key:
+            failures.record_failure(request)
             raise AuthenticationFailed("Send the API key as the header 'Authorization: Bearer <key>'.")
         key = api_key_authenticate(raw_key)
         if key is None:
+            failures.record_failure(request)
             raise AuthenticationFailed("The API key is not valid or has been revoked.")
         return ApiClient(key), key
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from permits.demo import COMMUNITIES
 from portal.core.actors import Actor
@@ -27,6 +28,7 @@ def demo_api_key_setting() -> str:
     return settings.DEMO_API_KEY
 
 
+@sensitive_variables("raw_key", "result")
 @transaction.atomic
 def seed_api_keys() -> list[tuple[str, str]]:
     """(community name, raw key) for each demo community, creating or rotating keys only when needed."""
@@ -40,6 +42,7 @@ def seed_api_keys() -> list[tuple[str, str]]:
     return result
 
 
+@sensitive_variables("raw_key")
 def _ensure_key(community: Community, raw_key: str) -> ApiKey:
     existing = ApiKey.objects.filter(key_hash=hash_key(raw_key)).first()
     if existing is not None:

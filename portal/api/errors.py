@@ -18,6 +18,8 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from .throttling import FailedAuthenticationsThrottled
+
 logger = logging.getLogger(__name__)
 
 ERROR_NAMES = {
@@ -78,7 +80,12 @@ def describe(exc) -> tuple[int, str, dict, dict]:
         return 401, message, {}, {"WWW-Authenticate": 'Bearer realm="api"'}
     if isinstance(exc, drf.Throttled):
         wait = max(1, math.ceil(exc.wait or 1))
-        return 429, f"Too many requests for this API key; retry in {wait} s.", {}, {"Retry-After": str(wait)}
+        whose = (
+            "failed authentications from this address"
+            if isinstance(exc, FailedAuthenticationsThrottled)
+            else ("requests for this API key")
+        )
+        return 429, f"Too many {whose}; retry in {wait} s.", {}, {"Retry-After": str(wait)}
     if isinstance(exc, drf.UnsupportedMediaType):
         return 400, "Send the body as JSON (Content-Type: application/json).", {}, {}
     if isinstance(exc, drf.APIException):

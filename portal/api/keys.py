@@ -10,6 +10,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from portal.core.actors import Actor
 from portal.core.events import event_record
@@ -22,6 +23,7 @@ MAX_KEY_LENGTH = 200
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
+@sensitive_variables()
 def hash_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode("utf-8", "replace")).hexdigest()
 
@@ -30,7 +32,7 @@ def new_raw_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(30)
 
 
-@transaction.atomic
+@sensitive_variables("raw_key")
 def api_key_create(*, actor: Actor, community: Community, name: str, raw_key: str | None = None) -> tuple[ApiKey, str]:
     """A new key for ``community``; the raw key is returned here and never again."""
     name = (name or "").strip()
@@ -40,21 +42,24 @@ def api_key_create(*, actor: Actor, community: Community, name: str, raw_key: st
     if len(raw_key) < 16 or len(raw_key) > MAX_KEY_LENGTH or any(char.isspace() for char in raw_key):
         raise ValidationError("An API key has 16 to 200 characters and no spaces.", code="invalid_key")
     key_hash = hash_key(raw_key)
-    if ApiKey.objects.filter(key_hash=key_hash).exists():
-        raise ValidationError("This key is already in use.", code="duplicate_key")
-    try:
-        with transaction.atomic():
-            key = ApiKey.objects.create(
-                community=community,
-                name=name[:100],
-                prefix=raw_key[:PREFIX_LENGTH],
-                key_hash=key_hash,
-                created_by=actor.user,
-            )
-    except IntegrityError:
-        raise ValidationError("A key with the same first characters exists; generate another.") from None
-    data = {"name": key.name, "prefix": key.prefix}
-    event_record(actor=actor, target=key, action="api.key.created", community=community, data=data)
+    # A block, not the @transaction.atomic decorator: the decorator's frame would show the raw key among its
+    # arguments in an error report.
+    with transaction.atomic():
+        if ApiKey.objects.filter(key_hash=key_hash).exists():
+            raise ValidationError("This key is already in use.", code="duplicate_key")
+        try:
+            with transaction.atomic():
+                key = ApiKey.objects.create(
+                    community=community,
+                    name=name[:100],
+                    prefix=raw_key[:PREFIX_LENGTH],
+                    key_hash=key_hash,
+                    created_by=actor.user,
+                )
+        except IntegrityError:
+            raise ValidationError("A key with the same first characters exists; generate another.") from None
+        data = {"name": key.name, "prefix": key.prefix}
+        event_record(actor=actor, target=key, action="api.key.created", community=community, data=data)
     return key, raw_key
 
 
@@ -72,6 +77,7 @@ def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
     return key
 
 
+@sensitive_variables("raw_key")
 def api_key_authenticate(raw_key: str) -> ApiKey | None:
     """The live key for ``raw_key``, or None. Looked up by hash: no comparison of secrets character by character."""
     if not raw_key or len(raw_key) > MAX_KEY_LENGTH:

@@ -127,18 +127,36 @@ def permit_for_answer(pk: int) -> Permit:
     )
 
 
-def reject_duplicate_permit(salesforce_permit_id: str) -> None:
-    """salesforcePermitId is unique (and never equal to a portal reference, so ids stay unambiguous)."""
-    if Permit.objects.filter(Q(crm_reference=salesforce_permit_id) | Q(reference=salesforce_permit_id)).exists():
-        raise Conflict(f"A permit with salesforcePermitId {salesforce_permit_id} already exists.")
+def reject_duplicate_permit(community: Community, salesforce_permit_id: str) -> None:
+    """salesforcePermitId is unique within the community (and never equal to one of its portal references, so
+    ids stay unambiguous). Another community's permits are not looked at: their ids are not this key's business.
+    """
+    same = Q(crm_reference=salesforce_permit_id) | Q(reference=salesforce_permit_id)
+    if Permit.objects.filter(community=community).filter(same).exists():
+        raise Conflict(f"A permit with salesforcePermitId {salesforce_permit_id} already exists in this community.")
+
+
+REGISTERED_ELSEWHERE = (
+    "A company with this email or salesforceId is already registered; ask the property management to add it "
+    "to this community."
+)
 
 
 def reject_duplicate_contractor(community: Community, *, email: str, phone: str, crm_reference: str | None) -> None:
-    """E-mail is unique across the portal, the phone within a community, the salesforceId everywhere."""
-    if Contractor.objects.filter(email__iexact=email.strip()).exists():
-        raise Conflict("A contractor with this email already exists.")
+    """E-mail and salesforceId are unique across the portal (Buzz-In keeps one contractor per e-mail), the phone
+    within a community.
+
+    A duplicate held by this community is named; one held only by other communities gets the same answer for
+    e-mail and salesforceId alike, which tells nothing of which community holds it, nor of its data.
+    """
+    members = Contractor.objects.filter(memberships__community=community)
+    same_email = Q(email__iexact=email.strip())
+    same_reference = Q(crm_reference=crm_reference) | Q(reference=crm_reference) if crm_reference else Q(pk__in=[])
+    if members.filter(same_email).exists():
+        raise Conflict("A contractor with this email already exists in this community.")
     if phone_taken_in(phone, [community]):
         raise Conflict("A contractor with this phone already exists in this community.")
-    same_reference = Q(crm_reference=crm_reference) | Q(reference=crm_reference)
-    if crm_reference and Contractor.objects.filter(same_reference).exists():
-        raise Conflict(f"A contractor with salesforceId {crm_reference} already exists.")
+    if members.filter(same_reference).exists():
+        raise Conflict(f"A contractor with salesforceId {crm_reference} already exists in this community.")
+    if Contractor.objects.filter(same_email | same_reference).exists():
+        raise Conflict(REGISTERED_ELSEWHERE)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from . import admin_dashboard  # noqa: F401  (registers the failed-deliveries panel)
 from .admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ScopedInlineMixin
@@ -60,10 +61,42 @@ class StaffMembershipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
-    """Append-only: nobody adds, edits or deletes audit events through the application."""
+    """Append-only: nobody adds, edits or deletes audit events, here or in the database (``audit_guard``).
+
+    The actor's label says who acted even after their account was deleted; the ids stay on the row.
+    """
 
     list_display = ["at", "action", "target_type", "target_id", "from_status", "to_status", "actor_label"]
     list_filter = ["action", "target_type", "community"]
     search_fields = ["target_id", "actor_label", "reason"]
     date_hierarchy = "at"
     show_full_result_count = False
+    fields = [
+        "at",
+        "action",
+        "target_type",
+        "target_id",
+        "from_status",
+        "to_status",
+        "reason",
+        "data",
+        "actor_label",
+        "actor_record",
+        "community_record",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="user account")
+    def actor_record(self, event):
+        return _record_or_deleted(get_user_model(), event.actor_id, "user")
+
+    @admin.display(description="community")
+    def community_record(self, event):
+        return _record_or_deleted(Community, event.community_id, "community")
+
+
+def _record_or_deleted(model, pk: int | None, noun: str) -> str:
+    if pk is None:
+        return "—"
+    record = model._default_manager.filter(pk=pk).first()
+    return f"{record} ({noun} #{pk})" if record is not None else f"{noun} #{pk} (deleted)"

@@ -9,12 +9,18 @@ path from its model to ``Community`` in ``community_path``. From that one attrib
 - the choices of foreign-key and many-to-many form fields, in the admin and its inlines
   (``get_field_queryset``), taken from the related model's own scoped admin;
 - the choices of related list filters (``get_list_filter`` wraps them in
-  ``ScopedRelatedFieldListFilter``).
+  ``ScopedRelatedFieldListFilter``);
+- every list filter given a value in the URL filters the list, even one with nothing to show (Django drops
+  a filter without output, e.g. a community filter of a one-community manager, and with it the value the
+  URL gave): a value outside the user's communities gives an empty list, and the bulk actions, "select
+  all" included, act on that list only (``AppliedWhenGivenMixin``).
 
 The scoping itself is ``portal.core.scoping``; this module only applies it to the admin.
 """
 
 from __future__ import annotations
+
+import functools
 
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
@@ -40,7 +46,25 @@ def scoped_queryset_for(admin_site, request, model, queryset=None):
     return queryset if is_operator(request.user) else queryset.none()
 
 
-class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+class AppliedWhenGivenMixin:
+    """A list filter that filters whenever the URL gives it a value, whether or not it has choices to show.
+
+    Django's changelist applies only the filters with output; a related filter with a single choice has
+    none, so ``?community__id__exact=<another community>`` would be consumed and ignored.
+    """
+
+    def has_output(self):
+        return bool(self.used_parameters) or super().has_output()
+
+
+@functools.cache
+def applied_when_given(filter_class: type) -> type:
+    if issubclass(filter_class, AppliedWhenGivenMixin):
+        return filter_class
+    return type(filter_class.__name__, (AppliedWhenGivenMixin, filter_class), {"__module__": filter_class.__module__})
+
+
+class ScopedRelatedFieldListFilter(AppliedWhenGivenMixin, admin.RelatedFieldListFilter):
     """A related-object filter that lists only the objects of the user's communities."""
 
     def field_choices(self, field, request, model_admin):
@@ -88,15 +112,18 @@ class CommunityScopedAdminMixin(ScopedFormfieldsMixin):
         return [self._scoped_filter(item) for item in super().get_list_filter(request)]
 
     def _scoped_filter(self, item):
+        if isinstance(item, list | tuple):
+            path, filter_class = item
+            return (path, applied_when_given(filter_class))
         if not isinstance(item, str):
-            return item
+            return applied_when_given(item)  # a SimpleListFilter
         try:
             field = get_fields_from_path(self.model, item)[-1]
         except (FieldDoesNotExist, NotRelationField):
             return item
         if field.is_relation:
             return (item, ScopedRelatedFieldListFilter)
-        return item
+        return item  # Django's filters of plain fields always have output
 
 
 class ScopedInlineMixin(ScopedFormfieldsMixin):

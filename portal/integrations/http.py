@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from django.views.decorators.debug import sensitive_variables
 from requests.adapters import HTTPAdapter
 
 RESPONSE_EXCERPT_CHARS = 2000
@@ -124,14 +125,39 @@ def excerpt(text: str | bytes | None, limit: int = RESPONSE_EXCERPT_CHARS) -> st
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def redact(text: str, *secrets: str | None) -> str:
+class Secret:
+    """Holds a credential so that repr(), vars(), logs and error reports of whatever holds it show ``[redacted]``.
+
+    Pass it around instead of the string: frames of a Django-free package cannot be marked with Django's
+    ``sensitive_variables``, so they must never hold the plain value in a variable (see the OPS-COM client).
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str | Secret):
+        self._value = value.reveal() if isinstance(value, Secret) else value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return REDACTED
+
+    __str__ = __repr__
+
+
+def redact(text: str, *secrets: str | Secret | None) -> str:
     """Remove every occurrence of each non-empty secret from ``text``."""
     for secret in secrets:
         if secret:
-            text = text.replace(secret, REDACTED)
+            text = text.replace(secret.reveal() if isinstance(secret, Secret) else secret, REDACTED)
     return text
 
 
+@sensitive_variables()  # headers and bodies carry credentials; so do the library frames below
 def send(
     session: requests.Session,
     method: str,
@@ -141,7 +167,7 @@ def send(
     headers: dict[str, str] | None = None,
     timeout=DEFAULT_TIMEOUT,
     request_summary: str = "",
-    secrets: tuple[str | None, ...] = (),
+    secrets: tuple[str | Secret | None, ...] = (),
 ) -> tuple[requests.Response, CallRecord]:
     """Perform one HTTP call; map transport failures to typed errors carrying the record."""
     call = CallRecord(method=method, url=redact(url, *secrets), request_summary=redact(request_summary, *secrets))

@@ -38,6 +38,7 @@ class InboundEventState(models.TextChoices):
     PROCESSED = "processed", "Processed"
     IGNORED = "ignored", "Ignored (unknown or stale)"
     FAILED = "failed", "Failed"
+    REFUSED = "refused", "Refused (not this community's)"
 
 
 class InboundEvent(models.Model):

@@ -17,7 +17,9 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless turned on: a server started with no environment never shows a debug page.
+# `make run` (portal/devrun.py) and the test settings turn it on explicitly.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -74,7 +76,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies in front of the portal: the client address is the one the nearest of them saw. Used by
+# the sign-in lockout and the API's throttles alike.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 # Sessions end after this long without a request (refreshed by SessionActivityMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=3600)
 SESSION_COOKIE_HTTPONLY = True
@@ -271,6 +276,9 @@ EVENT_SUBSCRIBERS = [
 BUZZIN_API_URL = env("BUZZIN_API_URL", default="http://127.0.0.1:8101")
 BUZZIN_API_KEY = env("BUZZIN_API_KEY", default="")
 BUZZIN_WEBHOOK_SECRET = env("BUZZIN_WEBHOOK_SECRET", default="")
+# A delivery with only X-Buzzin-Token (no HMAC headers) proves nothing about its body and never expires:
+# accepted here for the sandbox and development, refused in portal.settings.production.
+BUZZIN_WEBHOOK_ALLOW_TOKEN_ONLY = env.bool("BUZZIN_WEBHOOK_ALLOW_TOKEN_ONLY", default=True)
 BUZZIN_TIMEOUT_SECONDS = env.float("BUZZIN_TIMEOUT_SECONDS", default=15.0)
 OPSCOM_API_URL = env("OPSCOM_API_URL", default="http://127.0.0.1:8102")
 OPSCOM_CLIENT_CODE = env("OPSCOM_CLIENT_CODE", default="OC-DEMO")
@@ -298,6 +306,9 @@ DEMO_API_KEY = env("DEMO_API_KEY", default="")
 # Requests per API key; counted in the default cache, which must be shared (Redis, database)
 # when several web processes serve the API.
 API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/min")
+# Failed authentications (a wrong key, a malformed Authorization header) per client address; over it, every
+# request of that address is answered 429 until the window ends.
+API_AUTH_FAILURE_RATE = env("API_AUTH_FAILURE_RATE", default="10/min")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -305,6 +316,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "portal.api.errors.api_exception_handler",
+    "NUM_PROXIES": PROXY_COUNT,  # the client address of the throttles (X-Forwarded-For behind proxies)
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Permit portal API",

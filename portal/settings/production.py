@@ -7,6 +7,8 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SANDBOXES_ENABLED = False
+# Webhooks must carry the HMAC signature (bound to the body, stale after 5 minutes), not only the token.
+BUZZIN_WEBHOOK_ALLOW_TOKEN_ONLY = env.bool("BUZZIN_WEBHOOK_ALLOW_TOKEN_ONLY", default=False)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

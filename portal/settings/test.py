@@ -3,6 +3,7 @@
 from .base import *  # noqa: F403
 from .base import env
 
+DEBUG = True  # pytest-django still runs each test with DEBUG off unless asked (--django-debug-mode)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 OUTBOX_DISPATCH = env.bool("OUTBOX_DISPATCH", default=False)

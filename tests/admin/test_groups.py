@@ -13,7 +13,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("portal.integrations.migrations.0005_staff_groups")
+migration = importlib.import_module("portal.integrations.migrations.0007_staff_groups")
 
 
 def codenames(name: str) -> set[str]:
@@ -35,7 +35,7 @@ def test_operators_have_everything_managers_have_and_more():
 
 def test_running_the_migration_again_changes_nothing():
     before = {name: codenames(name) for name in ("Property managers", "operator")}
-    state_apps = MigrationLoader(connection).project_state(("integrations", "0005_staff_groups")).apps
+    state_apps = MigrationLoader(connection).project_state(("integrations", "0007_staff_groups")).apps
     migration.create_groups(state_apps, SimpleNamespace(connection=connection))
     assert {name: codenames(name) for name in before} == before
     assert Group.objects.filter(name__in=before).count() == 2
@@ -45,3 +45,47 @@ def test_a_manager_reaches_the_pages_they_need(manager_client):
     for name in ("permits_permit", "contractors_contractor", "contractors_contractormembership", "core_auditevent"):
         assert manager_client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
     assert manager_client.get(reverse("admin:core_staffmembership_changelist")).status_code == 403
+
+
+# --- drifts: property managers see their communities' and repair them (migration integrations 0003) ---------
+
+
+def test_property_managers_may_view_and_repair_drifts_but_not_delete_them():
+    granted = codenames("Property managers")
+    assert {"view_drift", "change_drift"} <= granted
+    assert "delete_drift" not in granted and "add_drift" not in granted
+
+
+def _dates_drift(community, property_, contractor):
+    from permits.choices import PermitStatus
+    from portal.integrations.models import Drift
+    from portal.integrations.reconciliation.kinds import DriftKind
+    from tests.factories import permit_in_status
+
+    permit = permit_in_status(PermitStatus.APPROVED, community=community, property=property_, contractor=contractor)
+    return Drift.objects.create(
+        kind=DriftKind.DATES_DIFFER,
+        community=community,
+        target_type="permit",
+        target_id=str(permit.pk),
+        detail={"fields": ["valid_till"], "portal": {}, "buzzin": {}, "reference": permit.reference},
+    )
+
+
+def test_a_manager_of_the_group_sees_and_repairs_only_their_communitys_drifts(
+    manager_client, community_a, property_a, contractor_a, community_b, property_b, contractor_b
+):
+    from portal.core.models import OutboundDelivery
+
+    own = _dates_drift(community_a, property_a, contractor_a)
+    other = _dates_drift(community_b, property_b, contractor_b)
+
+    listing = manager_client.get(reverse("admin:integrations_drift_changelist"))
+    assert listing.status_code == 200
+    assert [drift.pk for drift in listing.context["cl"].result_list] == [own.pk]
+    assert manager_client.get(reverse("admin:integrations_drift_change", args=[other.pk])).status_code == 404
+
+    assert manager_client.post(reverse("admin:integrations_drift_repair", args=[own.pk])).status_code == 302
+    assert manager_client.post(reverse("admin:integrations_drift_repair", args=[other.pk])).status_code == 404
+    repairs = OutboundDelivery.objects.filter(operation="permit.update_validity")
+    assert [delivery.target_id for delivery in repairs] == [own.target_id]

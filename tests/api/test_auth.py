@@ -96,3 +96,66 @@ def test_each_key_is_rate_limited_with_429_and_retry_after(api, site, other_site
     assert response.body["name"] == "TooManyRequests" and response.body["code"] == 429
     assert 1 <= int(response.headers["Retry-After"]) <= 60
     assert ApiClient(other_site.raw_key).get("/permits/x").status == 404  # another key has its own budget
+
+
+# --- failed authentications per client address -------------------------------------------------------------
+
+WRONG = {"HTTP_AUTHORIZATION": "Bearer ppk_wrong_key_00000000000000"}
+
+
+def test_failed_authentications_are_throttled_per_address(api, site, settings):
+    settings.API_AUTH_FAILURE_RATE = "3/min"
+    guesser = ApiClient(None)
+    for _ in range(3):
+        assert guesser.get("/permits/x", **WRONG).status == 401
+    refused = guesser.get("/permits/x", **WRONG)
+
+    assert refused.status == 429
+    assert refused.body == {
+        "name": "TooManyRequests",
+        "message": refused.body["message"],
+        "code": 429,
+    }
+    assert refused.body["message"].startswith("Too many failed authentications from this address; retry in ")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    # The address is refused whatever it sends now, even a good key; another address is not.
+    assert api.get("/permits/x").status == 429
+    assert api.get("/permits/x", REMOTE_ADDR="198.51.100.7").status == 404
+    assert guesser.get("/permits/x", REMOTE_ADDR="198.51.100.7", **WRONG).status == 401
+
+
+def test_malformed_headers_count_as_failures_and_a_missing_one_does_not(site, settings):
+    settings.API_AUTH_FAILURE_RATE = "2/min"
+    client = ApiClient(None)
+    for _ in range(5):
+        assert client.get("/permits/x").status == 401  # no credentials at all: nothing guessed
+    assert client.get("/permits/x", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz").status == 401
+    assert client.get("/permits/x", HTTP_AUTHORIZATION="Bearer two words").status == 401
+    assert client.get("/permits/x", **WRONG).status == 429
+
+
+def test_the_address_may_try_again_in_the_next_window(api, settings):
+    settings.API_AUTH_FAILURE_RATE = "2/min"
+    guesser = ApiClient(None)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        guesser.get("/permits/x", **WRONG)
+        guesser.get("/permits/x", **WRONG)
+        assert api.get("/permits/x").status == 429
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        assert api.get("/permits/x").status == 404
+
+
+def test_behind_proxies_the_address_is_the_one_the_nearest_proxy_saw(api, settings):
+    settings.API_AUTH_FAILURE_RATE = "2/min"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    guesser = ApiClient(None)
+    proxied = {"REMOTE_ADDR": "10.0.0.1"}  # every request comes through the same proxy
+    for _ in range(2):
+        guesser.get("/permits/x", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxied, **WRONG)
+
+    assert guesser.get("/permits/x", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxied, **WRONG).status == 429
+    # A spoofed first entry does not change the address the proxy appended.
+    spoofed = "1.2.3.4, 203.0.113.9"
+    assert api.get("/permits/x", HTTP_X_FORWARDED_FOR=spoofed, **proxied).status == 429
+    assert api.get("/permits/x", HTTP_X_FORWARDED_FOR="198.51.100.20", **proxied).status == 404

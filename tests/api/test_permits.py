@@ -160,7 +160,7 @@ def test_a_repeated_salesforce_permit_id_is_409(api, site, created_permit):
     assert response.status == 409
     assert response.body == {
         "name": "Conflict",
-        "message": "A permit with salesforcePermitId a1B5g000000XYZWEAW already exists.",
+        "message": "A permit with salesforcePermitId a1B5g000000XYZWEAW already exists in this community.",
         "code": 409,
     }
     assert Permit.objects.count() == 1

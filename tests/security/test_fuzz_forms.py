@@ -112,9 +112,10 @@ def media_files() -> set[str]:
 
 
 def stored_names_are_generated(upload_name: bytes) -> None:
-    """No stored file's name contains (any readable part of) the uploaded name."""
+    """No stored file's name contains (any readable part of) the uploaded name; its extension is the detected
+    type's, so only the uploaded base name is looked for."""
     readable = upload_name.decode("utf-8", "ignore").replace("\x00", "")
-    stem = Path(readable.replace("\\", "/")).name
+    stem = Path(readable.replace("\\", "/")).name.rsplit(".", 1)[0]
     for document in [*ContractorDocument.objects.all(), *NocVersion.objects.exclude(file="")]:
         stored = document.file.name
         assert ".." not in stored and "\x00" not in stored and not stored.startswith("/")

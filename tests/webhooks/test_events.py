@@ -319,7 +319,7 @@ def test_contractor_approved_stores_state_and_buzzin_id(deliver, pending_members
     assert state_of(body) == InboundEventState.PROCESSED
 
 
-def test_contractor_approved_in_an_unknown_community_falls_back_to_the_reference(deliver, pending_membership):
+def test_contractor_approved_in_an_unknown_community_is_refused(deliver, pending_membership):
     body = payloads.envelope(
         "communityContractors.approved",
         payloads.contractor_data(pending_membership),
@@ -327,7 +327,8 @@ def test_contractor_approved_in_an_unknown_community_falls_back_to_the_reference
     )
     deliver(body)
 
-    assert state_at_buzzin(pending_membership) == BuzzinContractorState.APPROVED
+    assert state_at_buzzin(pending_membership) == BuzzinContractorState.PENDING
+    assert state_of(body) == InboundEventState.REFUSED
 
 
 def test_contractor_approved_in_another_known_community_is_not_applied(deliver, pending_membership):

@@ -7,6 +7,7 @@ from portal.integrations.buzzin.records import permit_buzzin_id
 from portal.integrations.buzzin.signing import current_time_ms, sign
 from portal.integrations.models import InboundEvent, InboundEventState
 from portal.integrations.webhooks.views import MAX_BODY_BYTES
+from tests.factories import CommunityFactory
 
 from . import payloads
 from .conftest import SECRET, post_webhook
@@ -54,6 +55,7 @@ def test_valid_token_without_signature_is_accepted(deliver, issued):
 
 
 def test_captured_payload_is_accepted(deliver):
+    CommunityFactory(buzzin_community_id=payloads.CAPTURED_ISSUED["communityId"])
     response = deliver(payloads.CAPTURED_ISSUED)
 
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from portal.integrations.buzzin.records import permit_buzzin_id
 from portal.integrations.models import InboundEvent, InboundEventState
 from portal.integrations.webhooks import processing, tasks
 from portal.integrations.webhooks.processing import inbound_event_process
+from tests.factories import CommunityFactory
 
 from . import payloads
 
@@ -60,7 +61,10 @@ def test_processing_twice_does_nothing_the_second_time(deliver, approved_permit)
 
 
 def test_unknown_permit_is_retried_then_failed(deliver, db):
-    body = payloads.envelope("passes.permits.expired", {"permitId": payloads.object_id()})
+    community = CommunityFactory()
+    body = payloads.envelope(
+        "passes.permits.expired", {"permitId": payloads.object_id()}, community_id=community.buzzin_community_id
+    )
     deliver(body)
     inbound = InboundEvent.objects.get()
     assert (inbound.state, inbound.attempts) == (InboundEventState.RECEIVED, 1)

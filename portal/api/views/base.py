@@ -22,7 +22,8 @@ ERROR_DESCRIPTIONS = {
     401: "Unauthorized: no API key, a malformed Authorization header, or an unknown or revoked key.",
     404: "Record Not Found: unknown, unapproved, or outside the key's community.",
     409: "Conflict: a record with the same business key exists (look it up and carry on).",
-    429: "Too Many Requests: the key's rate limit; retry after the Retry-After header's seconds.",
+    429: "Too Many Requests: the key's rate limit, or too many failed authentications from the client's address; "
+    "retry after the Retry-After header's seconds.",
 }
 
 

@@ -24,8 +24,9 @@ class ContractorCreateView(ApiView):
         operation_id="createContractor",
         summary="Create contractor",
         description="Registers the company, pending in the key's community until a property manager (or "
-        '`PATCH {"action": "approve"}`) approves it. 409 on a duplicate email, phone (in this community) or '
-        "salesforceId.",
+        '`PATCH {"action": "approve"}`) approves it. 409 on a duplicate email or salesforceId (unique across the '
+        "portal: a company registered through another community is answered without saying where), or a duplicate "
+        "phone in this community.",
         tags=TAGS,
         request=ContractorCreateSerializer,
         responses={201: ContractorSerializer, **error_responses(400, 409)},

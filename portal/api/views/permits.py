@@ -37,8 +37,8 @@ class PermitCreateView(ApiView):
         summary="Create NOC / fit-out permit",
         description="Creates the permit as a DRAFT (`status: 10`) in the key's community. Contractor, property and "
         "flats are resolved by external or portal ids (404 when unknown, unapproved or outside the community); "
-        "`validTill` must be in the future and after `validFrom` (400); a repeated `salesforcePermitId` is a 409. "
-        "Submit it with `PATCH /passes/{id}` once it is complete.",
+        "`validTill` must be in the future and after `validFrom` (400); a `salesforcePermitId` already used in the "
+        "community is a 409. Submit it with `PATCH /passes/{id}` once it is complete.",
         tags=TAGS,
         request=PermitCreateSerializer,
         responses={201: PermitCreatedSerializer, **error_responses(400, 404, 409)},
@@ -53,7 +53,7 @@ class PermitCreateView(ApiView):
         data = serializer.validated_data
         salesforce_id = data.get("salesforcePermitId") or None
         if salesforce_id:
-            reject_duplicate_permit(salesforce_id)
+            reject_duplicate_permit(self.community, salesforce_id)
         contractor = approved_contractor_or_404(
             self.community,
             salesforce_id=data.get("contractorSalesforceId"),

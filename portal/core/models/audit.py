@@ -2,13 +2,35 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnlyViolation(Exception):
+    """An audit event was to be changed or deleted: the log only ever grows."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyViolation("Audit events are never updated: record a new event.")
+
+    def delete(self):
+        raise AppendOnlyViolation("Audit events are never deleted.")
+
+
 class AuditEvent(models.Model):
-    """One row per change: who, when, what, from which status to which, and why. Append-only."""
+    """One row per change: who, when, what, from which status to which, and why.
+
+    Append-only where it lives: the model refuses to save a stored row or delete one, and database triggers
+    refuse a raw UPDATE or DELETE (``portal.core.audit_guard``). Deleting a user or a community rewrites no
+    audit row: the actor and community ids stay as they were, without a database constraint, and the actor's
+    label keeps saying who it was.
+    """
 
     at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False
+    )
     actor_label = models.CharField(max_length=200, help_text="User name, API key, partner or job.")
-    community = models.ForeignKey("core.Community", null=True, blank=True, on_delete=models.SET_NULL)
+    community = models.ForeignKey(
+        "core.Community", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False
+    )
     target_type = models.CharField(max_length=50)
     target_id = models.CharField(max_length=64)
     action = models.CharField(max_length=100, help_text="e.g. permits.permit.approved")
@@ -17,12 +39,22 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id} by {self.actor_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyViolation("An audit event is never changed: record a new event.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyViolation("An audit event is never deleted.")
 
 
 class NotificationLog(models.Model):

@@ -1,7 +1,10 @@
 """Drifts in the admin: what reconciliation found, and "repair" for one (a button per row) or many (an action).
 
-Property managers see their communities' drifts; whoever holds the change permission repairs.
-Rows are read-only: reconciliation opens and resolves them, the repair service sends the delivery.
+Property managers see their communities' drifts and repair them: the group "Property managers" holds the
+view and change permissions of drifts (migration integrations 0003, which says why), and the admin scopes the
+rows to the user's communities. Whoever holds the change permission repairs; a repair only sends again what
+the portal holds. Rows are read-only: reconciliation opens and resolves them, the repair service sends the
+delivery.
 Above the list, reconciliation's coverage: how much of the estate the pass under way has compared,
 and when a full pass last completed (estate-wide counts for operators, percentages for others).
 """

@@ -16,7 +16,8 @@ class InboundEventAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     """Buzz-In's webhooks as received: read-only, with "process again" for what failed or waits.
 
     An event names its community by Buzz-In's community id: a staff user who is not an operator sees
-    only the events of their communities (and none without a community id).
+    only the events of their communities (and none without a community id). An event whose community is
+    unknown or is not its permit's or contractor's ends "refused" (the state filter lists them).
     """
 
     def scope_queryset(self, request, queryset):
@@ -26,7 +27,17 @@ class InboundEventAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         buzzin_ids = BuzzinCommunity.objects.filter(community_id__in=ids).exclude(buzzin_id="")
         return queryset.filter(community_id__in=buzzin_ids.values("buzzin_id"))
 
-    list_display = ["received_at", "event", "event_id", "verification", "state", "result", "attempts", "processed_at"]
+    list_display = [
+        "received_at",
+        "event",
+        "event_id",
+        "community_id",
+        "verification",
+        "state",
+        "result",
+        "attempts",
+        "processed_at",
+    ]
     list_filter = ["state", "event", "verification", "received_at"]
     search_fields = ["event_id", "delivery_id", "community_id", "result"]
     date_hierarchy = "received_at"

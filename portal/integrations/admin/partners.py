@@ -7,7 +7,6 @@ domain pages (community, property, unit) know nothing of them. The permit and me
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -15,6 +14,7 @@ from django.utils.safestring import mark_safe
 from permits.models import Permit, Vehicle
 from portal.core.admin_panels import Panel, admin_panel
 from portal.core.admin_scoping import CommunityScopedAdminMixin
+from portal.core.admin_secrets import SecretFieldsAdminMixin
 from portal.core.scoping import is_operator
 
 from ..buzzin.ids import held_buzzin_id
@@ -23,33 +23,14 @@ from ..delivery.selectors import permit_deliveries
 from ..opscom.models import OpscomParking
 
 
-class BuzzinCommunityForm(forms.ModelForm):
-    """The key is write-only: never rendered back; an empty field keeps the stored one."""
-
-    api_key = forms.CharField(
-        label="Buzz-In API key",
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text="Leave empty to keep the key stored; empty everywhere: the BUZZIN_API_KEY setting is used.",
-    )
-
-    class Meta:
-        model = BuzzinCommunity
-        fields = ["community", "buzzin_id", "api_key"]
-
-    def clean_api_key(self):
-        return self.cleaned_data["api_key"] or (self.instance.api_key if self.instance.pk else "")
-
-
 @admin.register(BuzzinCommunity)
-class BuzzinCommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
-    form = BuzzinCommunityForm
-    list_display = ["community", "buzzin_id", "key_state"]
-    list_select_related = ["community"]
+class BuzzinCommunityAdmin(SecretFieldsAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
+    """The key is write-only: shown as "set, ends in …1a2b" at most, replaced by typing a new one."""
 
-    @admin.display(description="API key")
-    def key_state(self, link):
-        return f"set, ends in …{link.api_key[-4:]}" if link.api_key else "not set (the setting is used)"
+    secret_fields = ("api_key",)
+    fields = ["community", "buzzin_id", "api_key"]
+    list_display = ["community", "buzzin_id", "api_key_status"]
+    list_select_related = ["community"]
 
     def has_add_permission(self, request):
         return is_operator(request.user)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+from django.views.decorators.debug import sensitive_variables
 
 from portal.integrations.http import (
     DEFAULT_TIMEOUT,
@@ -44,6 +45,7 @@ MAX_SUMMARY_CHARS = 4000
 class BuzzinClient:
     """Calls Buzz-In with one community's API key."""
 
+    @sensitive_variables("api_key")
     def __init__(
         self,
         base_url: str,
@@ -107,6 +109,7 @@ class BuzzinClient:
     def _pass_action(self, permit_id: str, body: dict, idempotency_key: str | None) -> PartnerResult:
         return self._call("PATCH", f"/passes/{_segment(permit_id)}", body, idempotency_key)
 
+    @sensitive_variables()
     def _call(self, method: str, path: str, body: dict | None, idempotency_key: str | None) -> PartnerResult:
         response, call = send(
             self.session,
@@ -126,6 +129,7 @@ class BuzzinClient:
             raise ServerError(message, call=call, status_code=response.status_code)
         return PartnerResult(data=data, call=call, status_code=response.status_code)
 
+    @sensitive_variables()
     def _headers(self, idempotency_key: str | None) -> dict[str, str]:
         headers = {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
         if idempotency_key:
@@ -199,6 +203,7 @@ _ERRORS_BY_STATUS: dict[int, type[PartnerError]] = {
 }
 
 
+@sensitive_variables("api_key")
 def _error_for(response: requests.Response, data: Any, call: CallRecord, api_key: str) -> PartnerError:
     status = response.status_code
     error_class = _ERRORS_BY_STATUS.get(status) or (ServerError if status >= 500 else BadRequest)

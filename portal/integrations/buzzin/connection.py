@@ -20,13 +20,13 @@ def buzzin_settings(community: Community) -> BuzzinCommunity:
         return BuzzinCommunity(community=community)
 
 
-@sensitive_variables("key")
+@sensitive_variables()
 def buzzin_api_key_for(community: Community) -> str:
     key = buzzin_settings(community).api_key
     return key or settings.BUZZIN_API_KEY
 
 
-@sensitive_variables("key")
+@sensitive_variables()
 def buzzin_client(community: Community) -> BuzzinClient:
     """Buzz-In keys are scoped to one community: the client speaks with that community's key."""
     url, key, timeout = settings.BUZZIN_API_URL, buzzin_api_key_for(community), settings.BUZZIN_TIMEOUT_SECONDS

@@ -37,7 +37,7 @@ def contractor_create_body(contractor: Contractor) -> dict[str, Any]:
     company: dict[str, Any] = {"companyName": contractor.company_name}
     licence = current_trade_licence(contractor)
     if licence is not None:
-        company["tradeLicense"] = file_descriptor(licence.file, licence.original_name, licence.content_type)
+        company["tradeLicense"] = file_descriptor(licence.file, licence.download_name, licence.content_type)
     if contractor.trade_licence_expiry:
         company["tradeLicenseExpiryDate"] = contractor.trade_licence_expiry.isoformat()
     return {
@@ -104,7 +104,7 @@ def validity_body(permit: Permit) -> dict[str, str]:
 def noc_descriptor(noc: NocVersion) -> dict[str, Any]:
     """DECISION: a stored file travels as base64 (our documents are private); an API link as a URL."""
     if noc.file:
-        descriptor = file_descriptor(noc.file, noc.original_name or f"noc-{noc.noc_number}.pdf", noc.content_type)
+        descriptor = file_descriptor(noc.file, noc.download_name, noc.content_type)
     else:
         descriptor = {"type": "url", "url": noc.document_url}
     return {

@@ -41,6 +41,7 @@ from portal.integrations.http import (
     PartnerResult,
     PooledSession,
     RateLimited,
+    Secret,
     ServerError,
     excerpt,
     redact,
@@ -87,23 +88,6 @@ def format_amount(amount: Amount) -> str:
     return f"{value.quantize(CENT):f}"
 
 
-class _Secret:
-    """Holds the token so that repr(), vars() and debug pages of a client show ``[redacted]``."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str):
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return REDACTED
-
-    __str__ = __repr__
-
-
 class OpscomClient:
     """One OPS-COM tenant (client code + token). Reuse an instance: its session keeps connections alive."""
 
@@ -111,7 +95,7 @@ class OpscomClient:
         self,
         base_url: str,
         client_code: str,
-        api_token: str,
+        api_token: str | Secret,
         *,
         timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
         session: requests.Session | PooledSession | None = None,
@@ -120,7 +104,7 @@ class OpscomClient:
             raise ConfigurationError("OPS-COM base URL must start with http:// or https://")
         self.base_url = base_url.rstrip("/")
         self.client_code = client_code
-        self._api_token = _Secret(api_token)
+        self._api_token = Secret(api_token)
         self.timeout = timeout
         self.session = _requests_session(session)
 
@@ -183,19 +167,20 @@ class OpscomClient:
     def _post(self, action: str, fields: dict[str, str | None], idempotency_key: str | None) -> PartnerResult:
         sent_fields = {name: value for name, value in fields.items() if value is not None}
         _require_strings(sent_fields)
-        token = self._api_token.reveal()
+        # The plain token is only ever an argument of ``send`` (whose frames Django's error reports cleanse):
+        # no frame of this Django-free module holds it in a variable.
         try:
             response, call = send(
                 self.session,
                 "POST",
                 self.url_for(action),
-                json_body={"apiToken": token, **sent_fields},
+                json_body={"apiToken": self._api_token.reveal(), **sent_fields},
                 headers=_headers(idempotency_key),
                 timeout=self.timeout,
                 request_summary=request_summary(sent_fields),
-                secrets=(token,),
+                secrets=(self._api_token,),
             )
-            result = interpret_response(response, call, secrets=(token,))
+            result = interpret_response(response, call, secrets=(self._api_token,))
         except PartnerError as error:
             logger.warning("OPS-COM %s failed: %s", action, error.message, extra={"opscom_code": error.code})
             raise
@@ -209,7 +194,7 @@ def request_summary(fields: dict[str, str]) -> str:
 
 
 def interpret_response(
-    response: requests.Response, call: CallRecord, *, secrets: tuple[str | None, ...] = ()
+    response: requests.Response, call: CallRecord, *, secrets: tuple[str | Secret | None, ...] = ()
 ) -> PartnerResult:
     """Decide from the body first; fall back on the HTTP status only when there is no OPS-COM body."""
     payload = _json_object(response)
@@ -260,7 +245,7 @@ def _error_code_in(payload: dict[str, Any]) -> bool:
     return payload.get("ErrorCode") not in (None, "", 0, "0")
 
 
-def _success_data(payload: dict[str, Any], secrets: tuple[str | None, ...]) -> dict[str, Any]:
+def _success_data(payload: dict[str, Any], secrets: tuple[str | Secret | None, ...]) -> dict[str, Any]:
     # Keep only the documented keys: an echoing server must not smuggle anything into stored data.
     reference = payload.get("reference_id") or payload.get("InternalReferenceID") or ""
     internal = payload.get("InternalReferenceID") or reference
@@ -272,7 +257,7 @@ def _success_data(payload: dict[str, Any], secrets: tuple[str | None, ...]) -> d
 
 
 def _error_from_body(
-    payload: dict[str, Any], response: requests.Response, call: CallRecord, secrets: tuple[str | None, ...]
+    payload: dict[str, Any], response: requests.Response, call: CallRecord, secrets: tuple[str | Secret | None, ...]
 ) -> PartnerError:
     code = parse_code(payload.get("ErrorCode"))
     detail = redact(excerpt(str(payload.get("ErrorMessage", "")), ERROR_MESSAGE_CHARS), *secrets)

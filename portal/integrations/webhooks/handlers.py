@@ -6,7 +6,8 @@ is applied: data carried by an older event is not applied over a newer one. The 
 their own rule (a status only moves forward) and never hear Buzz-In's name.
 
 A handler returns a ``PartnerOutcome`` (applied or not, and a note for the admin) and raises
-``TargetMissing`` when the permit or contractor is not known (yet). ``prepare`` runs before the event's
+``TargetMissing`` when the permit or contractor is not known (yet), ``CommunityMismatch`` when the envelope's
+community is unknown or is not the target's (see ``lookups``). ``prepare`` runs before the event's
 transaction: it writes the pass image to storage, so no storage I/O happens under a row lock.
 """
 

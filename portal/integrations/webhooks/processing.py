@@ -11,7 +11,7 @@ from django.utils import timezone
 from ..models import InboundEvent, InboundEventState
 from .envelope import Envelope
 from .handlers import HANDLERS, prepared
-from .lookups import TargetMissing
+from .lookups import CommunityMismatch, TargetMissing
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,11 @@ def _process_locked(inbound_event_id: int, handler, resources, *, force: bool) -
         try:
             with transaction.atomic():
                 outcome = handler.apply(Envelope.from_inbound(inbound), resources)
+        except CommunityMismatch as exc:
+            logger.warning("webhook %s (%s) refused: %s", inbound.event_id, inbound.event, exc)
+            _finish(
+                inbound, InboundEventState.REFUSED, "refused: the envelope's community does not match", error=str(exc)
+            )
         except TargetMissing as exc:
             _target_missing(inbound, exc, force=force)
         except Exception as exc:

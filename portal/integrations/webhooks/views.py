@@ -7,11 +7,12 @@ import logging
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_variables
 
 from ..buzzin.signing import DELIVERY_HEADER, EVENT_HEADER, current_time_ms
 from .envelope import EnvelopeError, parse_envelope
 from .store import inbound_event_record
-from .verification import verify_delivery
+from .verification import Verification, verify_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -25,15 +26,14 @@ class Refusal(Exception):
 
 
 @csrf_exempt
+@sensitive_variables("secret")
 def buzzin_webhook(request: HttpRequest):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         secret = _configured_secret()
         raw_body = _read_body(request)
-        verification = verify_delivery(request.headers, raw_body, secret, now_ms=current_time_ms())
-        if not verification.ok:
-            raise Refusal(401, "unauthorized", verification.reason)
+        verification = _verify(request, raw_body, secret)
         envelope = _envelope(raw_body)
     except Refusal as refusal:
         _log_refusal(request, refusal)
@@ -46,6 +46,25 @@ def buzzin_webhook(request: HttpRequest):
     return JsonResponse({"status": "accepted" if created else "duplicate", "id": inbound.event_id})
 
 
+@sensitive_variables()
+def _verify(request: HttpRequest, raw_body: bytes, secret: str) -> Verification:
+    """Any failure to verify, even one nobody foresaw in a malformed header, is a refusal and never a 500."""
+    try:
+        verification = verify_delivery(
+            request.headers,
+            raw_body,
+            secret,
+            now_ms=current_time_ms(),
+            allow_token_only=settings.BUZZIN_WEBHOOK_ALLOW_TOKEN_ONLY,
+        )
+    except Exception as exc:  # the guard: the checks themselves must not become the attack surface
+        raise Refusal(401, "unauthorized", f"verification raised {type(exc).__name__}") from None
+    if not verification.ok:
+        raise Refusal(401, "unauthorized", verification.reason)
+    return verification
+
+
+@sensitive_variables()
 def _configured_secret() -> str:
     secret = settings.BUZZIN_WEBHOOK_SECRET or ""
     if not secret:

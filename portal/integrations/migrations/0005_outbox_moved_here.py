@@ -6,11 +6,11 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integrations", "0002_reconciliation_cursor"),
-        ("core", "0004_community_country_and_limits"),
+        ("integrations", "0004_property_managers_repair_drifts"),
+        ("core", "0005_audit_append_only"),
     ]
     # Core then forgets the models (its 0004); this layer names the order, core never names this layer.
-    run_before = [("core", "0005_outbox_and_partner_fields_moved_out")]
+    run_before = [("core", "0006_outbox_and_partner_fields_moved_out")]
 
     operations = [
         migrations.SeparateDatabaseAndState(

@@ -105,15 +105,15 @@ def copy_partner_data_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integrations", "0003_outbox_moved_here"),
-        ("core", "0004_community_country_and_limits"),
+        ("integrations", "0005_outbox_moved_here"),
+        ("core", "0005_audit_append_only"),
         ("contractors", "0002_normalize_contact"),
-        ("permits", "0005_normalize_people_and_plates"),
+        ("permits", "0006_crm_reference_unique_per_community"),
     ]
     run_before = [
-        ("core", "0005_outbox_and_partner_fields_moved_out"),
+        ("core", "0006_outbox_and_partner_fields_moved_out"),
         ("contractors", "0003_partner_fields_moved_out"),
-        ("permits", "0006_partner_fields_moved_out"),
+        ("permits", "0007_partner_fields_moved_out"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ import functools
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("permits", "0005_normalize_people_and_plates"),
+        ("permits", "0006_crm_reference_unique_per_community"),
     ]
 
     operations = [

@@ -27,7 +27,9 @@ PROPERTY_MANAGERS = {
         "community": VIEW,
         "auditevent": VIEW,
     },
-    "integrations": {"outbounddelivery": VIEW, "deliveryattempt": VIEW, "buzzincommunity": VIEW},
+    # Drifts: managers see their communities' drifts and repair them (a repair only sends again what the
+    # portal holds; see 0004_property_managers_repair_drifts).
+    "integrations": {"outbounddelivery": VIEW, "deliveryattempt": VIEW, "buzzincommunity": VIEW, "drift": VIEW_CHANGE},
 }
 
 OPERATORS = {
@@ -92,10 +94,10 @@ def create_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integrations", "0004_partners_own_their_ids"),
-        ("core", "0005_outbox_and_partner_fields_moved_out"),
+        ("integrations", "0006_partners_own_their_ids"),
+        ("core", "0006_outbox_and_partner_fields_moved_out"),
         ("contractors", "0003_partner_fields_moved_out"),
-        ("permits", "0006_partner_fields_moved_out"),
+        ("permits", "0007_partner_fields_moved_out"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_community_country_and_limits"),
+        ("core", "0005_audit_append_only"),
     ]
 
     operations = [
