@@ -75,7 +75,7 @@ def _dates_drift(community, property_, contractor):
 def test_a_manager_of_the_group_sees_and_repairs_only_their_communitys_drifts(
     manager_client, community_a, property_a, contractor_a, community_b, property_b, contractor_b
 ):
-    from portal.core.models import OutboundDelivery
+    from portal.integrations.delivery.models import OutboundDelivery
 
     own = _dates_drift(community_a, property_a, contractor_a)
     other = _dates_drift(community_b, property_b, contractor_b)

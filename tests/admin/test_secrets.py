@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from portal.integrations.buzzin.models import BuzzinCommunity
 from portal.core.secrets import SecretField, secret_status
+from portal.integrations.buzzin.models import BuzzinCommunity
 from tests.factories import CommunityFactory, UserFactory
 from tests.tracebacks import a_secret, error_report
 

@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from portal.core.services import audit_record
 
 from portal.core.actors import Actor
 from portal.core.audit_guard import REFUSAL
+from portal.core.events import event_record
 from portal.core.models import AuditEvent, Community
 from portal.core.models.audit import AppendOnlyViolation
 from tests.factories import CommunityFactory, UserFactory
@@ -20,7 +20,7 @@ from tests.factories import CommunityFactory, UserFactory
 def record(actor=None, community=None) -> AuditEvent:
     community = community or CommunityFactory()
     actor = Actor.for_user(actor) if actor is not None else Actor.system("test")
-    return audit_record(actor=actor, target=community, action="core.community.checked", community=community)
+    return event_record(actor=actor, target=community, action="core.community.checked", community=community)
 
 
 def raw(sql: str, params=()) -> None:

@@ -11,8 +11,8 @@ from django.test import RequestFactory
 from portal.api import keys
 from portal.api.authentication import ApiKeyAuthentication
 from portal.core.actors import Actor
+from portal.integrations.buzzin import connection
 from portal.integrations.buzzin.client import BuzzinClient
-from portal.integrations.delivery import clients
 from portal.integrations.opscom.client import OpscomClient
 from tests.factories import CommunityFactory
 from tests.tracebacks import a_secret, frames_below_the_test, shown
@@ -60,17 +60,16 @@ def test_opscom_client_call():
 
 @pytest.mark.django_db
 def test_building_a_buzzin_client_for_a_community(monkeypatch):
-    community = CommunityFactory(buzzin_api_key=a_secret("community-key"))
+    community = CommunityFactory(buzzin__api_key=a_secret("community-key"))
 
     def explode(*args, **kwargs):
         raise RuntimeError("cannot build the client")
 
-    clients.clients_clear()
-    monkeypatch.setattr(clients, "BuzzinClient", explode)
-    frames = frames_below_the_test(lambda: clients.buzzin_client(community))
+    monkeypatch.setattr(connection, "BuzzinClient", explode)
+    frames = frames_below_the_test(lambda: connection.buzzin_client(community))
 
-    assert {"buzzin_client", "_cached"} <= function_names(frames)
-    assert community.buzzin_api_key not in shown(frames)
+    assert {"buzzin_client", "cached_client"} <= function_names(frames)
+    assert community.buzzin.api_key not in shown(frames)
 
 
 @pytest.mark.django_db
@@ -93,7 +92,7 @@ def test_api_key_creation(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("the audit failed")
 
-    monkeypatch.setattr(keys, "audit_record", explode)
+    monkeypatch.setattr(keys, "event_record", explode)
     frames = frames_below_the_test(
         lambda: keys.api_key_create(actor=Actor.system("test"), community=community, name="CRM", raw_key=raw_key)
     )

@@ -38,10 +38,14 @@ pytestmark = pytest.mark.django_db
 BUZZIN = Actor.partner("Buzz-In")
 
 
-def apply(event: str, data: dict, created_at: datetime.datetime):
+def apply(event: str, data: dict, created_at: datetime.datetime, *, permit):
     """Run the webhook handler of ``event`` as the processing task does: prepare, then one transaction."""
     envelope = Envelope(
-        id=f"evt-{created_at.timestamp()}", event=event, community_id="", created_at=created_at, data=data
+        id=f"evt-{created_at.timestamp()}",
+        event=event,
+        community_id=permit.community.buzzin.buzzin_id,
+        created_at=created_at,
+        data=data,
     )
     handler = HANDLERS[event]
     with prepared(envelope, handler) as resources, transaction.atomic():
@@ -108,12 +112,13 @@ def test_activation_applies_even_from_an_older_event_but_keeps_newer_validity():
     link_buzzin_permit(permit, payloads.object_id())
     newer, older = timezone.now(), timezone.now() - datetime.timedelta(minutes=5)
     new_till = permit.valid_till + datetime.timedelta(days=3)
-    apply("passes.permits.updated", payloads.validity_data(permit, valid_till=new_till), newer)
+    apply("passes.permits.updated", payloads.validity_data(permit, valid_till=new_till), newer, permit=permit)
 
     outcome = apply(
         "passes.permits.issued",
         payloads.validity_data(permit) | {"accessCode": "X" * 24, "statusName": "ACCEPTED"},
         older,
+        permit=permit,
     )
 
     permit.refresh_from_db()

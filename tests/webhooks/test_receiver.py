@@ -55,7 +55,7 @@ def test_valid_token_without_signature_is_accepted(deliver, issued):
 
 
 def test_captured_payload_is_accepted(deliver):
-    CommunityFactory(buzzin_community_id=payloads.CAPTURED_ISSUED["communityId"])
+    CommunityFactory(buzzin__buzzin_id=payloads.CAPTURED_ISSUED["communityId"])
     response = deliver(payloads.CAPTURED_ISSUED)
 
     assert response.status_code == 200

@@ -63,7 +63,7 @@ def test_processing_twice_does_nothing_the_second_time(deliver, approved_permit)
 def test_unknown_permit_is_retried_then_failed(deliver, db):
     community = CommunityFactory()
     body = payloads.envelope(
-        "passes.permits.expired", {"permitId": payloads.object_id()}, community_id=community.buzzin_community_id
+        "passes.permits.expired", {"permitId": payloads.object_id()}, community_id=community.buzzin.buzzin_id
     )
     deliver(body)
     inbound = InboundEvent.objects.get()
