@@ -176,7 +176,7 @@ class ScaleOut:
         return self._load_drain_verdict(estate)
 
     def _load_drain_verdict(self, estate: seed.Estate) -> int:
-        from portal.core.models import Community
+        from portal.integrations.buzzin.models import BuzzinCommunity
         from portal.integrations.delivery.models import OutboundDelivery
 
         from .inject import Tally, change_plan, extend_over_http
@@ -187,7 +187,7 @@ class ScaleOut:
         changes = change_plan(estate.permit_ids, options.changes, estate.base_till, options.seed)
         tally, intake = Tally(), Intake()
         run_id = uuid.uuid4().hex[:8]
-        community_id = Community.objects.get(pk=estate.community_id).buzzin_community_id
+        community_id = BuzzinCommunity.objects.get(community_id=estate.community_id).buzzin_id
         references = [estate.references[pk] for pk in estate.permit_ids]
         events = scan_events(run_id, options.events, references, community_id)
         change_clients, _ = extend_over_http(
