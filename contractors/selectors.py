@@ -13,7 +13,7 @@ def contractor_for_user(user) -> Contractor | None:
 
 def phone_taken_in(phone: str, communities, *, exclude_pk: int | None = None) -> list[str]:
     """Names of the communities among ``communities`` where another company already has ``phone``
-    (Buzz-In keeps a phone unique per community and refuses a second one with 409)."""
+    (the gate system keeps a phone unique per community and refuses a second one)."""
     rows = ContractorMembership.objects.filter(
         contractor__phone=phone, community__in=[community.pk for community in communities]
     )

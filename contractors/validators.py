@@ -10,7 +10,7 @@ from .choices import MembershipStatus
 
 
 def normalize_contractor_contact(*, email: str, phone: str, region: str) -> dict[str, str]:
-    """The company's e-mail and phone as Buzz-In takes them; each refusal under its own field."""
+    """The company's e-mail and phone as the gate system takes them; each refusal under its own field."""
     contact: dict[str, str] = {}
     errors: dict[str, list[ValidationError]] = {}
     try:

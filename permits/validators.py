@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from portal.core.contact import normalize_contact, normalize_optional_phone
 
 # Canonical plate: upper-case letters and digits only, at least one digit, at most 25 characters
-# (OPS-COM's limit). "DXB A 12345", "DXB-A-12345" and "dxba12345" are all "DXBA12345": the
+# (the parking operator's limit). "DXB A 12345", "DXB-A-12345" and "dxba12345" are all "DXBA12345": the
 # characters a parking camera reads, so one vehicle never has two spellings.
 PLATE_PATTERN = re.compile(r"^(?=.*[0-9])[A-Z0-9]{1,25}$")
 PLATE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—.·_/]+")

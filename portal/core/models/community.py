@@ -11,7 +11,7 @@ from ..choices import StaffRole
 from ..contact import DEFAULT_COUNTRY, validate_country
 
 DEFAULT_MAX_PERMIT_DAYS = 90
-# OPS-COM's limits (contracts/opscom.md): an amount from 0.01 to 999999.99, a currency code.
+# The parking operator's limits (contracts/): an amount from 0.01 to 999999.99, a currency code.
 PARKING_FEE_LIMITS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("999999.99"))]
 CURRENCY_CODE = RegexValidator(r"^[A-Z]{3}$", "Give a three-letter currency code such as AED.")
 
