@@ -6,6 +6,7 @@ from contractors.models import ContractorMembership
 from permits.models import Permit
 from portal.core.models import Community
 
+from ..buzzin.ids import derived_object_id
 from ..buzzin.models import BuzzinCommunity
 from .envelope import Envelope, text
 
@@ -34,16 +35,20 @@ def permit_for(envelope: Envelope) -> Permit:
 
 
 def membership_for(envelope: Envelope) -> ContractorMembership:
-    """By ``communityContractorId`` then ``salesforceId`` (the contractor's reference), within the community.
+    """By ``communityContractorId`` then ``salesforceId`` (the contractor's reference), in the envelope's community.
 
-    When no community has the envelope's ``communityId``, any membership matching one of the ids is taken,
-    provided there is exactly one.
+    A company has one Buzz-In id in every community it works in: the envelope's ``communityId`` says which of
+    its memberships the event is about, and no other is touched. An envelope without a ``communityId`` applies
+    to the one membership matching, provided there is exactly one.
     """
     buzzin_id = text(envelope.data, "communityContractorId", BUZZIN_ID_LENGTH)
     reference = text(envelope.data, "salesforceId", REFERENCE_LENGTH)
     memberships = ContractorMembership.objects.select_related("contractor", "community")
-    community = community_for(envelope.community_id)
-    if community is not None:
+    community = None
+    if envelope.community_id:
+        community = community_for(envelope.community_id)
+        if community is None:
+            raise TargetMissing(f"communityId {envelope.community_id} names no community of the portal")
         memberships = memberships.filter(community=community)
     lookups = [("contractor__buzzin__buzzin_id", buzzin_id), ("contractor__reference", reference)]
     for field, value in lookups:
@@ -53,7 +58,7 @@ def membership_for(envelope: Envelope) -> ContractorMembership:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            raise TargetMissing(f"several memberships match {value}; the community is unknown")
+            raise TargetMissing(f"several memberships match {value}; the envelope names no community")
     where = f"community {community}" if community else "any community"
     raise TargetMissing(
         f"no contractor with communityContractorId {buzzin_id or '-'} or salesforceId {reference or '-'} in {where}"
@@ -61,7 +66,12 @@ def membership_for(envelope: Envelope) -> ContractorMembership:
 
 
 def community_for(buzzin_community_id: str) -> Community | None:
+    """The community whose Buzz-In id is given (or, for one that holds none, the id derived for it, as the
+    sandbox learns it)."""
     if not buzzin_community_id:
         return None
     link = BuzzinCommunity.objects.select_related("community").filter(buzzin_id=buzzin_community_id).first()
-    return link.community if link else None
+    if link is not None:
+        return link.community
+    without_id = Community.objects.exclude(buzzin__buzzin_id__gt="")
+    return next((c for c in without_id if derived_object_id("community", c.pk) == buzzin_community_id), None)
