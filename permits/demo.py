@@ -93,8 +93,9 @@ def seed_demo(configure: Callable[[list[Community]], None] | None = None) -> Dem
         approved, _pending = _contractors(communities)
         _contractor_user("contractor", password, approved)
         result.accounts.append(("contractor", f"contractor user of {approved.company_name}"))
-    if not Permit.objects.filter(contractor=approved).exists():
-        _permits(communities[0], approved)
+    for community in communities:
+        if not Permit.objects.filter(contractor=approved, community=community).exists():
+            _permits(community, approved)
     return result
 
 
@@ -157,9 +158,8 @@ def _contractors(communities: list[Community]) -> tuple[Contractor, Contractor]:
         )
         Contractor.objects.filter(pk=approved.pk).update(reference=DEMO_CONTRACTOR_REFERENCE)
         approved.refresh_from_db()
-    # One community each, for now: joining a company already known to the gates to a second community
-    # is the integrations' work (see the contract's "One company in several communities").
-    _approve_in(approved, first)
+    for community in communities:  # one company working in both communities, as companies do
+        _approve_in(approved, community)
     _approve_in(_palm_contractor(), communities[1])
     pending = Contractor.objects.filter(email="info@gulfbuild.example").first()
     if pending is None:
@@ -217,24 +217,49 @@ def _in_days(days: int) -> datetime.date:
 
 
 def _window(community: Community, start_in: int, days: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """``days`` days from ``start_in`` days ahead, moved past the community's blackout dates."""
+    first = _in_days(start_in)
+    blackouts = set(community.blackout_dates.values_list("date", flat=True))
+    while any(first <= day <= first + datetime.timedelta(days=days) for day in blackouts):
+        first += datetime.timedelta(days=1)
     tz = community.tzinfo
-    start = datetime.datetime.combine(_in_days(start_in), datetime.time(7, 0), tzinfo=tz)
-    end = datetime.datetime.combine(_in_days(start_in + days), datetime.time(18, 0), tzinfo=tz)
+    start = datetime.datetime.combine(first, datetime.time(7, 0), tzinfo=tz)
+    end = datetime.datetime.combine(first + datetime.timedelta(days=days), datetime.time(18, 0), tzinfo=tz)
     return start, end
 
 
+# Per community: the tower, the first NOC number, then (unit, jobs summary, plates typed as people type
+# them, what happens next). The services store plates as DXBA12345 (see permits.validators).
+PERMIT_PLANS = {
+    "damac-hills": (
+        "DAMAC-TWR-07",
+        12345,
+        [
+            ("UNIT-0712", "Full interior fit-out of unit 0712.", ["DXB A 12345"], "submit"),
+            ("UNIT-0713", "Kitchen replacement.", ["DXB B 20202", "SHJ 3 4455"], "submit"),
+            ("UNIT-0714", "Bathroom waterproofing.", [], "changes"),
+            ("UNIT-0801", "Move-in of furniture.", ["DXB K 777"], "reject"),
+            ("UNIT-0802", "AC maintenance.", [], "cancel"),
+            ("UNIT-0713", "Flooring — second phase.", [], None),
+        ],
+    ),
+    "palm-gardens": (
+        "PG-RES-01",
+        22345,
+        [
+            ("PG-G01", "Joinery for the garden residence's lobby.", ["DXB C 5050"], "submit"),
+            ("PG-101", "Wardrobe installation in unit 101.", [], "submit"),
+        ],
+    ),
+}
+
+
 def _permits(community: Community, contractor: Contractor) -> None:
-    prop = Property.objects.get(external_id="DAMAC-TWR-07")
+    tower, first_noc, plans = PERMIT_PLANS.get(community.slug, ("", 0, []))
+    if not plans:
+        return
+    prop = Property.objects.get(external_id=tower)
     units = {unit.external_id: unit for unit in prop.units.all()}
-    plans = [
-        # Typed as people type them; the services store them as DXBA12345 (see permits.validators).
-        ("UNIT-0712", "Full interior fit-out of unit 0712.", ["DXB A 12345"], "submit"),
-        ("UNIT-0713", "Kitchen replacement.", ["DXB B 20202", "SHJ 3 4455"], "submit"),
-        ("UNIT-0714", "Bathroom waterproofing.", [], "changes"),
-        ("UNIT-0801", "Move-in of furniture.", ["DXB K 777"], "reject"),
-        ("UNIT-0802", "AC maintenance.", [], "cancel"),
-        ("UNIT-0713", "Flooring — second phase.", [], None),
-    ]
     for position, (unit_id, summary, plates, then) in enumerate(plans):
         valid_from, valid_till = _window(community, 2 + position, 28)
         permit = permit_create_draft(
@@ -257,7 +282,7 @@ def _permits(community: Community, contractor: Contractor) -> None:
         noc_version_upload(
             actor=SEED,
             permit=permit,
-            noc_number=f"NOC-{12345 + position}",
+            noc_number=f"NOC-{first_noc + position}",
             issue_date=_in_days(-5),
             expiry_date=_in_days(90),
             file=ContentFile(_demo_pdf(summary), name="noc.pdf"),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import render, simulate
-from .contractors import approve_contractor
+from .contractors import approve_contractor, pending_communities
 from .errors import Outcome, bad_request, not_found, parse_json_object
 from .model import Permit
 from .routing import Route, match, route
@@ -94,13 +94,18 @@ def outage(state: SandboxState, params: dict[str, str], body: dict[str, Any]) ->
 
 
 def approve(state: SandboxState, params: dict[str, str], body: dict[str, Any]) -> Outcome:
-    """The community admin approves the contractor in Buzz-In's dashboard."""
+    """A community admin approves the contractor in Buzz-In's dashboard: ``{"communityId"?}``, by default
+    every community where it is pending (else the one it was created in)."""
     with state.lock:
         contractor = state.contractors.get(params["id"])
         if contractor is None:
             raise not_found(f"Contractor {params['id']} not found")
-        applied = approve_contractor(state, contractor)
-        return Outcome(200, {**render.contractor_state(contractor), "changed": applied})
+        community_id = body.get("communityId")
+        if community_id is not None and community_id not in state.communities:
+            raise not_found(f"Community {community_id} not found")
+        targets = [community_id] if community_id else pending_communities(contractor) or [contractor.home_community_id]
+        applied = [approve_contractor(state, contractor, target) for target in targets]
+        return Outcome(200, {**render.contractor_state(contractor), "changed": any(applied)})
 
 
 def redeliver(state: SandboxState, params: dict[str, str], body: dict[str, Any]) -> Outcome:

@@ -62,22 +62,40 @@ class Community:
         return None
 
 
+PENDING = "pending"
+APPROVED = "approved"
+REMOVED = "removed"
+
+
 @dataclass
 class Contractor:
+    """Global at Buzz-In (its e-mail is unique across Buzz-In); its standing is per community.
+
+    ``standing`` maps a community id to ``pending``, ``approved`` or ``removed``. A create attaches the
+    contractor to the key's community only (``home_community_id``); an approve with another community's
+    key attaches it there too, a revoke detaches that community alone.
+    """
+
     id: str
-    community_id: str
+    home_community_id: str
     name: str
     email: str
     phone: str
     company_name: str
     salesforce_id: str | None = None
     trade_license_url: str | None = None
-    approved: bool = False
-    removed: bool = False
+    standing: dict[str, str] = field(default_factory=dict)
+
+    def standing_in(self, community_id: str) -> str | None:
+        return self.standing.get(community_id)
+
+    def active_in(self, community_id: str) -> bool:
+        return self.standing.get(community_id) == APPROVED
 
     @property
-    def active(self) -> bool:
-        return self.approved and not self.removed
+    def communities_ids(self) -> list[str]:
+        """The communities it belongs to (pending or approved), as Buzz-In's ``communitiesIds``."""
+        return [community_id for community_id, standing in self.standing.items() if standing != REMOVED]
 
 
 @dataclass

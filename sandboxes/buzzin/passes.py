@@ -65,13 +65,13 @@ def reissue_pass(state: SandboxState, permit: Permit, body: dict[str, Any]) -> O
 
 
 def accept_permit(state: SandboxState, permit_id: str) -> None:
-    """Buzz-In's approval, simulated: only a permit still SUBMITTED by a contractor still present is accepted."""
+    """Buzz-In's approval, simulated: only a permit still SUBMITTED by a contractor still in its community."""
     with state.lock:
         permit = state.permits.get(permit_id)
         if permit is None or permit.status != SUBMITTED:
             return
         contractor = state.contractors.get(permit.contractor_id)
-        if contractor is None or contractor.removed:
+        if contractor is None or not contractor.active_in(permit.community_id):
             return
         permit.status = ACCEPTED
         mint_pass(state, permit)

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import render
 from .errors import Outcome, bad_request, conflict, not_found
-from .model import ACCEPTED, ARCHIVED, Community, Contractor, Permit, Property, new_object_id
+from .model import ACCEPTED, ARCHIVED, REMOVED, Community, Contractor, Permit, Property, new_object_id
 from .rules import (
     TEXT_FIELDS,
     check_validity_window,
@@ -132,9 +132,9 @@ def _resolve_contractor(state: SandboxState, community: Community, body: dict[st
         ),
         None,
     )
-    if contractor is None or contractor.removed:
+    if contractor is None or contractor.standing_in(community.id) == REMOVED:
         raise not_found(f"Contractor {contractor_id or salesforce_id} not found in this community")
-    if not contractor.approved:
+    if not contractor.active_in(community.id):
         raise not_found(f"Contractor {contractor_id or salesforce_id} is not approved in this community")
     return contractor
 

@@ -4,29 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import DEAD_STATUSES, Community, Contractor, Noc, Permit
+from .model import DEAD_STATUSES, REMOVED, Community, Contractor, Noc, Permit
 from .rules import format_datetime
 
 
-def contractor_created(contractor: Contractor) -> dict[str, Any]:
+def contractor_answer(contractor: Contractor, community_id: str) -> dict[str, Any]:
+    """The contractor as the API answers it to one community's key: ``approved`` is its standing there."""
     trade_license = {"publicUrl": contractor.trade_license_url} if contractor.trade_license_url else None
     return {
         "_id": contractor.id,
         "name": contractor.name,
         "email": contractor.email,
         "phone": contractor.phone,
-        "approved": contractor.approved,
-        "communitiesIds": [] if contractor.removed else [contractor.community_id],
+        "approved": contractor.active_in(community_id),
+        "communitiesIds": contractor.communities_ids,
         "company": {"companyName": contractor.company_name, "tradeLicense": trade_license},
     }
 
 
 def contractor_state(contractor: Contractor) -> dict[str, Any]:
+    """Control API: ``communityId``, ``approved`` and ``removed`` speak of the community it was created in;
+    ``communities`` gives its standing in every community it belongs or belonged to."""
+    home = contractor.home_community_id
     return {
-        **contractor_created(contractor),
-        "communityId": contractor.community_id,
+        **contractor_answer(contractor, home),
+        "communityId": home,
         "salesforceId": contractor.salesforce_id,
-        "removed": contractor.removed,
+        "removed": contractor.standing_in(home) == REMOVED,
+        "communities": dict(contractor.standing),
     }
 
 

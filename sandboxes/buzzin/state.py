@@ -173,10 +173,18 @@ class SandboxState:
 
     # Lookups (call with the lock held)
 
-    def contractor_in(self, community: Community, contractor_id: str) -> Contractor:
+    def contractor(self, contractor_id: str) -> Contractor:
+        """A contractor of any community: Buzz-In's contractors are global."""
         contractor = self.contractors.get(contractor_id)
-        if contractor is None or contractor.community_id != community.id:
+        if contractor is None:
             raise not_found(f"Contractor {contractor_id} not found")
+        return contractor
+
+    def contractor_in(self, community: Community, contractor_id: str) -> Contractor:
+        """A contractor that belongs, or once belonged, to ``community``."""
+        contractor = self.contractors.get(contractor_id)
+        if contractor is None or contractor.standing_in(community.id) is None:
+            raise not_found(f"Contractor {contractor_id} not found in this community")
         return contractor
 
     def permit_in(self, community: Community, permit_id: str, *, by_reference: bool = False) -> Permit:
@@ -188,7 +196,8 @@ class SandboxState:
         return permit
 
     def community_contractors(self, community_id: str) -> list[Contractor]:
-        return [c for c in self.contractors.values() if c.community_id == community_id]
+        """Every contractor that belongs, or once belonged, to the community."""
+        return [c for c in self.contractors.values() if c.standing_in(community_id) is not None]
 
     def next_pass_number(self) -> str:
         self._pass_sequence += 1

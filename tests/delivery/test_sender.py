@@ -131,20 +131,6 @@ def test_409_whose_lookup_fails_transiently_is_retried(approved, buzzin_stub):
     assert create.attempts.count() == 2
 
 
-def test_contractor_create_409_counts_as_done(buzzin_stub, actor):
-    from contractors.services import contractor_approve
-    from tests.factories import MembershipFactory
-
-    membership = contractor_approve(actor=actor, membership=MembershipFactory(status="pending"))
-    [row] = OutboundDelivery.objects.filter(operation=buzzin_op.CONTRACTOR_CREATE)
-    buzzin_stub.script["create_contractor"] = [fail(Conflict, "A contractor with email exists", status=409)]
-
-    assert sender.delivery_send(row.pk) == "succeeded"
-    row.refresh_from_db()
-    assert "communityContractors.approved" in row.result["note"]
-    assert buzzin_membership(membership) == ("", BuzzinContractorState.PENDING)
-
-
 def test_contractor_create_records_the_buzzin_id(buzzin_stub, actor):
     from contractors.services import contractor_approve
     from tests.factories import MembershipFactory

@@ -63,7 +63,7 @@ class Worker:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        self.app = Celery("publisher", broker=broker_url)
+        self.app = Celery("publisher", broker=broker_url, set_as_current=False)  # the portal app stays current
         self.app.conf.update(
             task_default_queue=self.queue, task_default_queue_type="quorum", task_default_exchange_type="topic"
         )

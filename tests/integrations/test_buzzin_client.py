@@ -117,6 +117,8 @@ def error_body(name: str, message: str, code: int) -> bytes:
 CALLS = [
     (lambda c: c.create_contractor({"name": "A"}), "POST", "/communityContractors", {"name": "A"}),
     (lambda c: c.contractor_action("c1", "revoke"), "PATCH", "/communityContractors/c1", {"action": "revoke"}),
+    (lambda c: c.approve_contractor("c1"), "PATCH", "/communityContractors/c1", {"action": "approve"}),
+    (lambda c: c.revoke_contractor("c1"), "PATCH", "/communityContractors/c1", {"action": "revoke"}),
     (lambda c: c.create_permit({"x": 1}), "POST", "/permits", {"x": 1}),
     (lambda c: c.get_permit("a1B5g000000XYZWEAW"), "GET", "/permits/a1B5g000000XYZWEAW", None),
     (lambda c: c.update_permit("p1", {"validTill": "t"}), "PATCH", "/permits/p1", {"validTill": "t"}),

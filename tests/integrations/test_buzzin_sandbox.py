@@ -766,6 +766,100 @@ def test_contractor_revoke_archives_active_permits_then_sends_removed(api, recei
         api.create_permit(permit_payload(salesforcePermitId="a1B5g000000AFTERAW"))
 
 
+# One company in several communities: one contractor per e-mail, standing per community
+
+
+OTHER_PERMIT = {"propertyExternalId": "OTHER-TWR", "flatExternalId": "UNIT-0712"}
+HERE, THERE = DEMO_COMMUNITY["communityId"], OTHER_COMMUNITY["communityId"]
+
+
+def joined_in_both(api: BuzzinClient, other_api: BuzzinClient) -> dict[str, Any]:
+    """Created and approved in the demo community, then joined to the other by approve with ITS key."""
+    contractor = approved_contractor(api)
+    joined = other_api.contractor_action(contractor["_id"], "approve")
+    assert joined.status_code == 200
+    return joined.data
+
+
+def test_approve_with_another_communitys_key_joins_it_there(api, other_api, receiver, sandbox):
+    contractor = approved_contractor(api)
+    receiver.wait_for("communityContractors.approved")
+    with pytest.raises(NotFound):  # not in the other community yet
+        other_api.create_permit(permit_payload(**OTHER_PERMIT))
+
+    joined = other_api.contractor_action(contractor["_id"], "approve", idempotency_key="join-1")
+
+    assert joined.data["_id"] == contractor["_id"] and joined.data["approved"] is True
+    assert joined.data["communitiesIds"] == [DEMO_COMMUNITY["communityId"], OTHER_COMMUNITY["communityId"]]
+    first, second = receiver.wait_for("communityContractors.approved", count=2)
+    assert (first.envelope["communityId"], second.envelope["communityId"]) == (
+        DEMO_COMMUNITY["communityId"],
+        OTHER_COMMUNITY["communityId"],
+    )
+    assert second.data == {"communityContractorId": contractor["_id"], "salesforceId": CONTRACTOR_REF}
+    assert other_api.create_permit(permit_payload(**OTHER_PERMIT)).status_code == 201
+    [state] = sandbox_state(sandbox)["contractors"]
+    assert state["communities"] == {HERE: "approved", THERE: "approved"}
+    assert other_api.contractor_action(contractor["_id"], "approve", idempotency_key="join-1").status_code == 200
+    assert control(sandbox, "stats", method="GET").json()["duplicateAppliedKeys"] == []
+
+
+def test_a_second_communitys_create_with_the_same_email_is_409(api, other_api):
+    approved_contractor(api)
+
+    with pytest.raises(Conflict) as raised:
+        other_api.create_contractor(contractor_payload(1, phone="+971509999999"))
+    assert "email" in raised.value.message
+
+
+def test_joining_a_community_where_the_phone_is_taken_is_409(api, other_api):
+    contractor = approved_contractor(api)
+    other_api.create_contractor(contractor_payload(2, phone=contractor_payload(1)["phone"]))
+
+    with pytest.raises(Conflict):
+        other_api.contractor_action(contractor["_id"], "approve")
+
+
+def test_revoke_needs_the_contractor_in_the_keys_community(api, other_api):
+    contractor = approved_contractor(api)
+    with pytest.raises(NotFound):
+        other_api.contractor_action(contractor["_id"], "revoke")
+
+
+def test_revoke_in_one_community_leaves_the_other_untouched(api, other_api, receiver, sandbox):
+    contractor = joined_in_both(api, other_api)
+    here = accepted_permit(api, receiver)
+    there = accepted_permit(api=other_api, receiver=receiver, salesforcePermitId="a1B5g000000OTHERAW", **OTHER_PERMIT)
+
+    revoked = other_api.contractor_action(contractor["_id"], "revoke")
+
+    assert revoked.data["communitiesIds"] == [DEMO_COMMUNITY["communityId"]]
+    [removed] = receiver.wait_for("communityContractors.removed")
+    assert removed.envelope["communityId"] == OTHER_COMMUNITY["communityId"]
+    [archived] = receiver.events("passes.permits.updated")
+    assert (archived.data["permitId"], archived.envelope["communityId"]) == (there["_id"], THERE)
+    assert other_api.get_permit(there["_id"]).data["statusName"] == "ARCHIVED"
+    assert api.get_permit(here["_id"]).data["statusName"] == "ACCEPTED"
+    assert control(sandbox, f"permits/{here['_id']}/scan", {"accessCode": here["accessCode"]}).status_code == 200
+    assert control(sandbox, f"permits/{there['_id']}/scan", {"accessCode": there["accessCode"]}).status_code == 400
+    assert api.create_permit(permit_payload(salesforcePermitId="a1B5g000000AGAINAW")).status_code == 201
+    with pytest.raises(NotFound):
+        other_api.create_permit(permit_payload(salesforcePermitId="a1B5g000000NOPE0AW", **OTHER_PERMIT))
+
+
+def test_revoked_in_one_community_can_join_it_again_by_approve(api, other_api, receiver):
+    contractor = joined_in_both(api, other_api)
+    other_api.contractor_action(contractor["_id"], "revoke")
+
+    again = other_api.contractor_action(contractor["_id"], "approve")
+
+    assert again.data["approved"] is True and len(again.data["communitiesIds"]) == 2
+    assert (
+        receiver.wait_for("communityContractors.approved", count=3)[-1].envelope["communityId"]
+        == (OTHER_COMMUNITY["communityId"])
+    )
+
+
 # Outages
 
 

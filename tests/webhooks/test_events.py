@@ -9,12 +9,14 @@ from contractors.choices import MembershipStatus
 from permits.choices import PermitStatus, ScanDirection, ScanKind
 from permits.models import GateScan
 from portal.core.models import AuditEvent
+from portal.integrations.buzzin.ids import derived_object_id
 from portal.integrations.buzzin.models import BuzzinContractorState, BuzzinMembership
 from portal.integrations.buzzin.records import permit_buzzin_id
 from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import InboundEvent, InboundEventState
 from tests.factories import (
     PNG_BYTES,
+    CommunityFactory,
     ContractorUserFactory,
     MembershipFactory,
     StaffMembershipFactory,
@@ -329,6 +331,28 @@ def test_contractor_approved_in_an_unknown_community_is_refused(deliver, pending
 
     assert state_at_buzzin(pending_membership) == BuzzinContractorState.PENDING
     assert state_of(body) == InboundEventState.REFUSED
+
+
+def test_contractor_approved_without_a_community_is_not_guessed_among_several(deliver, pending_membership):
+    other = MembershipFactory(contractor=pending_membership.contractor)
+    set_buzzin_membership(other, BuzzinContractorState.PENDING)
+    deliver(payloads.envelope("communityContractors.approved", payloads.contractor_data(pending_membership)))
+
+    assert state_at_buzzin(pending_membership) == state_at_buzzin(other) == BuzzinContractorState.PENDING
+
+
+def test_contractor_approved_in_a_community_known_by_its_derived_id(deliver, db):
+    membership = MembershipFactory(community=CommunityFactory(buzzin=False))
+    other = MembershipFactory(contractor=membership.contractor)
+    body = payloads.envelope(
+        "communityContractors.approved",
+        payloads.contractor_data(membership),
+        community_id=derived_object_id("community", membership.community.pk),
+    )
+    deliver(body)
+
+    assert state_at_buzzin(membership) == BuzzinContractorState.APPROVED
+    assert state_at_buzzin(other) == BuzzinContractorState.NOT_SENT
 
 
 def test_contractor_approved_in_another_known_community_is_not_applied(deliver, pending_membership):

@@ -73,6 +73,19 @@ class BuzzinClient:
         path = f"/communityContractors/{_segment(contractor_id)}"
         return self._call("PATCH", path, {"action": action}, idempotency_key)
 
+    def approve_contractor(self, contractor_id: str, *, idempotency_key: str | None = None) -> PartnerResult:
+        """Approve the contractor in this key's community, joining it there when it belongs elsewhere.
+
+        **DECISION** ("One company in several communities"): Buzz-In's contractor is global, so a company
+        it already knows is added to another community by ``approve`` with that community's key, never
+        by a second create (which answers 409 on the e-mail).
+        """
+        return self.contractor_action(contractor_id, "approve", idempotency_key=idempotency_key)
+
+    def revoke_contractor(self, contractor_id: str, *, idempotency_key: str | None = None) -> PartnerResult:
+        """Remove the contractor from this key's community only (its permits there are archived)."""
+        return self.contractor_action(contractor_id, "revoke", idempotency_key=idempotency_key)
+
     # Permits
 
     def create_permit(self, payload: dict, *, idempotency_key: str | None = None) -> PartnerResult:

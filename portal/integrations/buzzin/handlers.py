@@ -3,7 +3,10 @@
 Reactions beyond "retry what is transient, fail the rest":
 - ``permit.create`` 409: the permit exists (an earlier answer was lost); look it up by our reference.
 - ``permit.create`` 404 while Buzz-In has not approved the contractor yet: wait, it approves on its own.
-- ``contractor.create`` 409: done; Buzz-In's id arrives with ``communityContractors.approved``.
+- ``contractor.create`` for a company Buzz-In already knows (its one id is held): join this community by
+  approve with this community's key. A 409 with no id held: wait when an earlier try of the row may have
+  created it (the id arrives with ``communityContractors.approved``), else fail: this portal never
+  registered that e-mail, an admin must act.
 """
 
 from __future__ import annotations
@@ -65,10 +68,15 @@ def _describe(error: PartnerError) -> str:
 
 
 def contractor_create(delivery: OutboundDelivery, membership: ContractorMembership, client: BuzzinClient) -> Outcome:
+    """Add the company to this community at Buzz-In: create it the first time, join by approve after that.
+
+    Buzz-In keeps one contractor per e-mail, whatever the community (contract: "One company in several
+    communities"). A company's rows share one sequence, so a join never overtakes the create that brings the id.
+    """
     key = idempotency_key(delivery.pk)
     buzzin_id = contractor_buzzin_id(membership.contractor_id)
-    if buzzin_id:  # known to Buzz-In (removed there earlier, or from another community): admit it here
-        result = client.contractor_action(buzzin_id, "approve", idempotency_key=key)
+    if buzzin_id:  # known to Buzz-In (from another community, or removed here earlier): admit it here
+        result = client.approve_contractor(buzzin_id, idempotency_key=key)
         return succeeded(
             [result.call],
             {"action": "approve", "_id": buzzin_id},
@@ -77,8 +85,7 @@ def contractor_create(delivery: OutboundDelivery, membership: ContractorMembersh
     try:
         result = client.create_contractor(payloads.contractor_create_body(membership.contractor), idempotency_key=key)
     except Conflict as conflict:
-        note = "already at Buzz-In; its id arrives with communityContractors.approved"
-        return succeeded([conflict.call], {"conflict": conflict.message, "note": note})
+        return _create_conflict(delivery, membership, conflict)
     buzzin_id = str(result.data.get("_id") or "")
     state = BuzzinContractorState.APPROVED if result.data.get("approved") is True else None
     return succeeded(
@@ -88,7 +95,28 @@ def contractor_create(delivery: OutboundDelivery, membership: ContractorMembersh
     )
 
 
+EMAIL_TAKEN = "Buzz-In already has this e-mail; ask Buzz-In to link it, or change the company's e-mail"
+
+
+def _create_conflict(delivery: OutboundDelivery, membership: ContractorMembership, conflict: Conflict) -> Outcome:
+    """409 while the portal holds no Buzz-In id for the company.
+
+    If an earlier try of this row may have created it (its answer lost), the contractor is ours: its id comes
+    with ``communityContractors.approved``, and the next try joins with it. Otherwise this portal never
+    registered the e-mail (or phone, or reference) Buzz-In has: retrying cannot help.
+    """
+    email = membership.contractor.email
+    if selectors.earlier_try_unanswered(delivery):
+        return waiting(
+            f"{_describe(conflict)} (an earlier try whose answer was lost may have created it: waiting for "
+            f"communityContractors.approved to bring Buzz-In's id; if it never comes, {EMAIL_TAKEN} ({email}))",
+            [conflict.call],
+        )
+    return failed(f"{EMAIL_TAKEN} ({email}). {_describe(conflict)}", conflict.kind, [conflict.call])
+
+
 def contractor_revoke(delivery: OutboundDelivery, membership: ContractorMembership, client: BuzzinClient) -> Outcome:
+    """Remove the company from this community only: with this community's key, Buzz-In detaches it there."""
     buzzin_id = contractor_buzzin_id(membership.contractor_id)
     if not buzzin_id:
         raise PayloadError(
@@ -96,7 +124,7 @@ def contractor_revoke(delivery: OutboundDelivery, membership: ContractorMembersh
             "retry once Buzz-In has approved the contractor.",
             kind=MISSING_ID,
         )
-    result = client.contractor_action(buzzin_id, "revoke", idempotency_key=idempotency_key(delivery.pk))
+    result = client.revoke_contractor(buzzin_id, idempotency_key=idempotency_key(delivery.pk))
     return succeeded(
         [result.call],
         {"_id": buzzin_id},
@@ -114,12 +142,14 @@ def _record_membership(membership: ContractorMembership, buzzin_id: str, state) 
 def permit_create(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
     key = idempotency_key(delivery.pk)
     noc = permit.noc_versions.filter(is_current=True).first()
+    # Read before the call: an approval recorded while the call was under way must not turn its 404 into a failure.
+    approved_before = _contractor_approved_at_buzzin(permit)
     try:
         result = client.create_permit(payloads.permit_create_body(permit, noc), idempotency_key=key)
     except Conflict as conflict:
         return _adopt_existing(permit, client, key, conflict.call)
     except NotFound as error:
-        if _contractor_approved_at_buzzin(permit):
+        if approved_before:
             raise
         return waiting(f"{_describe(error)} (waiting for Buzz-In to approve the contractor)", [error.call])
     return _created(permit, result, [result.call], noc_version=noc.version if noc else 0)

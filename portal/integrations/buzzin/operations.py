@@ -10,7 +10,7 @@ PASS_REVOKE = "pass.revoke"
 PASS_REISSUE = "pass.reissue"
 
 LABELS = {
-    CONTRACTOR_CREATE: "Create contractor",
+    CONTRACTOR_CREATE: "Add contractor to community",
     CONTRACTOR_REVOKE: "Revoke contractor",
     PERMIT_CREATE: "Create permit",
     PERMIT_SUBMIT: "Submit permit",

@@ -2,7 +2,7 @@
 
 | event                                   | operations                                    |
 |-----------------------------------------|-----------------------------------------------|
-| contractors.membership.approved         | contractor.create (unless Buzz-In has it)     |
+| contractors.membership.approved         | contractor.create (create, or join: approve)  |
 | contractors.membership.revoked          | contractor.revoke (when Buzz-In knew it)      |
 | permits.permit.approved                 | permit.create (unless it has an id), submit   |
 | permits.permit.extended                 | permit.update_validity                        |
@@ -12,6 +12,10 @@
 
 Changes Buzz-In itself reported (actor ``partner: Buzz-In``) are not sent back. An archive needs no
 call: Buzz-In archives a revoked contractor's permits itself, and expiry is Buzz-In's own.
+
+A company's rows, whatever the community, share one sequence (``buzzin:contractor:<pk>``): Buzz-In keeps
+one contractor per company, so the first community's create goes before any other community's join
+(which needs the id the create brings) and a revoke never overtakes the approval it undoes.
 """
 
 from __future__ import annotations
@@ -46,10 +50,13 @@ class BuzzinSubscriber(DeliverySubscriber):
     def plan(self, events: Sequence[AuditEvent]) -> list[Planned]:
         echo = BUZZIN.label
         planned: list[Planned] = []
-        planned += self._memberships_approved(events_of(events, "contractors.membership.approved", echo_of=echo))
-        for event in events_of(events, "contractors.membership.revoked", echo_of=echo):
+        approved = events_of(events, "contractors.membership.approved", echo_of=echo)
+        revoked = events_of(events, "contractors.membership.revoked", echo_of=echo)
+        companies = _companies_of([*approved, *revoked])
+        planned += self._memberships_approved(approved, companies)
+        for event in revoked:
             if _membership_state(event) != BuzzinContractorState.NOT_SENT:
-                planned.append(_membership_op(event, op.CONTRACTOR_REVOKE, {"reason": event.reason}))
+                planned.append(_membership_op(event, op.CONTRACTOR_REVOKE, companies, {"reason": event.reason}))
         planned += self._permits_approved(events_of(events, "permits.permit.approved"))
         for event in events_of(events, "permits.permit.extended", echo_of=echo):
             planned.append(_permit_op(event, op.PERMIT_UPDATE_VALIDITY))
@@ -62,13 +69,13 @@ class BuzzinSubscriber(DeliverySubscriber):
             planned.append(_permit_op(event, op.PASS_REISSUE))
         return sorted(planned, key=lambda item: item.event.pk)
 
-    def _memberships_approved(self, events: list[AuditEvent]) -> list[Planned]:
+    def _memberships_approved(self, events: list[AuditEvent], companies: dict[int, int]) -> list[Planned]:
         planned = []
         for event in events:
             link, _ = BuzzinMembership.objects.get_or_create(membership_id=int(event.target_id))
             if link.state in (BuzzinContractorState.NOT_SENT, BuzzinContractorState.REMOVED):
                 BuzzinMembership.objects.filter(pk=link.pk).update(state=BuzzinContractorState.PENDING)
-                planned.append(_membership_op(event, op.CONTRACTOR_CREATE))
+                planned.append(_membership_op(event, op.CONTRACTOR_CREATE, companies))
         return planned
 
     def _permits_approved(self, events: list[AuditEvent]) -> list[Planned]:
@@ -110,16 +117,29 @@ def _permit_op(event: AuditEvent, operation: str, params: dict | None = None) ->
     )
 
 
-def _membership_op(event: AuditEvent, operation: str, params: dict | None = None) -> Planned:
+def _membership_op(event: AuditEvent, operation: str, companies: dict[int, int], params: dict | None = None) -> Planned:
     return Planned(
         operation=operation,
         target_type=ContractorMembership._meta.model_name,
         target_id=event.target_id,
         community_id=event.community_id,
-        sequence=f"membership:{event.target_id}",
+        sequence=_contractor_sequence(companies[int(event.target_id)]),
         event=event,
         params=params or {},
     )
+
+
+def _contractor_sequence(contractor_id: int) -> str:
+    """One sequence per company at Buzz-In, whatever the community (see the module's docstring)."""
+    return f"contractor:{contractor_id}"
+
+
+def _companies_of(events: list[AuditEvent]) -> dict[int, int]:
+    """Membership id → company id, in one query."""
+    ids = {int(event.target_id) for event in events}
+    if not ids:
+        return {}
+    return dict(ContractorMembership.objects.filter(pk__in=ids).values_list("pk", "contractor_id"))
 
 
 def _membership_state(event: AuditEvent) -> str:

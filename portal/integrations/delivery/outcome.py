@@ -12,6 +12,7 @@ SUCCEEDED = "succeeded"
 RETRY = "retry"  # a transient failure: try again with backoff, counts against DELIVERY_MAX_ATTEMPTS
 WAIT = "wait"  # the partner is not ready yet (e.g. a contractor not approved there): try later, not a failure
 FAILED = "failed"  # retrying cannot help: an admin must act
+CONTINUED = "continued"  # an attempt row's outcome: its call led to another call of the same send (409 → lookup)
 
 # error_kind values the sender sets beside the partner errors' own kinds
 CONFIGURATION = "configuration"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
-from .models import OPEN_DELIVERY_STATES, DeliveryState, OutboundDelivery
-from .outcome import CONFIGURATION
+from .models import OPEN_DELIVERY_STATES, DeliveryAttempt, DeliveryState, OutboundDelivery
+from .outcome import CONFIGURATION, CONTINUED
 
 
 def _earlier_open_rows() -> QuerySet:
@@ -31,6 +31,20 @@ def first_open_in_sequence(sequence_key: str) -> OutboundDelivery | None:
         .order_by("pk")
         .first()
     )
+
+
+def earlier_try_unanswered(delivery: OutboundDelivery) -> bool:
+    """Whether an earlier try of the row may have reached the partner without its answer reaching us.
+
+    A call that got no answer or a 5xx may have been applied; so may a try whose worker was lost between
+    the call and its record (claimed, so counted in ``attempt_count``, but never recorded).
+    """
+    attempts = DeliveryAttempt.objects.filter(delivery_id=delivery.pk)
+    recorded_tries = attempts.exclude(outcome=CONTINUED).count()
+    if delivery.attempt_count - 1 > recorded_tries:
+        return True
+    called = attempts.exclude(request_summary="")
+    return called.filter(Q(status_code__isnull=True) | Q(status_code__gte=500)).exists()
 
 
 def due_heads(now: datetime.datetime, *, untouched_for: float = 0.0) -> QuerySet:

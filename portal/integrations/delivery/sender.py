@@ -23,12 +23,22 @@ from portal.integrations.http import PartnerError, redact
 from . import policy, selectors
 from .dispatch import dispatch_next_on_commit, dispatch_on_commit
 from .models import DeliveryAttempt, DeliveryState, OutboundDelivery
-from .outcome import APPLY, FAILED, INTERNAL, RETRY, SUCCEEDED, TARGET_MISSING, WAIT, Outcome, PayloadError, failed
+from .outcome import (
+    APPLY,
+    CONTINUED,
+    FAILED,
+    INTERNAL,
+    RETRY,
+    SUCCEEDED,
+    TARGET_MISSING,
+    WAIT,
+    Outcome,
+    PayloadError,
+    failed,
+)
 from .subscriber import DeliverySubscriber
 
 logger = logging.getLogger(__name__)
-
-CONTINUED = "continued"  # outcome of a call that led to another call of the same send (409 → lookup)
 
 
 @dataclass
