@@ -177,7 +177,7 @@ def test_contractor_drafts_submits_and_gets_the_pass(chromium, live_server, worl
     manager = chromium.new_context(viewport=DESKTOP)
     _approve_in_admin(manager.new_page(), base, permit)
     permit.refresh_from_db()
-    assert permit.status == "approved"
+    assert permit.status in ("approved", "active")  # the pass may already be back: the worker is quick
     assert AuditEvent.objects.get(action="permits.permit.approved").actor_label == "manager"
 
     # The worker pushes the permit to the Buzz-In sandbox, which accepts it and sends the signed
