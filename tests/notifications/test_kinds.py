@@ -19,6 +19,7 @@ from permits.services.contractors import contractor_revoke
 from portal.core.actors import Actor
 from portal.core.models import AuditEvent
 from portal.integrations.notifications.kinds import BY_EVENT, KINDS
+from portal.integrations.notifications.messages import notification_email
 from portal.integrations.notifications.models import Notification
 from portal.integrations.notifications.subscriber import subscriber
 from tests.factories import permit_in_status
@@ -296,3 +297,39 @@ def test_planning_reads_the_same_number_of_times_for_one_event_or_many(site):
     one, many = queries(events[:1]), queries(events[1:])
     assert one == many
     assert Notification.objects.count() == 2 * len(events)
+
+
+SAMPLE = {
+    "reference": "REF-1",
+    "company": "Al Noor LLC",
+    "community_name": "Akoya",
+    "time_zone": "Asia/Dubai",
+    "reason": "Because.",
+    "valid_till": "2026-09-01T10:00:00+00:00",
+    "requested_till": "2026-09-05T10:00:00+00:00",
+    "ends": "2026-09-01T10:00:00+00:00",
+    "deadline": "2026-08-02T10:00:00+00:00",
+    "expiry": "2026-09-01",
+    "permit_ends": "2026-09-10",
+    "noc_number": "NOC-1",
+    "document": "insurance",
+    "partner": "Buzz-In",
+    "count": 2,
+    "error": "401 Invalid API key",
+    "subscriber": "buzzin",
+    "community": 1,
+    "contractor": 1,
+    "membership": 1,
+    "pass_number": "WP-1",
+}
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[kind.slug for kind in KINDS])
+def test_every_kind_renders_its_mail_and_line(site, kind):
+    """Those waiting for their event (#16, #21) too: their templates are ready."""
+    notification = Notification(recipient=site.users[0], kind=kind.slug, key="k", data=SAMPLE, email="each")
+    message = notification_email(notification, site.users[0])
+    html = message.alternatives[0][0]
+    assert message.subject and "…" not in message.subject
+    assert message.body.startswith("Hello,") and "…" not in message.body
+    assert str(kind.action) in message.body and str(kind.action) in html

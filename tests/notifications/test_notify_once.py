@@ -5,7 +5,7 @@ from django.core import mail
 from django.db import IntegrityError
 
 from portal.integrations.delivery.models import OutboundDelivery
-from portal.integrations.notifications.models import Notification
+from portal.integrations.notifications.models import EmailPreference, Notification
 from portal.integrations.notifications.recipients import Recipient
 from portal.integrations.notifications.services import notify_once
 from tests.factories import permit_in_status
@@ -69,3 +69,11 @@ def test_a_person_without_an_address_is_notified_in_the_portal_only(permit):
     [notification] = remind(permit, [nobody])
     assert notification.email == "none"
     assert not OutboundDelivery.objects.filter(subscriber="notify").exists()
+
+
+def test_reminders_honour_the_persons_choice(permit):
+    a, b = person("a"), person("b")
+    EmailPreference.objects.create(user=a, kind="permit_ending", choice="none")
+    assert len(remind(permit, [a, b])) == 2
+    drain()
+    assert [message.to for message in mail.outbox] == [["b@example.com"]]

@@ -130,3 +130,20 @@ def test_a_bad_choice_is_a_form_error_not_a_500(site, data):
     response = client_of(site.users[0]).post("/notifications/preferences/", data)
     assert response.status_code == 200
     assert not EmailPreference.objects.exists()
+
+
+def test_a_long_list_comes_in_pages(site):
+    for number in range(30):
+        Notification.objects.create(
+            recipient=site.users[0],
+            kind="company_approved",
+            key=f"k{number}",
+            email="none",
+            data={"company": "Al Noor LLC", "community_name": f"Place {number:02d}"},
+        )
+    ali = client_of(site.users[0])
+    first = ali.get("/notifications/").content.decode()
+    assert "Page 1 of 2" in first and "Place 29" in first and "Place 04" not in first
+    second = ali.get("/notifications/?page=2").content.decode()
+    assert "Place 04" in second and "Place 29" not in second
+    assert ali.get("/notifications/?page=nonsense").status_code == 200

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailChoice(models.TextChoices):
-    EACH = "each", "An e-mail each time"
-    DIGEST = "digest", "One daily digest"
-    NONE = "none", "No e-mail"
+    EACH = "each", _("An e-mail each time")
+    DIGEST = "digest", _("One daily digest")
+    NONE = "none", _("No e-mail")
 
 
 class Notification(models.Model):
