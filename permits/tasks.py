@@ -1,8 +1,8 @@
 """Scheduled jobs of the permits app (installed by ``manage.py install_schedules``; edited in the admin).
 
 Thin: each calls one service. Every job is safe to run twice, or twice at once: the expiry sweep
-moves a permit with a guarded UPDATE, reminders claim a NotificationLog key before sending, and
-the compliance check settles each permit under its row lock.
+moves a permit with a guarded UPDATE and the compliance check settles each permit under its row
+lock. (The reminders are notifications: ``portal.integrations.notifications.tasks``.)
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from dataclasses import asdict
 
 from celery import shared_task
 
-from .reminders import reminders_send
 from .services.compliance import compliance_check
 from .services.expiry import permits_expire_due
 
@@ -21,11 +20,6 @@ LONG_JOB = {"soft_time_limit": 1800, "time_limit": 1900}
 @shared_task(name="permits.expire_due", soft_time_limit=600, time_limit=660)
 def expire_due_task() -> int:
     return permits_expire_due()
-
-
-@shared_task(name="permits.send_reminders", **LONG_JOB)
-def send_reminders_task() -> dict:
-    return asdict(reminders_send())
 
 
 @shared_task(name="permits.check_compliance", **LONG_JOB)

@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("webhooks/", include("portal.integrations.urls")),
     path("api/", include("portal.api.urls")),
+    path("notifications/", include("portal.integrations.notifications.urls")),
     path("", include("portal.ops.urls")),
     path("", include("contractors.urls")),
     path("", include("permits.urls")),

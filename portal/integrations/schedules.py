@@ -21,7 +21,9 @@ DEFAULT_SCHEDULES = [
     DefaultSchedule("Relay received webhooks", "integrations.webhook_relay", every_seconds=60),
     DefaultSchedule("Expire ended permits", "permits.expire_due", every_seconds=300),
     DefaultSchedule("Check contractor compliance", "permits.check_compliance", crontab="0 6"),
-    DefaultSchedule("Send reminder e-mails", "permits.send_reminders", crontab="0 7"),
+    DefaultSchedule("Send reminder e-mails", "notifications.send_reminders", crontab="0 7"),
+    DefaultSchedule("Send daily digests", "notifications.send_digests", crontab="30 7"),
+    DefaultSchedule("Notify operators of partner faults", "notifications.check_partner_faults", every_seconds=300),
     DefaultSchedule("Reconcile with Buzz-In and OPS-COM", "integrations.reconcile", crontab="30 *"),
 ]
 

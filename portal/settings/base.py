@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "contractors",
     "permits",
     "portal.integrations",
+    "portal.integrations.notifications",
     "portal.api",
 ]
 
@@ -195,7 +196,11 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# A mail server that stops answering must not hold a worker: the send fails and is judged (notifications.mailer).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Permit portal <permits@localhost>")
+# The name e-mails and notifications sign with.
+PORTAL_NAME = env("PORTAL_NAME", default="Permit portal")
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -266,10 +271,11 @@ OUTBOX_DISPATCH = env.bool("OUTBOX_DISPATCH", default=True)
 # --- Domain events --------------------------------------------------------------------------
 # Who reacts to what the domain records (``portal.core.events``): each subscriber receives the
 # events of a change inside its transaction and plans its own deliveries, sent after commit.
-# A third partner, or notifications, is one more line here.
+# A third partner is one more line here.
 EVENT_SUBSCRIBERS = [
     "portal.integrations.buzzin.subscriber.subscriber",
     "portal.integrations.opscom.subscriber.subscriber",
+    "portal.integrations.notifications.subscriber.subscriber",  # in-app notifications and e-mails
 ]
 
 # --- Partners -----------------------------------------------------------------------------

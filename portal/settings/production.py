@@ -10,6 +10,9 @@ SANDBOXES_ENABLED = False
 # Webhooks must carry the HMAC signature (bound to the body, stale after 5 minutes), not only the token.
 BUZZIN_WEBHOOK_ALLOW_TOKEN_ONLY = env.bool("BUZZIN_WEBHOOK_ALLOW_TOKEN_ONLY", default=False)
 
+# Mail goes out through an SMTP server (EMAIL_HOST...), not to the console as in development.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Probes and Prometheus reach each process directly over plain HTTP, never through the proxy.

@@ -1,4 +1,4 @@
-"""Reminder e-mails around each threshold: who gets which mail, exactly once."""
+"""Reminders around each threshold: who gets which notification and mail, exactly once."""
 
 import datetime
 import threading
@@ -8,14 +8,24 @@ from django.core import mail
 from django.db import connection
 
 from permits.choices import PermitStatus
-from permits.reminders import reminders_send
-from portal.core.models import NotificationLog
+from portal.integrations.delivery.sender import delivery_send
+from portal.integrations.notifications import mailer
+from portal.integrations.notifications.models import Notification
+from portal.integrations.notifications.reminders import ReminderResult, reminders_send
+from tests.delivery.drain import drain_outbox, open_rows
 from tests.factories import CommunityFactory, NocVersionFactory, PermitFactory
 
 from .conftest import BASE, contractor_user, live_permit, manager
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
+
+
+def remind() -> ReminderResult:
+    """One run of the daily job, then the worker's turn: the reminders' mails go out."""
+    result = reminders_send()
+    drain_outbox("notify")
+    return result
 
 
 def sent_to() -> list[tuple[str, str]]:
@@ -43,10 +53,10 @@ def test_permit_end_reminders_at_7_days_then_1_day_each_once(at, settings, endin
     settings.SITE_URL = "https://permits.example.com"
     permit, ends = ending_permit, ending_permit.valid_till
     with at(ends - 7 * DAY - datetime.timedelta(minutes=1)):
-        assert reminders_send().sent == 0
+        assert remind().sent == 0
     with at(ends - 7 * DAY + datetime.timedelta(minutes=1)):
-        assert reminders_send().permits == 3
-        assert reminders_send().sent == 0
+        assert remind().permits == 3
+        assert remind().sent == 0
     subject = f"Work permit {permit.reference} ends within 7 days: 11 Aug 2026 07:00"
     assert sent_to() == [("ali@example.com", subject), ("bea@example.com", subject), ("pm@example.com", subject)]
     contractor_mail, manager_mail = mail_for("ali@example.com"), mail_for("pm@example.com")
@@ -59,33 +69,33 @@ def test_permit_end_reminders_at_7_days_then_1_day_each_once(at, settings, endin
 
     mail.outbox.clear()
     with at(ends - DAY - datetime.timedelta(minutes=1)):
-        assert reminders_send().sent == 0
+        assert remind().sent == 0
     with at(ends - DAY + datetime.timedelta(minutes=1)):
-        assert reminders_send().permits == 3
-        assert reminders_send().sent == 0
+        assert remind().permits == 3
+        assert remind().sent == 0
     assert {subject for _, subject in sent_to()} == {
         f"Work permit {permit.reference} ends within 24 hours: 11 Aug 2026 07:00"
     }
     with at(ends + datetime.timedelta(minutes=1)):
-        assert reminders_send().sent == 0
+        assert remind().sent == 0
 
 
 def test_a_permit_first_seen_within_a_day_gets_only_the_1_day_reminder(at, ending_permit):
     with at(ending_permit.valid_till - datetime.timedelta(hours=5)):
-        reminders_send()
+        remind()
     assert {subject.split(" ends ")[1].split(":")[0] for _, subject in sent_to()} == {"within 24 hours"}
 
 
 def test_an_extended_permit_is_reminded_of_its_new_end(at, ending_permit):
     permit = ending_permit
     with at(permit.valid_till - 6 * DAY):
-        reminders_send()
+        remind()
         permit.valid_till += 5 * DAY
         permit.save()
         mail.outbox.clear()
-        assert reminders_send().sent == 0  # now 11 days away
+        assert remind().sent == 0  # now 11 days away
     with at(permit.valid_till - 6 * DAY):
-        assert reminders_send().permits == 3
+        assert remind().permits == 3
 
 
 @pytest.mark.parametrize("status", [PermitStatus.SUBMITTED, PermitStatus.REVOKED, PermitStatus.EXPIRED])
@@ -93,7 +103,7 @@ def test_permits_that_are_not_live_are_not_reminded(at, status):
     with at(BASE):
         permit = live_permit(ends=BASE + 3 * DAY, status=status)
         contractor_user(permit.contractor, "ali")
-        assert reminders_send().permits == 0
+        assert remind().permits == 0
 
 
 def test_noc_expiring_within_30_days_goes_to_the_contractor_users_once(at, settings):
@@ -104,10 +114,10 @@ def test_noc_expiring_within_30_days_goes_to_the_contractor_users_once(at, setti
         noc = NocVersionFactory(permit=permit, expiry_date=BASE.date() + datetime.timedelta(days=31))
         contractor_user(permit.contractor, "ali")
         manager(community, "pm")
-        assert reminders_send().nocs == 0
+        assert remind().nocs == 0
     with at(BASE + DAY):
-        assert reminders_send().nocs == 1
-        assert reminders_send().sent == 0
+        assert remind().nocs == 1
+        assert remind().sent == 0
     message = mail_for("ali@example.com")
     assert message.subject == f"The NOC of work permit {permit.reference} expires on 01 Sep 2026"
     assert noc.noc_number in message.body
@@ -120,11 +130,11 @@ def test_noc_expiring_before_the_permit_ends_is_reminded_early(at):
         permit = live_permit(ends=BASE + 120 * DAY, with_noc=False)
         NocVersionFactory(permit=permit, expiry_date=BASE.date() + datetime.timedelta(days=100))
         contractor_user(permit.contractor, "ali")
-        assert reminders_send().nocs == 1
+        assert remind().nocs == 1
         assert "before the permit ends on 29 November 2026" in mail_for("ali@example.com").body
     with at(BASE + 75 * DAY):  # the 30-day threshold is its own reminder
-        assert reminders_send().nocs == 1
-        assert reminders_send().nocs == 0
+        assert remind().nocs == 1
+        assert remind().nocs == 0
 
 
 def test_trade_licence_within_30_days_goes_to_users_and_managers_of_communities_with_live_permits(at, settings):
@@ -139,8 +149,8 @@ def test_trade_licence_within_30_days_goes_to_users_and_managers_of_communities_
         contractor_user(contractor, "ali")
         manager(live_community, "pm")
         manager(draft_community, "draft-pm")
-        assert reminders_send().documents == 2
-        assert reminders_send().sent == 0
+        assert remind().documents == 2
+        assert remind().sent == 0
     subject = f"{contractor.company_name}: trade licence expires on 21 Aug 2026"
     assert sent_to() == [("ali@example.com", subject), ("pm@example.com", subject)]
     assert "https://permits.example.com/company/" in mail_for("ali@example.com").body
@@ -155,12 +165,12 @@ def test_insurance_expiring_before_a_live_permit_ends_and_a_renewal_starts_afres
         contractor.insurance_expiry = BASE.date() + datetime.timedelta(days=50)
         contractor.save()
         contractor_user(contractor, "ali")
-        assert reminders_send().documents == 1
+        assert remind().documents == 1
         assert "before the end of a live work permit" in mail_for("ali@example.com").body
         contractor.insurance_expiry = BASE.date() + datetime.timedelta(days=60)
         contractor.save()
-        assert reminders_send().documents == 1
-        assert reminders_send().documents == 0
+        assert remind().documents == 1
+        assert remind().documents == 0
 
 
 def test_an_expired_licence_is_reminded_once(at):
@@ -169,14 +179,14 @@ def test_an_expired_licence_is_reminded_once(at):
         permit.contractor.trade_licence_expiry = BASE.date() - DAY
         permit.contractor.save()
         contractor_user(permit.contractor, "ali")
-        reminders_send()
-        reminders_send()
+        remind()
+        remind()
     expected = f"{permit.contractor.company_name}: trade licence expired on 31 Jul 2026"
     assert [m.subject for m in mail.outbox] == [expected]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_once_send_each_mail_once(at, ending_permit):
+def test_two_runs_at_once_remind_each_person_once(at, ending_permit):
     permit = ending_permit
     barrier = threading.Barrier(2)
     errors = []
@@ -196,24 +206,25 @@ def test_two_runs_at_once_send_each_mail_once(at, ending_permit):
             thread.start()
         for thread in threads:
             thread.join(timeout=60)
+        drain_outbox("notify")
     assert not errors
     assert sorted(message.to[0] for message in mail.outbox) == ["ali@example.com", "bea@example.com", "pm@example.com"]
-    keys = list(NotificationLog.objects.values_list("key", flat=True))
-    assert len(keys) == len(set(keys)) == 3
+    pairs = list(Notification.objects.values_list("recipient_id", "key"))
+    assert len(pairs) == len(set(pairs)) == 3
 
 
-def test_a_mail_that_fails_is_sent_by_the_next_run(at, ending_permit, monkeypatch):
-    from django.core.mail import EmailMultiAlternatives
-
-    real_send = EmailMultiAlternatives.send
-
-    def broken(self, *args, **kwargs):
-        raise OSError("SMTP server down")
+def test_a_mail_that_fails_is_sent_again_by_the_worker_and_never_twice(at, ending_permit, monkeypatch):
+    class Unreachable:
+        def open(self):
+            raise ConnectionRefusedError("SMTP server down")
 
     with at(ending_permit.valid_till - 3 * DAY):
-        monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
-        result = reminders_send()
-        assert (result.sent, result.failed) == (0, 1)
-        assert not NotificationLog.objects.exists()
-        monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
         assert reminders_send().permits == 3
+        monkeypatch.setattr(mailer, "get_connection", Unreachable)
+        assert [delivery_send(row.pk) for row in open_rows("notify").order_by("pk")] == ["retry"] * 3
+        assert mail.outbox == []
+        monkeypatch.undo()
+    with at(ending_permit.valid_till - 3 * DAY + datetime.timedelta(minutes=5)):
+        drain_outbox("notify")
+        assert remind().sent == 0
+    assert sorted(message.to[0] for message in mail.outbox) == ["ali@example.com", "bea@example.com", "pm@example.com"]

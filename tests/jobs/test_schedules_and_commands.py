@@ -9,8 +9,13 @@ from django_celery_beat.models import PeriodicTask
 from permits.choices import PermitStatus
 from permits.management.commands._progress import ProgressBar
 from permits.models import Permit
-from permits.tasks import check_compliance_task, expire_due_task, send_reminders_task
+from permits.tasks import check_compliance_task, expire_due_task
 from portal.integrations.jobs.tasks import reconcile_task
+from portal.integrations.notifications.tasks import (
+    check_partner_faults_task,
+    send_digests_task,
+    send_reminders_task,
+)
 from portal.integrations.schedules import schedules_install
 from tests.factories import in_days
 
@@ -26,25 +31,35 @@ def test_default_schedules_are_installed_once_and_editable():
     assert tasks["permits.expire_due"].interval.period == "seconds"
     crontabs = {
         name: (tasks[name].crontab.minute, tasks[name].crontab.hour)
-        for name in ("permits.check_compliance", "permits.send_reminders", "integrations.reconcile")
+        for name in (
+            "permits.check_compliance",
+            "notifications.send_reminders",
+            "notifications.send_digests",
+            "integrations.reconcile",
+        )
     }
     assert crontabs == {
         "permits.check_compliance": ("0", "6"),
-        "permits.send_reminders": ("0", "7"),
+        "notifications.send_reminders": ("0", "7"),
+        "notifications.send_digests": ("30", "7"),
         "integrations.reconcile": ("30", "*"),
     }
-    PeriodicTask.objects.filter(task="permits.send_reminders").update(enabled=False)
+    assert tasks["notifications.check_partner_faults"].interval.every == 300
+    PeriodicTask.objects.filter(task="notifications.send_reminders").update(enabled=False)
     schedules_install()
-    assert not PeriodicTask.objects.get(task="permits.send_reminders").enabled
+    assert not PeriodicTask.objects.get(task="notifications.send_reminders").enabled
 
 
 def test_tasks_carry_the_scheduled_names():
-    names = [task.name for task in (expire_due_task, send_reminders_task, check_compliance_task, reconcile_task)]
-    assert names == [
+    tasks = (expire_due_task, check_compliance_task, reconcile_task)
+    tasks += (send_reminders_task, send_digests_task, check_partner_faults_task)
+    assert [task.name for task in tasks] == [
         "permits.expire_due",
-        "permits.send_reminders",
         "permits.check_compliance",
         "integrations.reconcile",
+        "notifications.send_reminders",
+        "notifications.send_digests",
+        "notifications.check_partner_faults",
     ]
 
 
@@ -55,6 +70,8 @@ def test_tasks_run_their_job(settings):
     assert expire_due_task() == 1
     assert expire_due_task() == 0
     assert send_reminders_task() == {"permits": 0, "nocs": 0, "documents": 0, "failed": 0}
+    assert send_digests_task() == 0
+    assert check_partner_faults_task() == 0
     assert check_compliance_task()["checked"] == 0
     assert reconcile_task()["complete"] is True
 
@@ -82,7 +99,7 @@ def test_reminder_and_reconcile_commands_report(settings):
     out = io.StringIO()
     call_command("send_reminders", stdout=out, stderr=io.StringIO())
     call_command("reconcile", "--max-seconds", "60", stdout=out, stderr=io.StringIO())
-    assert "Sent 0 e-mail(s)" in out.getvalue()
+    assert "Reminded 0 time(s)" in out.getvalue()
     assert "Checked 0 permit(s) and 0 vehicle(s): no drift." in out.getvalue()
 
 

@@ -10,8 +10,9 @@ import datetime
 import pytest
 from django.core import mail
 
-from permits.reminders import reminders_send
 from permits.services.compliance import compliance_check
+from portal.integrations.notifications import reminders
+from tests.delivery.drain import drain_outbox
 from tests.factories import CommunityFactory, ContractorFactory, MembershipFactory, NocVersionFactory
 
 from .conftest import contractor_user, live_permit
@@ -89,6 +90,13 @@ def noc_expiring(community, expiry: datetime.date, name: str):
     NocVersionFactory(permit=permit, expiry_date=expiry)
     contractor_user(permit.contractor, name)
     return permit
+
+
+def reminders_send() -> reminders.ReminderResult:
+    """The daily job, then the worker sending its mails."""
+    result = reminders.reminders_send()
+    drain_outbox("notify")
+    return result
 
 
 def reminded() -> list[str]:

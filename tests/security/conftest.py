@@ -34,6 +34,7 @@ from portal.integrations.buzzin.models import (
 )
 from portal.integrations.delivery.models import DeliveryAttempt, DeliveryState, OutboundDelivery
 from portal.integrations.models import Drift, InboundEvent
+from portal.integrations.notifications.models import EmailPreference, Notification
 from portal.integrations.opscom.models import OpscomParking
 from tests.factories import (
     PDF_BYTES,
@@ -357,6 +358,8 @@ def b_rows(world: World) -> dict:
         ApiKey: ApiKey.objects.filter(community=community),
         StaffMembership: StaffMembership.objects.filter(community=community),
         get_user_model(): get_user_model().objects.filter(pk__in=[b.manager.pk, b.contractor_user.pk]),
+        Notification: Notification.objects.filter(recipient__in=[b.manager, b.contractor_user]),
+        EmailPreference: EmailPreference.objects.filter(user__in=[b.manager, b.contractor_user]),
     }
 
 

@@ -33,6 +33,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from permits.models import Permit
 from portal.integrations.buzzin.models import BuzzinCommunity, BuzzinProperty, BuzzinUnit
 from portal.integrations.buzzin.records import contractor_buzzin_id, permit_buzzin_id
+from portal.integrations.notifications.models import Notification
 from tests.factories import PDF_BYTES
 
 from .conftest import World, b_fingerprint, client_for, diff
@@ -207,6 +208,10 @@ def registry(w: World) -> dict[str, list[dict]]:
     contractor_ids = [b.contractor.reference, b.contractor.crm_reference, contractor_buzzin_id(b.contractor.pk)]
     contractor_ids += [b.api_contractor["_id"]]
     entries["api:contractor"] = [{"id": value} for value in contractor_ids]
+    b_people = [b.manager, b.contractor_user]
+    entries["notifications:open"] = [
+        {"pk": pk} for pk in Notification.objects.filter(recipient__in=b_people).values_list("pk", flat=True)
+    ]
     return entries
 
 

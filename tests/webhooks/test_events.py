@@ -14,6 +14,7 @@ from portal.integrations.buzzin.models import BuzzinContractorState, BuzzinMembe
 from portal.integrations.buzzin.records import permit_buzzin_id
 from portal.integrations.delivery.models import OutboundDelivery
 from portal.integrations.models import InboundEvent, InboundEventState
+from tests.delivery.drain import drain_outbox
 from tests.factories import (
     PNG_BYTES,
     CommunityFactory,
@@ -210,6 +211,7 @@ def test_expiring_mails_contractor_users_and_managers_once(deliver, active_permi
     first = payloads.permit_event("passes.permits.expiring", active_permit, payloads.validity_data(active_permit))
 
     deliver(first)
+    drain_outbox("notify")
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([contractor_user.email, manager.email])
     for message in mail.outbox:
@@ -223,6 +225,7 @@ def test_expiring_mails_contractor_users_and_managers_once(deliver, active_permi
     again = payloads.permit_event("passes.permits.expiring", active_permit, payloads.validity_data(active_permit))
     deliver(again)
     deliver(first)
+    drain_outbox("notify")
 
     assert len(mail.outbox) == 2
     assert state_of(again) == InboundEventState.IGNORED
@@ -232,6 +235,7 @@ def test_expiring_for_an_expired_permit_sends_nothing(deliver, db):
     permit = with_buzzin_id(permit_in_status("expired"))
     ContractorUserFactory(contractor=permit.contractor)
     deliver(payloads.permit_event("passes.permits.expiring", permit, payloads.validity_data(permit)))
+    drain_outbox("notify")
 
     assert mail.outbox == []
 

@@ -1,4 +1,4 @@
-from .audit import AuditEvent, NotificationLog
+from .audit import AuditEvent
 from .community import ApiKey, BlackoutDate, Community, Property, StaffMembership, Unit
 
 __all__ = [
@@ -6,7 +6,6 @@ __all__ = [
     "AuditEvent",
     "BlackoutDate",
     "Community",
-    "NotificationLog",
     "Property",
     "StaffMembership",
     "Unit",

@@ -56,14 +56,3 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyViolation("An audit event is never deleted.")
 
-
-class NotificationLog(models.Model):
-    """One row per e-mail sent for a reason; the unique key makes a reminder go out once."""
-
-    key = models.CharField(max_length=200, unique=True, help_text="e.g. permit:42:ends-in-7d:user:9")
-    recipient = models.EmailField()
-    subject = models.CharField(max_length=300)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"{self.key} → {self.recipient}"

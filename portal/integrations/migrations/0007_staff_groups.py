@@ -43,7 +43,6 @@ OPERATORS = {
         "unit": ALL,
         "staffmembership": ALL,
         "apikey": ALL,
-        "notificationlog": VIEW,
     },
     "integrations": {
         **PROPERTY_MANAGERS["integrations"],
