@@ -55,4 +55,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyViolation("An audit event is never deleted.")
-
