@@ -46,8 +46,9 @@ def test_storage_that_cannot_write_is_named(client, settings, tmp_path):
 def test_broker_taken_down_is_named_and_coming_back_makes_it_ready(client, tmp_path):
     """A private redis-server as the broker: up, killed, started again."""
     port = free_port()
-    previous = current_app.conf.broker_url
-    current_app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
+    # Celery prefers a CELERY_BROKER_URL in the environment to its broker_url setting; the write URL wins.
+    previous = current_app.conf.broker_url, current_app.conf.broker_write_url
+    current_app.conf.broker_url = current_app.conf.broker_write_url = f"redis://127.0.0.1:{port}/0"
     redis = _start_redis(port, tmp_path)
     try:
         assert client.get("/health/").status_code == 200
@@ -64,7 +65,7 @@ def test_broker_taken_down_is_named_and_coming_back_makes_it_ready(client, tmp_p
         redis = _start_redis(port, tmp_path)
         assert client.get("/health/").status_code == 200
     finally:
-        current_app.conf.broker_url = previous
+        current_app.conf.broker_url, current_app.conf.broker_write_url = previous
         if redis.poll() is None:
             redis.terminate()
             redis.wait(timeout=10)

@@ -64,7 +64,10 @@ class Worker:
             stderr=subprocess.STDOUT,
         )
         self.app = Celery("publisher", broker=broker_url, set_as_current=False)  # the portal app stays current
+        # Celery prefers a CELERY_BROKER_URL in the environment to the broker it is given; the write
+        # URL set here wins over both, so the task goes to this node whatever the suite runs on.
         self.app.conf.update(
+            broker_write_url=broker_url,
             task_default_queue=self.queue, task_default_queue_type="quorum", task_default_exchange_type="topic"
         )
         wait_until(lambda: "ready." in self.log() or self.process.poll() is not None, timeout=60, message="worker")
