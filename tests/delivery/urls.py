@@ -1,5 +1,5 @@
-"""The admin alone (with the notifications and the language switch its header links to): the delivery admin's tests do not
-depend on the rest of the site's URLs."""
+"""The admin alone (with the notifications and the language switch its header links to): the
+delivery admin's tests do not depend on the rest of the site's URLs."""
 
 from django.contrib import admin
 from django.urls import include, path
