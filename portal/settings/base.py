@@ -160,6 +160,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "Asia/Dubai"
 USE_I18N = True
 USE_TZ = True
+# One way to write dates and times (day-month-year, 24 h), per language: portal/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
