@@ -21,12 +21,14 @@ from portal.core.scoping import managed_community_ids
 from ..badges import status_badge
 from ..models import GateScan, Permit
 from ..selectors.admin import (
-    permit_audit_timeline,
     permit_search_q,
     permits_for_review,
     review_ordering,
 )
+from ..selectors.decision import decision_flags
+from ..selectors.history import permit_history_lines
 from ..selectors.people import id_number_conflicts, manager_warning
+from ..selectors.rules import current_noc
 from . import actions, filters, inlines, views
 from .export import permits_csv_response
 from .paginator import EstimatedCountPaginator
@@ -165,8 +167,14 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         permit = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
         extra_context = {
             **(extra_context or {}),
+            "is_nav_sidebar_enabled": False,  # the decision page needs the width
             "decision_buttons": views.buttons_for(permit) if self.can_decide(request) else [],
-            "audit_events": permit_audit_timeline(permit),
+            "decision_flags": decision_flags(permit),
+            "current_noc": current_noc(permit),
+            "additional_units": list(permit.additional_units.all()),
+            "worker_count": permit.workers.count(),
+            "vehicle_count": permit.vehicles.filter(removed_at__isnull=True).count(),
+            "history": permit_history_lines(permit),
             "panels": panels_for(request, permit),
             "id_warnings": [manager_warning(conflict) for conflict in id_number_conflicts(permit)],
         }
