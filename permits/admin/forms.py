@@ -78,8 +78,9 @@ class CommonReasonsMixin:
         own = cleaned.get(self.text_field, "")
         words = " ".join([*picked, own]).strip()
         if not words:
-            raise ValidationError(_("Tick a common reason or write one."), code="required")
-        cleaned[self.text_field] = words
+            self.add_error(self.text_field, ValidationError(_("Tick a common reason or write one."), code="required"))
+        else:
+            cleaned[self.text_field] = words
         return cleaned
 
 

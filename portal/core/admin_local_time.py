@@ -15,7 +15,6 @@ from django.contrib import admin
 from django.utils import timezone
 
 from .formats import format_datetime
-from .local_time import community_time
 
 
 def community_of(obj, community_path: str):
@@ -33,7 +32,7 @@ def community_time_column(
         moment, community = getattr(obj, field), community_of(obj, community_path)
         if not moment:
             return None
-        return format_datetime(community_time(moment, community) if community else timezone.localtime(moment))
+        return format_datetime(moment, community.tzinfo if community else None)
 
     column.__name__ = name or field  # the column's CSS class: ``field-<name>``
     return admin.display(description=description or field.replace("_", " "), ordering=field, empty_value="—")(column)

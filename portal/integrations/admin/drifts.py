@@ -24,7 +24,6 @@ from portal.core.actors import Actor
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 from portal.core.formats import format_datetime
-from portal.core.local_time import community_time
 from portal.core.scoping import is_operator
 
 from ..models import Drift
@@ -140,7 +139,7 @@ class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScop
     def state(self, drift):
         if drift.resolved_at is None:
             return "open"
-        return f"resolved {format_datetime(community_time(drift.resolved_at, drift.community))}"
+        return f"resolved {format_datetime(drift.resolved_at, drift.community.tzinfo)}"
 
     @admin.display(description="repair")
     def repair(self, drift):
