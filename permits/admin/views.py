@@ -22,7 +22,7 @@ from portal.core.actors import Actor
 from .. import services
 from ..models import Permit
 from ..transitions import Move, allowed_moves, target_status
-from .forms import ConfirmForm, ExtendForm, NoteForm, ReasonForm, add_service_errors, error_text
+from .forms import ChangesForm, ConfirmForm, ExtendForm, RejectForm, RevokeForm, add_service_errors, error_text
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class DecisionButton:
     call: Callable[[Actor, Permit, dict], Permit]
     done: str
     intro: str = ""
+    style: str = ""  # "primary" (the expected move) or "danger" (cannot be undone)
 
     @property
     def url_name(self) -> str:
@@ -53,12 +54,13 @@ BUTTONS = [
         ConfirmForm,
         lambda actor, permit, data: services.permit_approve(actor=actor, permit=permit),
         "Approved {ref}: the pass follows once the gates have issued it.",
+        style="primary",
     ),
     DecisionButton(
         Move.REJECT,
         "Reject",
         "reject",
-        ReasonForm,
+        RejectForm,
         lambda actor, permit, data: services.permit_reject(actor=actor, permit=permit, reason=data["reason"]),
         "Rejected {ref}.",
         "The contractor sees this reason.",
@@ -67,7 +69,7 @@ BUTTONS = [
         Move.REQUEST_CHANGES,
         "Request changes",
         "request-changes",
-        NoteForm,
+        ChangesForm,
         lambda actor, permit, data: services.permit_request_changes(actor=actor, permit=permit, note=data["note"]),
         "Sent {ref} back to the contractor for changes.",
         "The permit goes back to the contractor, who edits and submits it again.",
@@ -87,10 +89,11 @@ BUTTONS = [
         Move.REVOKE,
         "Revoke pass",
         "revoke",
-        ReasonForm,
+        RevokeForm,
         lambda actor, permit, data: services.permit_revoke(actor=actor, permit=permit, reason=data["reason"]),
         "Revoked the pass of {ref}; its parking permits are released.",
-        "The pass stops working at the gates and the vehicles lose their parking.",
+        "The pass stops working at the gates at once and the vehicles lose their parking. This cannot be undone.",
+        style="danger",
     ),
     DecisionButton(
         Move.REISSUE,
@@ -115,7 +118,13 @@ def buttons_for(permit: Permit) -> list[dict]:
     """The buttons for the moves allowed right now, in the order of ``BUTTONS``."""
     allowed = set(allowed_moves(permit.status))
     return [
-        {"label": b.label, "url": reverse(f"admin:{b.url_name}", args=[permit.pk]), "posts": b.posts_directly}
+        {
+            "label": b.label,
+            "url": reverse(f"admin:{b.url_name}", args=[permit.pk]),
+            "posts": b.posts_directly,
+            "style": b.style,
+            "slug": b.slug,
+        }
         for b in BUTTONS
         if b.move in allowed
     ]
@@ -149,6 +158,8 @@ def decision_view(model_admin, request, object_id, button: DecisionButton):
                     return redirect(change_url)
                 add_service_errors(form, error)
             else:
+                # The admin's own "Recent actions" lists the decisions too (the audit trail is the record).
+                model_admin.log_change(request, permit, button.label)
                 messages.success(request, button.done.format(ref=permit.reference))
                 return redirect(change_url)
         context = {

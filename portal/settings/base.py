@@ -171,6 +171,8 @@ ARABIC_INDIC_DIGITS = env.bool("ARABIC_INDIC_DIGITS", default=False)
 TIME_ZONE = "Asia/Dubai"
 USE_I18N = True
 USE_TZ = True
+# One way to write dates and times (day-month-year, 24 h), per language: portal/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -229,9 +229,9 @@ def _fill(site, permit) -> dict:
         permit.refresh_from_db()
         local = permit.valid_till.astimezone(site.community.tzinfo)
         requested = permit.extension_requested_till
-        fill |= {"ref": permit.reference, "pk": permit.pk, "till": f"{local:%d %b %Y %H:%M}"}
+        fill |= {"ref": permit.reference, "pk": permit.pk, "till": f"{local:%d %b %Y, %H:%M}"}
         if requested:
-            fill["till3"] = f"{requested.astimezone(site.community.tzinfo):%d %b %Y %H:%M}"
+            fill["till3"] = f"{requested.astimezone(site.community.tzinfo):%d %b %Y, %H:%M}"
     return fill
 
 

@@ -198,6 +198,7 @@ def registry(w: World) -> dict[str, list[dict]]:
     entries["documents:noc"] = [{"pk": noc.pk} for noc in b.nocs[:2]] + [
         {"pk": noc.pk} for noc in b.api_permit.noc_versions.all()
     ]
+    entries["documents:noc_preview"] = entries["documents:noc"]
     entries["documents:contractor"] = [{"pk": document.pk} for document in b.documents]
     entries["documents:qr"] = [{"reference": b.permits["active"].reference}]
 
