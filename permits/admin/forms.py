@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -20,6 +21,12 @@ class ConfirmForm(forms.Form):
 
 class ReasonForm(ConfirmForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), strip=True)
+
+
+class OverrideForm(ConfirmForm):
+    reason = forms.CharField(
+        label=_("Why it may go ahead"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), strip=True
+    )
 
 
 class NoteForm(ConfirmForm):

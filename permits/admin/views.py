@@ -16,13 +16,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.actors import Actor
 
 from .. import services
 from ..models import Permit
 from ..transitions import Move, allowed_moves, target_status
-from .forms import ConfirmForm, ExtendForm, NoteForm, ReasonForm, add_service_errors, error_text
+from .forms import ConfirmForm, ExtendForm, NoteForm, OverrideForm, ReasonForm, add_service_errors, error_text
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class DecisionButton:
     call: Callable[[Actor, Permit, dict], Permit]
     done: str
     intro: str = ""
+    listed: bool = True  # False: reached from a panel of the page, not from the row of buttons
 
     @property
     def url_name(self) -> str:
@@ -53,6 +55,18 @@ BUTTONS = [
         ConfirmForm,
         lambda actor, permit, data: services.permit_approve(actor=actor, permit=permit),
         "Approved {ref}: the pass follows once the gates have issued it.",
+    ),
+    DecisionButton(
+        Move.APPROVE,
+        _("Approve over capacity"),
+        "approve-over-capacity",
+        OverrideForm,
+        lambda actor, permit, data: services.permit_approve(
+            actor=actor, permit=permit, capacity_override_reason=data["reason"]
+        ),
+        _("Approved {ref} over the building's capacity; your reason is in the audit timeline."),
+        _("The building is at its capacity for this type on some of the permit's days. Say why it may go ahead."),
+        listed=False,
     ),
     DecisionButton(
         Move.REJECT,
@@ -117,7 +131,7 @@ def buttons_for(permit: Permit) -> list[dict]:
     return [
         {"label": b.label, "url": reverse(f"admin:{b.url_name}", args=[permit.pk]), "posts": b.posts_directly}
         for b in BUTTONS
-        if b.move in allowed
+        if b.move in allowed and b.listed
     ]
 
 
