@@ -133,12 +133,11 @@ def capacity_clash(candidate: Booking, others: Iterable[Booking], rules: ClashRu
     if limit is None:
         return None
     mine = set(local_days(candidate, tz))
+    # Sharing a day is enough (a permit ending at 00:30 and one starting at 01:00 share that day's lift).
     same_kind = [
         other
         for other in others
-        if other.property_id == candidate.property_id
-        and other.permit_type == candidate.permit_type
-        and overlaps(candidate, other)
+        if other.property_id == candidate.property_id and other.permit_type == candidate.permit_type
     ]
     per_day: Counter[datetime.date] = Counter()
     days_of = {other.reference: set(local_days(other, tz)) & mine for other in same_kind}

@@ -6,6 +6,7 @@ the review list runs it over every live permit of the user's communities).
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from ..rules import Stage
 LIVE_STATUSES = (PermitStatus.SUBMITTED, PermitStatus.APPROVED, PermitStatus.ACTIVE)
 # Which other permits a move is judged against: at submit every live one, at approve those that will happen.
 OTHERS_AT = {Stage.SUBMIT: LIVE_STATUSES, Stage.APPROVE: (PermitStatus.APPROVED, PermitStatus.ACTIVE)}
+DAY_SLACK = datetime.timedelta(days=1)  # the capacity counts shared local days, not only overlapping hours
 BOOKING_FIELDS = ("id", "reference", "permit_type", "status", "property_id", "main_unit_id", "valid_from", "valid_till")
 
 
@@ -85,8 +87,8 @@ def permit_clashes(permit: Permit, *, stage: Stage | None = None) -> list[Clash]
     others = Permit.objects.filter(
         property_id=permit.property_id,
         status__in=OTHERS_AT.get(stage, LIVE_STATUSES),
-        valid_from__lt=permit.valid_till,
-        valid_till__gt=permit.valid_from,
+        valid_from__lt=permit.valid_till + DAY_SLACK,
+        valid_till__gt=permit.valid_from - DAY_SLACK,
     ).exclude(pk=permit.pk)
     candidate = booking_of(permit)
     other_bookings = [booking for booking, _ in bookings(others)]
