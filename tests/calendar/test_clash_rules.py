@@ -73,10 +73,9 @@ def test_additional_units_count_as_the_unit(clash_settings, units, make_permit):
 
 
 def test_exclusive_clash_is_refused_at_approve(clash_settings, units, make_permit):
-    waiting = submit(make_permit(units["0712"]))
-    approved(make_permit(units["0712"], permit_type="maintenance"))  # no clash with a maintenance job
-    # A second fit-out approved first (it was submitted before the rule existed, say): the first cannot follow.
+    """Two fit-outs submitted before the rule existed: the first approved holds the unit, the other cannot follow."""
     clash_settings.exclusive_pairs.all().delete()
+    waiting = submit(make_permit(units["0712"]))
     rival = approved(make_permit(units["0712"]))
     clash_settings.exclusive_pairs.create(first_type="fit_out", second_type="fit_out")
     with pytest.raises(ValidationError) as refused:
