@@ -41,6 +41,9 @@ class ClashSettingsAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["community"]
     inlines = [ExclusiveTypePairInline, PropertyCapacityInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["community"] if obj is not None else []
+
 
 @admin_panel("permits.permit", order=50)
 def clash_panel(request, permit: Permit) -> Panel | None:

@@ -71,5 +71,9 @@ class PropertyCapacity(models.Model):
         return f"{self.property.name}: {self.get_permit_type_display()} ≤ {self.max_per_day}"
 
     def clean(self):
-        if self.property_id and self.settings_id and self.property.community_id != self.settings.community_id:
+        try:
+            community_id = self.settings.community_id  # the admin's inline sets the (maybe unsaved) settings
+        except ClashSettings.DoesNotExist:
+            return
+        if self.property_id and community_id and self.property.community_id != community_id:
             raise ValidationError({"property": _("Pick a building of this community.")})

@@ -11,7 +11,7 @@ from django.urls import reverse
 from permits import services
 from permits.models import ClashSettings
 from portal.core.actors import Actor
-from tests.admin.conftest import logged_in
+from tests.admin.conftest import logged_in, make_manager
 from tests.factories import UnitFactory, permit_in_status
 
 from .conftest import dubai, set_capacity
@@ -212,3 +212,22 @@ def test_managers_edit_clash_settings_of_their_communities_only(
     refused = client.post(add, {**data, "community": community_b.pk, "capacities-0-property": property_b.pk})
     assert refused.status_code == 200  # not a choice of theirs
     assert not ClashSettings.objects.filter(community=community_b).exists()
+
+
+def test_a_capacity_names_a_building_of_the_same_community(community_a, community_b, property_a, property_b):
+    client = logged_in(make_manager("manager-ab", community_a, community_b))
+    data = {
+        "community": community_a.pk,
+        "unit_digits_per_floor": 2,
+        "exclusive_pairs-TOTAL_FORMS": 0,
+        "exclusive_pairs-INITIAL_FORMS": 0,
+        "capacities-TOTAL_FORMS": 1,
+        "capacities-INITIAL_FORMS": 0,
+        "capacities-0-property": property_b.pk,
+        "capacities-0-permit_type": "fit_out",
+        "capacities-0-max_per_day": 3,
+    }
+    response = client.post(reverse("admin:permits_clashsettings_add"), data)
+    assert response.status_code == 200
+    assert "Pick a building of this community." in response.content.decode()
+    assert not ClashSettings.objects.exists()
