@@ -54,7 +54,9 @@ class PropertyCapacity(models.Model):
     """At most ``max_per_day`` permits of ``permit_type`` active on one day in ``property`` (e.g. the service lift)."""
 
     settings = models.ForeignKey(ClashSettings, on_delete=models.CASCADE, related_name="capacities")
-    property = models.ForeignKey("core.Property", on_delete=models.CASCADE, related_name="permit_capacities")
+    property = models.ForeignKey(
+        "core.Property", on_delete=models.CASCADE, related_name="permit_capacities", verbose_name=_("building")
+    )
     permit_type = models.CharField(_("type"), max_length=16, choices=PermitType.choices)
     max_per_day = models.PositiveSmallIntegerField(
         _("at most per day"), validators=[MinValueValidator(1), MaxValueValidator(999)]

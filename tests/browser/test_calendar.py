@@ -46,8 +46,9 @@ def tower(db):
     ).contractor
     ContractorUserFactory(contractor=alnoor, user__username="omar@alnoor.example")
     manager = StaffMembershipFactory(community=community, user__username="manager").user
+    suffixes = ("_permit", "_clashsettings", "_exclusivetypepair", "_propertycapacity")
     manager.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="permits", codename__endswith="_permit")
+        *[p for p in Permission.objects.filter(content_type__app_label="permits") if p.codename.endswith(suffixes)]
     )
     settings = ClashSettings.objects.create(community=community, warn_adjacent_units=True)
     PropertyCapacity.objects.create(settings=settings, property=tower, permit_type="fit_out", max_per_day=1)
@@ -78,7 +79,23 @@ def tower(db):
         )
         for status, company, unit, kind, start, end in plan
     ]
-    return {"community": community, "permits": permits, "today": today, "manager": manager}
+    draft = permit_in_status(
+        "draft",
+        contractor=alnoor,
+        main_unit=units["0712"],
+        permit_type="fit_out",
+        valid_from=at(1, 7),
+        valid_till=at(3, 18),
+        **common,
+    )
+    return {
+        "community": community,
+        "permits": permits,
+        "today": today,
+        "manager": manager,
+        "settings": settings,
+        "draft": draft,
+    }
 
 
 def watch_errors(page, errors: list) -> None:
@@ -127,6 +144,11 @@ def test_manager_and_contractor_calendars(chromium, live_server, tower):
     panel.scroll_into_view_if_needed()
     both_widths(manager, "03-manager-permit-clashes")
 
+    # The clash settings of the community, as the manager edits them.
+    manager.goto(f"{base}/admin/permits/clashsettings/{tower['settings'].pk}/change/")
+    manager.get_by_role("heading", name="Types that exclude each other in a unit").wait_for()
+    both_widths(manager, "05-manager-clash-settings")
+
     # The contractor sees its own company's permits only, and subscribes.
     contractor = chromium.new_context(viewport=DESKTOP).new_page()
     watch_errors(contractor, errors)
@@ -145,5 +167,13 @@ def test_manager_and_contractor_calendars(chromium, live_server, tower):
         assert contractor.locator("a.cal-bar", has_text=theirs.reference).count() == 0
     assert contractor.locator("#feed-url").input_value().endswith(".ics")
     both_widths(contractor, "04-contractor-month")
+
+    # Before submitting: the checklist warns of the full tower and of the work next door.
+    contractor.goto(f"{base}/permits/{tower['draft'].reference}/")
+    warnings = contractor.locator("#clash-warnings")
+    warnings.get_by_text("At most 1 Fit-out permits a day").wait_for()
+    assert warnings.get_by_text("Next door: unit UNIT-0711").count() == 1
+    warnings.scroll_into_view_if_needed()
+    both_widths(contractor, "06-contractor-checklist-warnings")
 
     assert not errors, errors
