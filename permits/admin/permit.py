@@ -30,6 +30,8 @@ from ..selectors.history import permit_history_lines
 from ..selectors.people import id_number_conflicts, manager_warning
 from ..selectors.rules import current_noc
 from . import actions, filters, inlines, views
+from .calendar import calendar_urls
+from .clashes import HasClashesFilter
 from .export import permits_csv_response
 from .paginator import EstimatedCountPaginator
 
@@ -84,6 +86,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         filters.StartsSoonFilter,
         filters.EndsSoonFilter,
         filters.NocCoverageFilter,
+        HasClashesFilter,
     ]
     list_select_related = ["community", "main_unit", "contractor"]
     search_fields = ["reference"]  # the real search is ``permit_search_q``
@@ -184,7 +187,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def get_urls(self):
         export = path("export/", self.admin_site.admin_view(self.export_view), name="permits_permit_export")
-        return [export, *views.decision_urls(self), *super().get_urls()]
+        return [export, *calendar_urls(self), *views.decision_urls(self), *super().get_urls()]
 
     def export_view(self, request):
         """The changelist's current filters, search and ordering, as CSV."""

@@ -16,13 +16,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.actors import Actor
 
 from .. import services
 from ..models import Permit
 from ..transitions import Move, allowed_moves, target_status
-from .forms import ChangesForm, ConfirmForm, ExtendForm, RejectForm, RevokeForm, add_service_errors, error_text
+from .forms import (
+    ChangesForm,
+    ConfirmForm,
+    ExtendForm,
+    OverrideForm,
+    RejectForm,
+    RevokeForm,
+    add_service_errors,
+    error_text,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,7 @@ class DecisionButton:
     done: str
     intro: str = ""
     style: str = ""  # "primary" (the expected move) or "danger" (cannot be undone)
+    listed: bool = True  # False: reached from a panel of the page, not from the row of buttons
 
     @property
     def url_name(self) -> str:
@@ -55,6 +66,18 @@ BUTTONS = [
         lambda actor, permit, data: services.permit_approve(actor=actor, permit=permit),
         "Approved {ref}: the pass follows once the gates have issued it.",
         style="primary",
+    ),
+    DecisionButton(
+        Move.APPROVE,
+        _("Approve over capacity"),
+        "approve-over-capacity",
+        OverrideForm,
+        lambda actor, permit, data: services.permit_approve(
+            actor=actor, permit=permit, capacity_override_reason=data["reason"]
+        ),
+        _("Approved {ref} over the building's capacity; your reason is in the audit timeline."),
+        _("The building is at its capacity for this type on some of the permit's days. Say why it may go ahead."),
+        listed=False,
     ),
     DecisionButton(
         Move.REJECT,
@@ -126,7 +149,7 @@ def buttons_for(permit: Permit) -> list[dict]:
             "slug": b.slug,
         }
         for b in BUTTONS
-        if b.move in allowed
+        if b.move in allowed and b.listed
     ]
 
 

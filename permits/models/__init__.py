@@ -1,5 +1,18 @@
+from .clash import ClashSettings, ExclusiveTypePair, PropertyCapacity
+from .feed import CalendarFeed
 from .noc import NocVersion
 from .permit import Permit, PermitUnit, Vehicle, Worker
 from .scan import GateScan
 
-__all__ = ["GateScan", "NocVersion", "Permit", "PermitUnit", "Vehicle", "Worker"]
+__all__ = [
+    "CalendarFeed",
+    "ClashSettings",
+    "ExclusiveTypePair",
+    "GateScan",
+    "NocVersion",
+    "Permit",
+    "PermitUnit",
+    "PropertyCapacity",
+    "Vehicle",
+    "Worker",
+]

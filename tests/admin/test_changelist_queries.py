@@ -17,6 +17,7 @@ FILTERS = {
     "status": {"status__exact": "submitted"},
     "soon": {"starts": "7d", "expires": "7d"},
     "noc": {"noc": "short"},
+    "clashes": {"clashes": "yes"},
     "search": {"q": "DXB"},
     "ordered": {"o": "7"},
     "all filters": {"status__exact": "draft", "permit_type__exact": "fit_out", "noc": "missing", "q": "Ravi"},

@@ -96,6 +96,8 @@ ALLOW_LIST = {
     "admin/(?P<url>.*)$": "the admin's catch-all: redirects unknown admin paths, reads no row",
     "permits:company_document_upload": "<kind> is trade_licence or insurance of the signed-in company itself: "
     "no other company can be named (fuzzed in test_fuzz_forms)",
+    "permits:calendar_ics": "a private feed URL: its secret token is the credential (as a password-reset link), "
+    "it names its owner's own feed and nothing else; a wrong, rotated or revoked token is a 404 (tests/calendar)",
 }
 
 
@@ -143,6 +145,7 @@ def _admin_objects(w: World) -> dict[str, list]:
         "contractors.contractormembership": [b.membership],
         "permits.permit": [b.permits["submitted"], b.permits["active"], b.api_permit],
         "permits.gatescan": [b.scan],
+        "permits.clashsettings": [_clash_settings(b)],
         "integrations.outbounddelivery": [b.failed_delivery],
         "integrations.buzzincommunity": [BuzzinCommunity.objects.get(community=b.community)],
         "integrations.buzzinproperty": [BuzzinProperty.objects.get(property=b.property)],
@@ -153,11 +156,21 @@ def _admin_objects(w: World) -> dict[str, list]:
     }
 
 
+def _clash_settings(b):
+    from permits.models import ClashSettings
+
+    settings, _ = ClashSettings.objects.get_or_create(community=b.community)
+    settings.capacities.get_or_create(property=b.property, permit_type="fit_out", defaults={"max_per_day": 2})
+    settings.exclusive_pairs.get_or_create(first_type="fit_out", second_type="fit_out")
+    return settings
+
+
 ADMIN_OBJECT_ROUTES = ("history", "delete", "change")
 # Custom admin views on one object, by URL name, and the model whose rows they take.
 ADMIN_CUSTOM_OBJECT_VIEWS = {
     **{f"admin:permits_permit_{slug}": "permits.permit" for slug in ("approve", "reject", "request_changes")},
     **{f"admin:permits_permit_{slug}": "permits.permit" for slug in ("extend", "revoke", "reissue")},
+    "admin:permits_permit_approve_over_capacity": "permits.permit",
     "admin:contractors_contractormembership_approve": "contractors.contractormembership",
     "admin:contractors_contractormembership_revoke": "contractors.contractormembership",
     "admin:integrations_outbounddelivery_retry": "integrations.outbounddelivery",
@@ -380,6 +393,12 @@ def extra_list_urls(w: World) -> list[str]:
         query = {"app_label": "core", "model_name": "unit", "field_name": "property", "term": term}
         urls.append(f"/admin/autocomplete/?{urlencode(query)}")
     urls.append(f"/permits/?{urlencode({'status': 'active'})}")
+    b_month = {"date": f"{b.permits['active'].valid_from:%Y-%m-%d}", "view": "month"}
+    for calendar in ("/admin/permits/permit/calendar/", "/permits/calendar/"):
+        urls.append(f"{calendar}?{urlencode(b_month)}")
+        urls.append(f"{calendar}?{urlencode({**b_month, 'community': b.community.pk, 'property': b.property.pk})}")
+        urls.append(f"{calendar}?{urlencode({**b_month, 'property': b.property.pk, 'unit': b.units[0].pk})}")
+    urls.append(f"/admin/permits/permit/?{urlencode({'clashes': 'yes'})}")
     return urls
 
 
