@@ -1,5 +1,5 @@
 from .noc import NocVersion
 from .permit import Permit, PermitUnit, Vehicle, Worker
-from .scan import GateScan
+from .scan import GateScan, GateScanHour
 
-__all__ = ["GateScan", "NocVersion", "Permit", "PermitUnit", "Vehicle", "Worker"]
+__all__ = ["GateScan", "GateScanHour", "NocVersion", "Permit", "PermitUnit", "Vehicle", "Worker"]

@@ -1,0 +1,67 @@
+"""The "On site now" page for security and managers, and its fragment the page polls (``on-site.js``).
+
+Scoped to the viewer's communities; the fragment is the same table, so the page works without script.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core.scoping import scope_to_communities
+
+from ..models import GateScan
+from ..selectors.scans import on_site_counts, on_site_now
+
+ROW_LIMIT = 500  # past this, the page asks to choose a tower
+REFRESH_SECONDS = 30
+
+
+def on_site_context(request) -> dict:
+    scans = scope_to_communities(GateScan.objects.all(), request.user, "permit__community")
+    inside = on_site_now(scans)
+    counts = on_site_counts(inside)
+    chosen = request.GET.get("property", "")
+    if chosen.isdigit():
+        inside = inside.filter(permit__property_id=int(chosen))
+    rows = list(inside[: ROW_LIMIT + 1])
+    return {
+        "counts": counts,
+        "total": sum(row["workers"] for row in counts),
+        "rows": rows[:ROW_LIMIT],
+        "truncated": len(rows) > ROW_LIMIT,
+        "row_limit": ROW_LIMIT,
+        "chosen": chosen,
+        "refreshed_at": timezone.now(),
+    }
+
+
+def urls(model_admin) -> list:
+    def check(request):
+        if not model_admin.has_view_permission(request):
+            raise PermissionDenied
+
+    def page(request):
+        check(request)
+        context = {
+            **model_admin.admin_site.each_context(request),
+            **on_site_context(request),
+            "title": _("On site now"),
+            "fragment_url": reverse("admin:permits_gatescan_on_site_fragment"),
+            "refresh_seconds": REFRESH_SECONDS,
+            "opts": model_admin.model._meta,
+        }
+        return render(request, "admin/permits/scans/on_site.html", context)
+
+    def fragment(request):
+        check(request)
+        return render(request, "admin/permits/scans/_on_site_table.html", on_site_context(request))
+
+    wrap = model_admin.admin_site.admin_view
+    return [
+        path("on-site/", wrap(page), name="permits_gatescan_on_site"),
+        path("on-site/fragment/", wrap(fragment), name="permits_gatescan_on_site_fragment"),
+    ]
