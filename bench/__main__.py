@@ -25,7 +25,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated workloads to run (seed,admin,expiry,webhook,api,delivery); seeding always runs",
+        help="comma-separated workloads to run (seed,admin,expiry,webhook,api,delivery,scans); seeding always runs",
     )
     return parser.parse_args(argv)
 
