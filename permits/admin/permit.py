@@ -29,11 +29,12 @@ from ..selectors.decision import decision_flags
 from ..selectors.history import permit_history_lines
 from ..selectors.people import id_number_conflicts, manager_warning
 from ..selectors.rules import current_noc
-from . import actions, filters, inlines, views
+from . import actions, filters, inlines, on_site, views
 from .calendar import calendar_urls
 from .clashes import HasClashesFilter
 from .export import permits_csv_response
 from .paginator import EstimatedCountPaginator
+from .scans import ScanFlagFilter
 
 PERMIT_FIELDSETS = [
     (None, {"fields": ["reference", "crm_reference", "source", "status", "permit_type"]}),
@@ -87,6 +88,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         filters.EndsSoonFilter,
         filters.NocCoverageFilter,
         HasClashesFilter,
+        ScanFlagFilter,
     ]
     list_select_related = ["community", "main_unit", "contractor"]
     search_fields = ["reference"]  # the real search is ``permit_search_q``
@@ -218,3 +220,6 @@ class GateScanAdmin(CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScope
     list_select_related = ["permit__main_unit", "permit__community"]
     search_fields = ["permit__reference", "gate", "employee_name"]
     show_full_result_count = False
+
+    def get_urls(self):
+        return [*on_site.urls(self), *super().get_urls()]

@@ -2,13 +2,14 @@ from .clash import ClashSettings, ExclusiveTypePair, PropertyCapacity
 from .feed import CalendarFeed
 from .noc import NocVersion
 from .permit import Permit, PermitUnit, Vehicle, Worker
-from .scan import GateScan
+from .scan import GateScan, GateScanHour
 
 __all__ = [
     "CalendarFeed",
     "ClashSettings",
     "ExclusiveTypePair",
     "GateScan",
+    "GateScanHour",
     "NocVersion",
     "Permit",
     "PermitUnit",
