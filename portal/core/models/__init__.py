@@ -1,5 +1,5 @@
 from .audit import AuditEvent
-from .community import ApiKey, BlackoutDate, Community, Property, StaffMembership, Unit
+from .community import ApiKey, BlackoutDate, Community, Property, PublicHoliday, StaffMembership, Unit
 
 __all__ = [
     "ApiKey",
@@ -7,6 +7,7 @@ __all__ = [
     "BlackoutDate",
     "Community",
     "Property",
+    "PublicHoliday",
     "StaffMembership",
     "Unit",
 ]
