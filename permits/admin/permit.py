@@ -22,7 +22,7 @@ from ..selectors.admin import (
     review_ordering,
 )
 from ..selectors.people import id_number_conflicts, manager_warning
-from . import actions, filters, inlines, views
+from . import actions, deadlines, filters, inlines, views
 from .export import permits_csv_response
 from .paginator import EstimatedCountPaginator
 
@@ -67,6 +67,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         "validity",
         "noc_expiry_display",
         community_time_column("waiting_since", name="waiting_since_display", description="waiting since"),
+        deadlines.decide_by,
     ]
     list_filter = [
         "status",
@@ -77,6 +78,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         filters.StartsSoonFilter,
         filters.EndsSoonFilter,
         filters.NocCoverageFilter,
+        deadlines.DueFilter,
     ]
     list_select_related = ["community", "main_unit", "contractor"]
     search_fields = ["reference"]  # the real search is ``permit_search_q``
@@ -95,6 +97,9 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
     ]
     change_list_template = "admin/permits/permit/change_list.html"
     change_form_template = "admin/permits/permit/change_form.html"
+
+    class Media:
+        css = {"all": ["portal/admin-deadlines.css"]}
 
     # --- who may do what: the page is read-only, decisions need the change permission ---
 
