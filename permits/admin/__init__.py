@@ -2,4 +2,4 @@
 bulk actions, decision buttons (``views``), inlines, CSV export, contractor memberships and the
 dashboard panels."""
 
-from . import dashboard, deadlines, memberships, permit  # noqa: F401
+from . import dashboard, deadlines, memberships, permit, service_levels  # noqa: F401
