@@ -25,7 +25,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated workloads to run (seed,admin,expiry,webhook,api,delivery); seeding always runs",
+        help="comma-separated workloads to run (seed,admin,expiry,webhook,api,delivery,service_levels); "
+        "seeding always runs",
     )
     return parser.parse_args(argv)
 

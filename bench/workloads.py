@@ -77,6 +77,10 @@ def run_all(report: Report, sizes: Sizes, only: set[str]) -> None:
         from .delivery import run as run_delivery
 
         run_delivery(report, sizes)
+    if wanted("service_levels"):
+        from .service_levels import run as run_service_levels
+
+        run_service_levels(report, sizes)
 
 
 def _admin_at(sizes: Sizes, *, small: bool):

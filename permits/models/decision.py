@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import DecisionOutcome, DecisionStage
 
 OPEN = Q(decided_at__isnull=True)
+DECIDED = Q(decided_month__isnull=False)
+REPORT_COLUMNS = ["working_seconds", "decided_at", "due_at"]
 
 
 class PermitDecision(models.Model):
@@ -26,6 +28,11 @@ class PermitDecision(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices, blank=True)
+    decided_month = models.DateField(
+        null=True,
+        blank=True,
+        help_text="First day of the month of the decision on the community's clock; none if withdrawn.",
+    )
     elapsed_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Calendar time to decide.")
     working_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Working time to decide.")
 
@@ -40,7 +47,16 @@ class PermitDecision(models.Model):
             ),
             models.Index(fields=["due_at"], name="decision_overdue_idx", condition=OPEN & Q(escalated_at__isnull=True)),
             models.Index(fields=["community", "due_at"], name="decision_open_due_idx", condition=OPEN),
-            models.Index(fields=["community", "decided_at"], name="decision_report_idx", condition=~OPEN),
+            # The report reads these alone (index-only, already in group order): per community, and all together.
+            models.Index(
+                fields=["community", "decided_month"],
+                include=REPORT_COLUMNS,
+                name="decision_report_idx",
+                condition=DECIDED,
+            ),
+            models.Index(
+                fields=["decided_month"], include=REPORT_COLUMNS, name="decision_report_month_idx", condition=DECIDED
+            ),
         ]
 
     def __str__(self):

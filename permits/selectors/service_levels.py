@@ -2,33 +2,32 @@
 
 Facts: the closed waits (``PermitDecision``) that ended in a decision (approved, rejected, sent back
 for changes, extended); a wait withdrawn (cancelled, replaced, permit ended) is no decision. Each
-counts in the month it was decided, on its community's clock. Figures per group, all computed by the
-database in one grouped query (PostgreSQL's ``percentile_cont``, SQLite's stand-in):
+counts in the month it was decided on its community's clock (``decided_month``, kept when decided;
+empty for a withdrawn wait). Figures per group, all computed by the database in one grouped query
+(PostgreSQL's ``percentile_cont``, SQLite's stand-in) that reads a covering index in group order:
 
 - decisions made; decided within the deadline (decided at or before it) and that share;
 - median and 90th percentile of the working time to decide, in working hours;
 
-and, per community, the waits overdue now (one more grouped query). Both use the partial indexes
-of ``PermitDecision``: the report reads the closed waits of its months, never the permits.
+and, per community, the waits overdue now (one more grouped query on the open waits' index).
 """
 
 from __future__ import annotations
 
 import datetime
-import zoneinfo
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from django.db.models import Case, Count, DateField, F, Q, QuerySet, When
-from django.db.models.functions import TruncMonth
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from portal.core.local_time import default_zone, local_day_start, local_today, zones_in_use
+from portal.core.local_time import default_zone, local_today
+from portal.core.models import Community
 from portal.core.percentiles import PercentileCont
 
-from ..choices import DecisionOutcome
-
-DECIDED = [outcome for outcome in DecisionOutcome.values if outcome != DecisionOutcome.WITHDRAWN]
 HOUR = 3600
+REPORT_WORK_MEM = "64MB"
 
 
 @dataclass(frozen=True)
@@ -51,25 +50,6 @@ class ServiceLevel:
         return f"{self.month:%m/%Y}"
 
 
-def local_month_of(field: str, *, community_path: str = "community"):
-    """The first day of the month of the moment ``field``, on its row's community's clock."""
-    zones = zones_in_use()
-    if len(zones) <= 1:
-        zone = zoneinfo.ZoneInfo(next(iter(zones))) if zones else default_zone()
-        return TruncMonth(field, tzinfo=zone, output_field=DateField())
-    return Case(
-        *(
-            When(
-                **{f"{community_path}__in": ids},
-                then=TruncMonth(field, tzinfo=zoneinfo.ZoneInfo(name), output_field=DateField()),
-            )
-            for name, ids in zones.items()
-        ),
-        default=TruncMonth(field, tzinfo=default_zone(), output_field=DateField()),
-        output_field=DateField(),
-    )
-
-
 def first_month(months: int, now: datetime.datetime) -> datetime.date:
     month = local_today(default_zone(), now).replace(day=1)
     for _ in range(months - 1):
@@ -87,12 +67,31 @@ def service_levels(
     """
     now = now or timezone.now()
     first = first_month(months, now)
-    since = local_day_start(first, default_zone()) - datetime.timedelta(days=1)  # zones ahead start earlier
-    keys = ["community_id", "community__name", "month"] if by_community else ["month"]
-    rows = (
-        waits.filter(decided_at__gte=since, decided_at__lte=now, outcome__in=DECIDED)
-        .annotate(month=local_month_of("decided_at"))
-        .order_by()
+    keys = ["community_id", "decided_month"] if by_community else ["decided_month"]
+    with sort_memory():
+        levels = [_level(row) for row in _grouped(waits, keys, first)]
+    if by_community:
+        return _with_overdue(levels, waits, now, current=first_month(1, now))
+    by_month = {level.month: level for level in levels}
+    return [by_month.get(month) or ServiceLevel(month, 0, 0, None, None) for month in _months(first, months)]
+
+
+@contextmanager
+def sort_memory():
+    """PostgreSQL sorts each group for ``percentile_cont``: give this transaction room to sort in memory."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        yield
+
+
+def _grouped(waits: QuerySet, keys: list[str], first: datetime.date) -> QuerySet:
+    """One grouped query on the report's index, by ids only (no join): the names come after."""
+    return (
+        waits.filter(decided_month__gte=first)
+        .order_by(*keys)
         .values(*keys)
         .annotate(
             decisions=Count("id"),
@@ -101,55 +100,46 @@ def service_levels(
             p90=PercentileCont("working_seconds", 0.9),
         )
     )
-    levels = [_level(row) for row in rows if _as_date(row["month"]) >= first]
-    if by_community:
-        return _with_overdue(levels, waits, now, current=first_month(1, now))
-    by_month = {level.month: level for level in levels}
-    return [by_month.get(month) or ServiceLevel(month, 0, 0, None, None) for month in _months(first, months)]
 
 
-def overdue_now(waits: QuerySet, now: datetime.datetime) -> dict[int, tuple[str, int]]:
-    rows = (
-        waits.filter(decided_at__isnull=True, due_at__lte=now)
-        .order_by()
-        .values_list("community_id", "community__name")
-        .annotate(n=Count("id"))
-    )
-    return {pk: (name, n) for pk, name, n in rows}
+def overdue_now(waits: QuerySet, now: datetime.datetime) -> dict[int, int]:
+    rows = waits.filter(decided_at__isnull=True, due_at__lte=now).order_by().values_list("community_id")
+    return dict(rows.annotate(n=Count("id")))
 
 
 def _with_overdue(levels, waits, now, *, current) -> list[ServiceLevel]:
     overdue = overdue_now(waits, now)
-    result = []
-    for level in levels:
-        if level.month == current:
-            level = replace(level, overdue_now=overdue.get(level.community_id, ("", 0))[1])
-        result.append(level)
-    present = {level.community_id for level in result if level.month == current}
-    for pk, (name, n) in overdue.items():
-        if pk not in present:  # overdue waits but no decision yet this month
-            result.append(ServiceLevel(current, 0, 0, None, None, pk, name, n))
+    present = {level.community_id for level in levels if level.month == current}
+    levels = levels + [
+        ServiceLevel(current, 0, 0, None, None, pk)  # overdue waits but no decision yet this month
+        for pk in overdue
+        if pk not in present
+    ]
+    names = dict(Community.objects.filter(pk__in={level.community_id for level in levels}).values_list("pk", "name"))
+    result = [
+        replace(
+            level,
+            community_name=names.get(level.community_id, ""),
+            overdue_now=overdue.get(level.community_id, 0) if level.month == current else None,
+        )
+        for level in levels
+    ]
     return sorted(result, key=lambda level: (level.community_name, level.month))
 
 
 def _level(row: dict) -> ServiceLevel:
     return ServiceLevel(
-        month=_as_date(row["month"]),
+        month=row["decided_month"],
         decisions=row["decisions"],
         within=row["within"],
         median_hours=_hours(row["median"]),
         p90_hours=_hours(row["p90"]),
         community_id=row.get("community_id"),
-        community_name=row.get("community__name", ""),
     )
 
 
 def _hours(seconds) -> float | None:
     return None if seconds is None else round(float(seconds) / HOUR, 2)
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def _months(first: datetime.date, count: int) -> list[datetime.date]:

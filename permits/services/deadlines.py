@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from portal.core.actors import Actor
 from portal.core.events import domain_service, event_record
+from portal.core.local_time import community_today
 from portal.core.working_calendar import community_calendar
 from portal.core.working_time import deadline, reminder_moment, working_seconds_between
 
@@ -78,9 +79,12 @@ def decision_close(permit: Permit, outcome: str, *, now: datetime.datetime) -> N
     for wait in waits:
         wait.decided_at, wait.outcome = now, outcome
         if outcome != DecisionOutcome.WITHDRAWN:
+            wait.decided_month = community_today(permit.community, now).replace(day=1)
             wait.elapsed_seconds = max(0, int((now - wait.started_at).total_seconds()))
             wait.working_seconds = working_seconds_between(calendar, wait.started_at, now)
-    PermitDecision.objects.bulk_update(waits, ["decided_at", "outcome", "elapsed_seconds", "working_seconds"])
+    PermitDecision.objects.bulk_update(
+        waits, ["decided_at", "outcome", "decided_month", "elapsed_seconds", "working_seconds"]
+    )
 
 
 def decision_follow_move(permit: Permit, move: Move, *, now: datetime.datetime) -> dict:

@@ -78,6 +78,16 @@ def test_nothing_fires_for_a_permit_decided_in_time(estate):
     assert wait.working_seconds == (9 + 12 + 3) * 3600  # Monday 10–19, Tuesday 7–19, Wednesday 7–10
     assert wait.elapsed_seconds == 48 * 3600
     assert Permit.objects.get(pk=permit.pk).decision_due_at is None
+    assert wait.decided_month == datetime.date(2026, 12, 1)
+
+
+def test_a_decision_counts_in_the_month_of_the_community_clock(estate):
+    permit = estate.submitted(dubai(11, 30, 10))
+    with at(datetime.datetime(2026, 11, 30, 21, 30, tzinfo=datetime.UTC)):  # 1 December, 01:30 in Dubai
+        services.permit_reject(actor=ACTOR, permit=permit, reason="Wrong unit.")
+    wait = PermitDecision.objects.get(permit=permit)
+    assert (wait.outcome, wait.decided_month) == (DecisionOutcome.REJECTED, datetime.date(2026, 12, 1))
+    assert wait.working_seconds == 9 * 3600  # Monday 30 November 10:00–19:00; the night does not count
 
 
 def test_the_clock_stops_while_changes_are_requested_and_restarts_on_resubmission(estate):

@@ -29,8 +29,11 @@ NOW = datetime.datetime(2026, 12, 15, 12, tzinfo=UTC)
 NOV, DEC = datetime.date(2026, 11, 1), datetime.date(2026, 12, 1)
 
 
-def wait(community, decided_at, hours, *, late=False, outcome="approved"):
+def wait(community, decided_at, hours, *, late=False, outcome="approved", month=None):
+    """A closed wait; ``month`` is the decision's month on the community's clock, worked out by hand
+    (by default the UTC month: the same away from month ends)."""
     due = decided_at + datetime.timedelta(hours=-1 if late else 1)
+    withdrawn = outcome == "withdrawn"
     return PermitDecision.objects.create(
         permit=PermitFactory(community=community),
         community=community,
@@ -40,8 +43,9 @@ def wait(community, decided_at, hours, *, late=False, outcome="approved"):
         remind_at=due,
         decided_at=decided_at,
         outcome=outcome,
-        working_seconds=None if outcome == "withdrawn" else round(hours * 3600),
-        elapsed_seconds=None if outcome == "withdrawn" else round(hours * 3600),
+        decided_month=None if withdrawn else (month or decided_at.date().replace(day=1)),
+        working_seconds=None if withdrawn else round(hours * 3600),
+        elapsed_seconds=None if withdrawn else round(hours * 3600),
     )
 
 
@@ -64,12 +68,12 @@ def facts():
     for hours, late in ((2, False), (4, False), (6, False), (10, True)):
         wait(akoya, november, hours, late=late)
     wait(akoya, datetime.datetime(2026, 12, 3, 9, tzinfo=UTC), 3)
-    wait(akoya, datetime.datetime(2026, 11, 30, 21, tzinfo=UTC), 5, late=True)
+    wait(akoya, datetime.datetime(2026, 11, 30, 21, tzinfo=UTC), 5, late=True, month=DEC)  # 1 Dec in Dubai
     wait(akoya, datetime.datetime(2026, 12, 4, 9, tzinfo=UTC), 0, outcome="withdrawn")
     open_wait(akoya, NOW - datetime.timedelta(hours=2))
     open_wait(akoya, NOW + datetime.timedelta(hours=2))
     wait(thames, november, 1)
-    wait(thames, datetime.datetime(2026, 11, 30, 22, tzinfo=UTC), 7, late=True)
+    wait(thames, datetime.datetime(2026, 11, 30, 22, tzinfo=UTC), 7, late=True, month=NOV)
     wait(thames, datetime.datetime(2026, 10, 1, 9, tzinfo=UTC), 99)  # October: only in a 3-month report
     return akoya, thames
 
