@@ -26,7 +26,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated workloads to run (seed,admin,expiry,webhook,api,delivery,scans); seeding always runs",
+        help="comma-separated workloads to run (seed,admin,expiry,webhook,api,delivery,scans,service_levels); "
+        "seeding always runs",
     )
     parser.add_argument("--scan-permits", type=int, help="active permits of the scanned community (default 5,000)")
     parser.add_argument("--scans-per-day", type=int, help="scans a day in that community (default 50,000)")

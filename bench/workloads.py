@@ -85,6 +85,10 @@ def run_all(report: Report, sizes: Sizes, only: set[str]) -> None:
         from .scans import run as run_scans
 
         run_scans(report, sizes)
+    if wanted("service_levels"):
+        from .service_levels import run as run_service_levels
+
+        run_service_levels(report, sizes)
 
 
 def _admin_at(sizes: Sizes, *, small: bool):

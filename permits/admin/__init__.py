@@ -2,4 +2,4 @@
 bulk actions, decision buttons (``views``), inlines, CSV export, contractor memberships and the
 dashboard panels."""
 
-from . import calendar, clashes, dashboard, memberships, permit, scans  # noqa: F401
+from . import calendar, clashes, dashboard, deadlines, memberships, permit, scans, service_levels  # noqa: F401

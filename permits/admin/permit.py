@@ -29,7 +29,7 @@ from ..selectors.decision import decision_flags
 from ..selectors.history import permit_history_lines
 from ..selectors.people import id_number_conflicts, manager_warning
 from ..selectors.rules import current_noc
-from . import actions, filters, inlines, on_site, views
+from . import actions, deadlines, filters, inlines, on_site, views
 from .calendar import calendar_urls
 from .clashes import HasClashesFilter
 from .export import permits_csv_response
@@ -77,6 +77,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         "validity",
         "noc_expiry_display",
         community_time_column("waiting_since", name="waiting_since_display", description="waiting since"),
+        deadlines.decide_by,
     ]
     list_filter = [
         filters.ReviewStatusFilter,
@@ -89,6 +90,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         filters.NocCoverageFilter,
         HasClashesFilter,
         ScanFlagFilter,
+        deadlines.DueFilter,
     ]
     list_select_related = ["community", "main_unit", "contractor"]
     search_fields = ["reference"]  # the real search is ``permit_search_q``
@@ -107,6 +109,9 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
     ]
     change_list_template = "admin/permits/permit/change_list.html"
     change_form_template = "admin/permits/permit/change_form.html"
+
+    class Media:
+        css = {"all": ["portal/admin-deadlines.css"]}
 
     # --- who may do what: the page is read-only, decisions need the change permission ---
 

@@ -1,4 +1,5 @@
 from .clash import ClashSettings, ExclusiveTypePair, PropertyCapacity
+from .decision import PermitDecision
 from .feed import CalendarFeed
 from .noc import NocVersion
 from .permit import Permit, PermitUnit, Vehicle, Worker
@@ -12,6 +13,7 @@ __all__ = [
     "GateScanHour",
     "NocVersion",
     "Permit",
+    "PermitDecision",
     "PermitUnit",
     "PropertyCapacity",
     "Vehicle",

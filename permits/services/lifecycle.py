@@ -11,6 +11,7 @@ from portal.core.actors import Actor
 from portal.core.events import domain_service
 from portal.core.storage import StoredFile
 
+from ..choices import DecisionStage
 from ..clashes import Clash, ClashKind
 from ..models import Permit
 from ..rules import Stage, check_permit_rules, submission_missing
@@ -18,6 +19,7 @@ from ..selectors.clashes import permit_clashes
 from ..selectors.rules import current_noc, permit_facts
 from ..transitions import Move, target_status
 from ._common import apply_move, audit_permit, lock_permit, require_reason
+from .deadlines import decision_open
 from .expiry import permits_expire
 
 
@@ -122,13 +124,14 @@ def permit_request_extension(*, actor: Actor, permit: Permit, valid_till: dateti
     check_permit_rules(permit_facts(permit, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now())
     permit.extension_requested_till = valid_till
     permit.extension_request_note = note
+    wait = decision_open(permit, DecisionStage.EXTENSION, now=timezone.now())
     permit.save()
     audit_permit(
         permit,
         "permits.permit.extension_requested",
         actor=actor,
         reason=note,
-        data={"requested_till": valid_till.isoformat()},
+        data={"requested_till": valid_till.isoformat(), "decide_by": wait.due_at.isoformat()},
     )
     return permit
 

@@ -16,6 +16,7 @@ A new pattern without a registry entry fails ``test_every_pattern_is_classified`
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Callable
@@ -30,7 +31,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from permits.models import Permit
+from permits.models import Permit, PermitDecision
+from portal.core.models import PublicHoliday
 from portal.integrations.buzzin.models import BuzzinCommunity, BuzzinProperty, BuzzinUnit
 from portal.integrations.buzzin.records import contractor_buzzin_id, permit_buzzin_id
 from portal.integrations.notifications.models import Notification
@@ -153,6 +155,8 @@ def _admin_objects(w: World) -> dict[str, list]:
         "integrations.drift": [b.drift],
         "integrations.inboundevent": [b.inbound],
         "core.apikey": [b.api_key],
+        "core.publicholiday": [PublicHoliday.objects.create(community=b.community, date=datetime.date(2026, 12, 2))],
+        "permits.permitdecision": [_wait_of(b.permits["submitted"])],
     }
 
 
@@ -163,6 +167,14 @@ def _clash_settings(b):
     settings.capacities.get_or_create(property=b.property, permit_type="fit_out", defaults={"max_per_day": 2})
     settings.exclusive_pairs.get_or_create(first_type="fit_out", second_type="fit_out")
     return settings
+
+
+def _wait_of(permit):
+    """A waiting decision of B's (a closed one would do as well: the admin lists both)."""
+    moment = permit.valid_from
+    return PermitDecision.objects.create(
+        permit=permit, community=permit.community, stage="permit", started_at=moment, due_at=moment, remind_at=moment
+    )
 
 
 ADMIN_OBJECT_ROUTES = ("history", "delete", "change")

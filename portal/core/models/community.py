@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import StaffRole
+from ..choices import DeadlineUnit, StaffRole, Weekend
 from ..contact import DEFAULT_COUNTRY, validate_country
 
 DEFAULT_MAX_PERMIT_DAYS = 90
@@ -69,6 +69,31 @@ class Community(models.Model):
     suspend_on_compliance_lapse = models.BooleanField(
         default=False, help_text="Revoke the passes of contractors whose licence or insurance has lapsed."
     )
+    weekend = models.CharField(
+        _("weekend"),
+        max_length=8,
+        choices=Weekend.choices,
+        default=Weekend.SAT_SUN,
+        help_text=_("Days off of the office: decision deadlines count working days and hours without them."),
+    )
+    decision_deadline = models.PositiveSmallIntegerField(
+        _("decision deadline"),
+        default=2,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("Time to decide on a submitted permit, counted from its (re)submission. 0: the same working day."),
+    )
+    decision_deadline_unit = models.CharField(
+        _("unit"), max_length=5, choices=DeadlineUnit.choices, default=DeadlineUnit.DAYS
+    )
+    extension_deadline = models.PositiveSmallIntegerField(
+        _("extension decision deadline"),
+        default=1,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("Time to decide on a request to extend a permit."),
+    )
+    extension_deadline_unit = models.CharField(
+        _("unit"), max_length=5, choices=DeadlineUnit.choices, default=DeadlineUnit.DAYS
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,6 +124,23 @@ class BlackoutDate(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.reason}".strip()
+
+
+class PublicHoliday(models.Model):
+    """A day the community's office is closed: decision deadlines do not count it."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="public_holidays")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        constraints = [models.UniqueConstraint(fields=["community", "date"], name="public_holiday_unique_per_day")]
+
+    def __str__(self):
+        return f"{self.date} {self.name}".strip()
 
 
 class Property(models.Model):
@@ -142,6 +184,9 @@ class StaffMembership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="staff_memberships")
     role = models.CharField(max_length=32, choices=StaffRole.choices, default=StaffRole.PROPERTY_MANAGER)
+    is_lead = models.BooleanField(
+        _("team lead"), default=False, help_text=_("Hears of every decision in the community that is overdue.")
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "community"], name="staff_membership_unique")]
