@@ -2,4 +2,4 @@
 bulk actions, decision buttons (``views``), inlines, CSV export, contractor memberships and the
 dashboard panels."""
 
-from . import dashboard, memberships, permit  # noqa: F401
+from . import attention, dashboard, memberships, permit  # noqa: F401

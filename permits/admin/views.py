@@ -16,11 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.core.actors import Actor
 
 from .. import services
 from ..models import Permit
+from ..selectors.contractor import permit_attention
 from ..transitions import Move, allowed_moves, target_status
 from .forms import ConfirmForm, ExtendForm, NoteForm, ReasonForm, add_service_errors, error_text
 
@@ -128,6 +130,17 @@ def _view_for(model_admin, button: DecisionButton):
     return view
 
 
+def _done_message(button: DecisionButton, permit: Permit) -> str:
+    """An approval does not promise a pass the gates cannot issue yet (the company not accepted there)."""
+    attention = permit_attention(permit) if button.move == Move.APPROVE else None
+    if attention is not None and attention.on_company:
+        return _(
+            "Approved %(ref)s, but the gate system does not know %(company)s yet, so no pass can be issued: "
+            "%(note)s The pass follows once the company's details are corrected."
+        ) % {"ref": permit.reference, "company": permit.contractor.company_name, "note": attention.note}
+    return button.done.format(ref=permit.reference)
+
+
 def decision_view(model_admin, request, object_id, button: DecisionButton):
     permit = model_admin.get_object(request, unquote(object_id))  # 404 outside the user's communities
     if not model_admin.can_decide(request):
@@ -149,7 +162,7 @@ def decision_view(model_admin, request, object_id, button: DecisionButton):
                     return redirect(change_url)
                 add_service_errors(form, error)
             else:
-                messages.success(request, button.done.format(ref=permit.reference))
+                messages.success(request, _done_message(button, permit))
                 return redirect(change_url)
         context = {
             **model_admin.admin_site.each_context(request),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from contractors.choices import AttentionParty
 from portal.core.references import new_reference
 
 from ..choices import ParkingState, PermitSource, PermitStatus, PermitType
@@ -48,6 +49,13 @@ class Permit(models.Model):
     extension_requested_till = models.DateTimeField(null=True, blank=True)
     extension_request_note = models.TextField(blank=True)
     compliance_issue = models.CharField(max_length=300, blank=True)
+    attention_since = models.DateTimeField(
+        null=True, blank=True, help_text="Set while a refusal elsewhere waits for a person to fix this permit."
+    )
+    attention_note = models.TextField(blank=True, help_text="Why it needs attention, in plain words.")
+    attention_by = models.CharField(
+        max_length=16, blank=True, choices=AttentionParty.choices, help_text="Who must act on it."
+    )
     work_started_at = models.DateTimeField(null=True, blank=True)
 
     pass_number = models.CharField(max_length=32, blank=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from contractors.choices import MembershipStatus
 from contractors.local_time import contractor_today
-from contractors.models import Contractor, ContractorDocument
+from contractors.models import Contractor, ContractorDocument, ContractorMembership
 from contractors.selectors import contractor_for_user
 from contractors.validators import documents_expiring, validate_compliance_through
 from portal.core.models import AuditEvent, Property
@@ -175,3 +175,28 @@ def permit_with_qr_for_user_or_404(user, reference: str) -> Permit:
     if not permit.qr_image:
         raise Http404("No QR image.")
     return permit
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A refusal someone must fix, on the permit itself or on its company in the permit's community."""
+
+    note: str
+    by: str
+    since: datetime.datetime
+    on_company: bool
+
+
+def permit_attention(permit: Permit) -> Attention | None:
+    if permit.attention_since:
+        return Attention(permit.attention_note, permit.attention_by, permit.attention_since, on_company=False)
+    membership = (
+        ContractorMembership.objects.filter(
+            contractor_id=permit.contractor_id, community_id=permit.community_id, attention_since__isnull=False
+        )
+        .only("attention_note", "attention_by", "attention_since")
+        .first()
+    )
+    if membership is None:
+        return None
+    return Attention(membership.attention_note, membership.attention_by, membership.attention_since, on_company=True)

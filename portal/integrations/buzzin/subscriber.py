@@ -33,7 +33,7 @@ from ..delivery.outcome import Outcome
 from ..delivery.planning import Planned, events_of
 from ..delivery.subscriber import DeliverySubscriber
 from ..http import CallRecord, PartnerError
-from . import handlers
+from . import attention, handlers
 from . import operations as op
 from .connection import buzzin_api_key_for, buzzin_client
 from .models import BuzzinContractorState, BuzzinMembership, BuzzinPermit
@@ -46,6 +46,10 @@ class BuzzinSubscriber(DeliverySubscriber):
     name = "buzzin"
     label = "Buzz-In"
     operations = op.LABELS
+
+    def receive(self, events: Sequence[AuditEvent]) -> None:
+        super().receive(events)
+        attention.resend_after_contact_update(events)
 
     def plan(self, events: Sequence[AuditEvent]) -> list[Planned]:
         echo = BUZZIN.label
@@ -100,6 +104,12 @@ class BuzzinSubscriber(DeliverySubscriber):
 
     def error_outcome(self, error: PartnerError, calls: list[CallRecord]) -> Outcome:
         return handlers.error_outcome(error, calls)
+
+    def on_failed(self, delivery: OutboundDelivery, target, message: str) -> None:
+        attention.note_failure(delivery, target)
+
+    def on_succeeded(self, delivery: OutboundDelivery, target) -> None:
+        attention.note_success(delivery, target)
 
     def secrets(self, delivery: OutboundDelivery) -> tuple[str, ...]:
         return (buzzin_api_key_for(delivery.community), settings.BUZZIN_API_KEY)
