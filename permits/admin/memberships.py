@@ -23,6 +23,7 @@ from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdm
 from ..services import contractor_revoke
 from .actions import reason_page, report, run_each
 from .forms import ConfirmForm, ReasonForm, add_service_errors, error_text
+from .queues import MembershipAttentionFilter
 
 
 def _approve(request, membership):
@@ -68,7 +69,7 @@ class ContractorMembershipAdmin(
     """Read-only page; Approve and Revoke are buttons that call the services. Times on the community's clock."""
 
     list_display = ["contractor", "community", "status", community_time_column("status_changed_at")]
-    list_filter = ["status", "community"]
+    list_filter = ["status", "community", MembershipAttentionFilter]
     list_select_related = ["contractor", "community"]
     search_fields = ["contractor__company_name", "contractor__reference"]
     fields = ["contractor", "community", "status", "status_changed_at", "status_reason"]

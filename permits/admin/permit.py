@@ -22,7 +22,7 @@ from ..selectors.admin import (
     review_ordering,
 )
 from ..selectors.people import id_number_conflicts, manager_warning
-from . import actions, filters, inlines, views
+from . import actions, filters, inlines, queues, views
 from .export import permits_csv_response
 from .paginator import EstimatedCountPaginator
 
@@ -77,6 +77,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         filters.StartsSoonFilter,
         filters.EndsSoonFilter,
         filters.NocCoverageFilter,
+        queues.WorkQueueFilter,
     ]
     list_select_related = ["community", "main_unit", "contractor"]
     search_fields = ["reference"]  # the real search is ``permit_search_q``
@@ -154,7 +155,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def get_urls(self):
         export = path("export/", self.admin_site.admin_view(self.export_view), name="permits_permit_export")
-        return [export, *views.decision_urls(self), *super().get_urls()]
+        return [export, *queues.queue_urls(self), *views.decision_urls(self), *super().get_urls()]
 
     def export_view(self, request):
         """The changelist's current filters, search and ordering, as CSV."""
