@@ -3,6 +3,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from contractors.choices import AttentionParty
 from portal.core.references import new_reference
@@ -88,6 +89,12 @@ class Permit(models.Model):
 
     def __str__(self):
         return f"{self.reference} · {self.main_unit.external_id if self.main_unit_id else ''}"
+
+    def not_started(self) -> bool:
+        """Approved or with its pass, but its first day is still to come: "Starts on …", never "Active".
+
+        A method, not a property: ``property`` is a field of this model. Templates call it as ``permit.not_started``."""
+        return self.status in (PermitStatus.APPROVED, PermitStatus.ACTIVE) and self.valid_from > timezone.now()
 
 
 class PermitUnit(models.Model):

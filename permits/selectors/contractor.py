@@ -200,3 +200,35 @@ def permit_attention(permit: Permit) -> Attention | None:
     if membership is None:
         return None
     return Attention(membership.attention_note, membership.attention_by, membership.attention_since, on_company=True)
+
+
+ENDED_STATUSES = (PermitStatus.REVOKED, PermitStatus.ARCHIVED, PermitStatus.EXPIRED, PermitStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a permit ended, for the contractor: when, and the reason they were given."""
+
+    status: str
+    on: datetime.datetime
+    reason: str
+
+    @property
+    def revoked(self) -> bool:
+        return self.status in (PermitStatus.REVOKED, PermitStatus.ARCHIVED)
+
+
+def permit_ending(permit: Permit) -> Ending | None:
+    if permit.status not in ENDED_STATUSES:
+        return None
+    reason = permit.revocation_reason if permit.status in (PermitStatus.REVOKED, PermitStatus.ARCHIVED) else ""
+    if not reason and permit.status != PermitStatus.EXPIRED:
+        event = (
+            AuditEvent.objects.filter(target_type="permit", target_id=str(permit.pk), to_status=permit.status)
+            .exclude(reason="")
+            .order_by("-at")
+            .first()
+        )
+        reason = event.reason if event else ""
+    on = min(permit.valid_till, permit.status_changed_at) if permit.status == PermitStatus.EXPIRED else None
+    return Ending(permit.status, on or permit.status_changed_at, reason)

@@ -215,5 +215,6 @@ def permit_expire(*, actor: Actor, permit: Permit) -> Permit:
 def permit_archive(*, actor: Actor, permit: Permit, reason: str) -> Permit:
     permit = lock_permit(permit)
     apply_move(permit, Move.ARCHIVE, actor=actor, reason=reason)
+    permit.revocation_reason = reason  # the contractor reads why it ended (the company revoked, usually)
     permit.save()
     return permit
