@@ -21,7 +21,7 @@ from ..choices import PermitStatus
 from ..models import NocVersion, Permit
 from ..rules import SUBMISSION_REQUIREMENTS, Stage, check_permit_rules
 from ..services.lifecycle import permit_missing_for_submission
-from ..services.people import VEHICLE_EDITABLE_STATUSES
+from ..services.people import VEHICLE_EDITABLE_STATUSES, WORKER_ADDABLE_STATUSES
 from ..transitions import EDITABLE_STATUSES, TERMINAL_STATUSES, Move, allowed_moves
 from ..validators import local_date
 from .access import permit_for_user_or_404, permits_visible_to
@@ -55,6 +55,7 @@ class PermitActions:
     cancel: bool
     extend: bool
     people: bool
+    add_workers: bool
     vehicles: bool
     noc: bool
     pass_: bool
@@ -69,6 +70,7 @@ def permit_actions(permit: Permit) -> PermitActions:
         cancel=Move.CANCEL in moves,
         extend=Move.EXTEND in moves,
         people=permit.status in EDITABLE_STATUSES,
+        add_workers=permit.status in WORKER_ADDABLE_STATUSES,
         vehicles=permit.status in VEHICLE_EDITABLE_STATUSES,
         noc=permit.status not in TERMINAL_STATUSES,
         pass_=permit.status == PermitStatus.ACTIVE,

@@ -7,6 +7,7 @@
 | permits.permit.approved                 | permit.create (unless it has an id), submit   |
 | permits.permit.extended                 | permit.update_validity                        |
 | permits.noc.uploaded (approved, active) | permit.replace_noc                            |
+| permits.worker.added (approved, active) | permit.update_people (the whole list)         |
 | permits.permit.revoked                  | pass.revoke                                   |
 | permits.permit.reissue_requested        | pass.reissue                                  |
 
@@ -67,6 +68,9 @@ class BuzzinSubscriber(DeliverySubscriber):
         for event in events_of(events, "permits.noc.uploaded"):
             if event.to_status in PASS_STATUSES:
                 planned.append(_permit_op(event, op.PERMIT_REPLACE_NOC, {"noc_version": event.data.get("noc")}))
+        for event in events_of(events, "permits.worker.added"):
+            if event.to_status in PASS_STATUSES:
+                planned.append(_permit_op(event, op.PERMIT_UPDATE_PEOPLE))
         for event in events_of(events, "permits.permit.revoked", echo_of=echo):
             planned.append(_permit_op(event, op.PASS_REVOKE, {"reason": event.reason}))
         for event in events_of(events, "permits.permit.reissue_requested"):
