@@ -22,7 +22,7 @@ from ..selectors.admin import (
     review_ordering,
 )
 from ..selectors.people import id_number_conflicts, manager_warning
-from . import actions, filters, inlines, queues, views
+from . import actions, attention, filters, inlines, queues, views
 from .export import permits_csv_response
 from .paginator import EstimatedCountPaginator
 
@@ -142,6 +142,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         permit = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
+        attention.warn_needs_attention(request, permit)
         extra_context = {
             **(extra_context or {}),
             "decision_buttons": views.buttons_for(permit) if self.can_decide(request) else [],

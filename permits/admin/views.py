@@ -130,15 +130,19 @@ def _view_for(model_admin, button: DecisionButton):
     return view
 
 
-def _done_message(button: DecisionButton, permit: Permit) -> str:
+def _done_message(button: DecisionButton, permit: Permit) -> tuple[str, int]:
     """An approval does not promise a pass the gates cannot issue yet (the company not accepted there)."""
     attention = permit_attention(permit) if button.move == Move.APPROVE else None
     if attention is not None and attention.on_company:
         return _(
             "Approved %(ref)s, but the gate system does not know %(company)s yet, so no pass can be issued: "
             "%(note)s The pass follows once the company's details are corrected."
-        ) % {"ref": permit.reference, "company": permit.contractor.company_name, "note": attention.note}
-    return button.done.format(ref=permit.reference)
+        ) % {
+            "ref": permit.reference,
+            "company": permit.contractor.company_name,
+            "note": attention.note,
+        }, messages.WARNING
+    return button.done.format(ref=permit.reference), messages.SUCCESS
 
 
 def decision_view(model_admin, request, object_id, button: DecisionButton):
@@ -162,7 +166,8 @@ def decision_view(model_admin, request, object_id, button: DecisionButton):
                     return redirect(change_url)
                 add_service_errors(form, error)
             else:
-                messages.success(request, _done_message(button, permit))
+                done, level = _done_message(button, permit)
+                messages.add_message(request, level, done)
                 return redirect(change_url)
         context = {
             **model_admin.admin_site.each_context(request),
