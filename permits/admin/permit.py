@@ -29,7 +29,7 @@ from ..selectors.decision import decision_flags
 from ..selectors.history import permit_history_lines
 from ..selectors.people import id_number_conflicts, manager_warning
 from ..selectors.rules import current_noc
-from . import actions, deadlines, filters, inlines, on_site, views
+from . import actions, attention, deadlines, filters, inlines, on_site, queues, views
 from .calendar import calendar_urls
 from .clashes import HasClashesFilter
 from .export import permits_csv_response
@@ -91,6 +91,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         HasClashesFilter,
         ScanFlagFilter,
         deadlines.DueFilter,
+        queues.WorkQueueFilter,
     ]
     list_select_related = ["community", "main_unit", "contractor"]
     search_fields = ["reference"]  # the real search is ``permit_search_q``
@@ -175,6 +176,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         permit = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
+        attention.warn_needs_attention(request, permit)
         extra_context = {
             **(extra_context or {}),
             "is_nav_sidebar_enabled": False,  # the decision page needs the width
@@ -194,7 +196,13 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def get_urls(self):
         export = path("export/", self.admin_site.admin_view(self.export_view), name="permits_permit_export")
-        return [export, *calendar_urls(self), *views.decision_urls(self), *super().get_urls()]
+        return [
+            export,
+            *calendar_urls(self),
+            *queues.queue_urls(self),
+            *views.decision_urls(self),
+            *super().get_urls(),
+        ]
 
     def export_view(self, request):
         """The changelist's current filters, search and ordering, as CSV."""

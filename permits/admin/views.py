@@ -16,12 +16,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.actors import Actor
 
 from .. import services
 from ..models import Permit
+from ..selectors.contractor import permit_attention
 from ..transitions import Move, allowed_moves, target_status
 from .forms import (
     ChangesForm,
@@ -160,6 +162,21 @@ def _view_for(model_admin, button: DecisionButton):
     return view
 
 
+def _done_message(button: DecisionButton, permit: Permit) -> tuple[str, int]:
+    """An approval does not promise a pass the gates cannot issue yet (the company not accepted there)."""
+    attention = permit_attention(permit) if button.move == Move.APPROVE else None
+    if attention is not None and attention.on_company:
+        return gettext(
+            "Approved %(ref)s, but the gate system does not know %(company)s yet, so no pass can be issued: "
+            "%(note)s The pass follows once the company's details are corrected."
+        ) % {
+            "ref": permit.reference,
+            "company": permit.contractor.company_name,
+            "note": attention.note,
+        }, messages.WARNING
+    return button.done.format(ref=permit.reference), messages.SUCCESS
+
+
 def decision_view(model_admin, request, object_id, button: DecisionButton):
     permit = model_admin.get_object(request, unquote(object_id))  # 404 outside the user's communities
     if not model_admin.can_decide(request):
@@ -182,8 +199,9 @@ def decision_view(model_admin, request, object_id, button: DecisionButton):
                 add_service_errors(form, error)
             else:
                 # The admin's own "Recent actions" lists the decisions too (the audit trail is the record).
-                model_admin.log_change(request, permit, button.label)
-                messages.success(request, button.done.format(ref=permit.reference))
+                model_admin.log_change(request, permit, str(button.label))
+                done, level = _done_message(button, permit)
+                messages.add_message(request, level, done)
                 return redirect(change_url)
         context = {
             **model_admin.admin_site.each_context(request),

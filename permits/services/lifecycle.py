@@ -160,6 +160,27 @@ def permit_extend(
 
 
 @domain_service
+def permit_extension_decline(*, actor: Actor, permit: Permit, reason: str) -> Permit:
+    """A property manager declines the contractor's extension request; the permit keeps its dates."""
+    reason = require_reason(reason, "for declining the extension")
+    permit = lock_permit(permit)
+    if permit.extension_requested_till is None:
+        raise ValidationError("No extension is requested for this permit.", code="no_request")
+    requested = permit.extension_requested_till
+    permit.extension_requested_till = None
+    permit.extension_request_note = ""
+    permit.save()
+    audit_permit(
+        permit,
+        "permits.permit.extension_declined",
+        actor=actor,
+        reason=reason,
+        data={"requested_till": requested.isoformat()},
+    )
+    return permit
+
+
+@domain_service
 def permit_revoke(*, actor: Actor, permit: Permit, reason: str) -> Permit:
     reason = require_reason(reason, "for revoking the pass")
     permit = lock_permit(permit)
@@ -217,5 +238,6 @@ def permit_expire(*, actor: Actor, permit: Permit) -> Permit:
 def permit_archive(*, actor: Actor, permit: Permit, reason: str) -> Permit:
     permit = lock_permit(permit)
     apply_move(permit, Move.ARCHIVE, actor=actor, reason=reason)
+    permit.revocation_reason = reason  # the contractor reads why it ended (the company revoked, usually)
     permit.save()
     return permit

@@ -183,6 +183,9 @@ ADMIN_CUSTOM_OBJECT_VIEWS = {
     **{f"admin:permits_permit_{slug}": "permits.permit" for slug in ("approve", "reject", "request_changes")},
     **{f"admin:permits_permit_{slug}": "permits.permit" for slug in ("extend", "revoke", "reissue")},
     "admin:permits_permit_approve_over_capacity": "permits.permit",
+    "admin:permits_permit_extension_approve": "permits.permit",
+    "admin:permits_permit_extension_decline": "permits.permit",
+    "admin:contractors_contractor_contact": "contractors.contractor",
     "admin:contractors_contractormembership_approve": "contractors.contractormembership",
     "admin:contractors_contractormembership_revoke": "contractors.contractormembership",
     "admin:integrations_outbounddelivery_retry": "integrations.outbounddelivery",
@@ -307,6 +310,9 @@ def post_data(kwargs: dict) -> dict:
         "noc-expiry_date": "2032-01-01",
         "noc-file": SimpleUploadedFile("noc.pdf", PDF_BYTES, content_type="application/pdf"),
         "jobs_summary": "Hijacked",
+        "contact_name": "Hijacker",
+        "email": "hijacker@example.com",
+        "phone": "+971505550001",
     }
     if "pk" in kwargs:
         data[f"plate-{kwargs['pk']}-plate"] = "HIJACK2"

@@ -209,6 +209,13 @@ def permit_update_validity(delivery: OutboundDelivery, permit: Permit, client: B
     return succeeded([result.call], body)
 
 
+def permit_update_people(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
+    """A worker added to a live permit: Buzz-In gets the whole list (``PATCH /permits/{id}``, contract DECISION)."""
+    body = _same_body_on_every_try(delivery, lambda: payloads.people_body(permit))
+    result = client.update_permit(_buzzin_id(permit), body, idempotency_key=idempotency_key(delivery.pk))
+    return succeeded([result.call], body)
+
+
 SENT_BODY = "sent_body"
 
 
@@ -256,6 +263,7 @@ HANDLERS: dict[str, Callable[[OutboundDelivery, object, BuzzinClient], Outcome]]
     op.PERMIT_SUBMIT: permit_submit,
     op.PERMIT_UPDATE_VALIDITY: permit_update_validity,
     op.PERMIT_REPLACE_NOC: permit_replace_noc,
+    op.PERMIT_UPDATE_PEOPLE: permit_update_people,
     op.PASS_REVOKE: pass_revoke,
     op.PASS_REISSUE: pass_reissue,
 }
