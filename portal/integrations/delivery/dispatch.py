@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from ..broker import hand_over
 from . import selectors
-from .models import DeliveryState
+from .models import DeliveryState, OutboundDelivery
 
 DELIVERY_TASK_NAME = "integrations.delivery_send"
 # At most this many rows of one transaction are handed over at commit; the relay sends the rest.
@@ -16,10 +18,18 @@ DISPATCH_LIMIT = 500
 
 
 def dispatch(delivery_id: int, countdown: float | None = None) -> bool:
-    """Queue ``integrations.delivery_send`` for the row; False when dispatch is off or the broker is down."""
+    """Queue ``integrations.delivery_send`` for the row; False when dispatch is off or the broker is down.
+
+    A task the broker took is noted on the row (``dispatched_at``, when it is due at a worker): the relay does
+    not hand the row over again while that task may still be queued behind others.
+    """
     if not settings.OUTBOX_DISPATCH:
         return False
-    return hand_over(DELIVERY_TASK_NAME, delivery_id, countdown=countdown)
+    if not hand_over(DELIVERY_TASK_NAME, delivery_id, countdown=countdown):
+        return False
+    due = timezone.now() + datetime.timedelta(seconds=countdown if countdown and countdown > 0 else 0)
+    OutboundDelivery.objects.filter(pk=delivery_id).update(dispatched_at=due)
+    return True
 
 
 def dispatch_many(delivery_ids: list[int]) -> int:
