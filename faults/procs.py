@@ -119,6 +119,14 @@ class Worker:
         if self.process.poll() is not None:
             raise RuntimeError(f"the worker exited:\n{log_path.read_text()[-3000:]}")
 
+    def restart_after_kill(self) -> None:
+        """A new worker once the fault script killed this one (its process is gone)."""
+        with self.lock:
+            if self.process is not None and self.process.poll() is None:
+                kill_group(self.process, signal.SIGKILL)
+                self.process.wait(timeout=10)
+            self._start()
+
     def kill_and_restart(self, pause: float) -> None:
         """SIGKILL for the main process and its pool processes at once (nothing is acknowledged or recorded),
         then a new worker after ``pause`` seconds."""
@@ -145,6 +153,7 @@ class Web:
         self.threads = threads
         self.port = 0
         self.process: subprocess.Popen | None = None
+        self.kills = 0
         self._log = None
 
     @property
@@ -192,6 +201,8 @@ class Web:
     def kill_worker(self) -> int | None:
         """SIGKILL the serving worker (the master forks a new one); returns the pid killed."""
         pids = self.worker_pids()
+        if pids:
+            self.kills += 1
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
