@@ -142,8 +142,8 @@ class Run:
 
         self._phase(
             "a: Buzz-In and OPS-COM answer 503",
-            lambda: workload.run(share, duration=self.outage_seconds + 1.0),
-            lambda: (time.sleep(0.3), outage(self.sandbox, self.opscom, self.outage_seconds))[1],
+            lambda: workload.run_parallel(share, duration=self.outage_seconds + 2.0, threads=3),
+            lambda: (time.sleep(1.0), outage(self.sandbox, self.opscom, self.outage_seconds))[1],
         )
         # A worker killed after OPS-COM applied a push leaves its reference unknown (OPS-COM has no lookup): the
         # kills aim at Buzz-In's calls, and no parking push is made while they happen.
@@ -267,7 +267,7 @@ class Run:
         self.notes.update(outcome)
         drained, waited = drain(8)  # a clean start for the next fault; lost sends are reclaimed later
         say(
-            f"  done in {time.monotonic() - started:.1f}s (outbox {'drained' if drained else 'NOT drained'} "
+            f"  done in {time.monotonic() - started:.1f}s (outbox {'drained' if drained else 'still busy'} "
             f"{waited:.1f}s) {outcome}"
         )
 

@@ -42,6 +42,7 @@ class Workload:
         self.new_permits: list[int] = []
         self._plates = 0
         self._nocs = 0
+        self._drafts = 0
 
     # --- pacing ---
 
@@ -56,15 +57,39 @@ class Workload:
             delay = started + position * step - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            kind = self.rng.choices(kinds, weights)[0]
+            with self.lock:
+                kind = self.rng.choices(kinds, weights)[0]
             try:
                 getattr(self, f"_{kind}")()
             except Exception as error:  # counted; what committed is read from the database
                 logger.warning("%s failed: %s", kind, error)
-                self.errors[kind] += 1
+                with self.lock:
+                    self.errors[kind] += 1
                 connection.close_if_unusable_or_obsolete()
             else:
-                self.done[kind] += 1
+                with self.lock:
+                    self.done[kind] += 1
+
+    def run_parallel(self, count: int, *, duration: float, threads: int, kinds: tuple[str, ...] = KINDS) -> None:
+        """``run`` from ``threads`` threads at once (each with its own database connection): more rows at a time."""
+        from django.db import connection
+
+        def part() -> None:
+            try:
+                self.run(count // threads, duration=duration, kinds=kinds)
+            finally:
+                connection.close()
+
+        workers = [threading.Thread(target=part, name=f"changes-{n}", daemon=True) for n in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=300)
+
+    def _number(self, name: str) -> int:
+        with self.lock:
+            setattr(self, name, getattr(self, name) + 1)
+            return getattr(self, name)
 
     def run_until(self, done: threading.Event, *, rate: float, kinds: tuple[str, ...] = KINDS, limit: int) -> None:
         """Changes at ``rate`` a second until ``done`` is set (the fault needs calls to act on), at most ``limit``."""
@@ -87,7 +112,8 @@ class Workload:
         return Actor.system("fault tests")
 
     def _active_permit(self) -> int:
-        return self.rng.choice(self.estate.permit_ids)
+        with self.lock:
+            return self.rng.choice(self.estate.permit_ids)
 
     def _extend(self) -> None:
         from permits.services import permit_extend
@@ -100,16 +126,16 @@ class Workload:
         from permits.models import Permit
         from permits.services import noc_version_upload
 
-        self._nocs += 1
+        number = self._number("_nocs")
         permit = Permit.objects.get(pk=self._active_permit())
         today = timezone.localdate()
         noc_version_upload(
             actor=self._actor(),
             permit=permit,
-            noc_number=f"NOC-R{self._nocs:05d}",
+            noc_number=f"NOC-R{number:05d}",
             issue_date=today - datetime.timedelta(days=1),
             expiry_date=today + datetime.timedelta(days=800),
-            document_url=f"https://docs.example.com/noc/replacement-{self._nocs}.pdf",
+            document_url=f"https://docs.example.com/noc/replacement-{number}.pdf",
         )
 
     def _reissue(self) -> None:
@@ -124,8 +150,7 @@ class Workload:
         permit_id = self._active_permit()
         if Vehicle.objects.filter(permit_id=permit_id, removed_at__isnull=True).count() >= MAX_VEHICLES:
             return self._vehicle_remove(permit_id)
-        self._plates += 1
-        vehicle_add(actor=self._actor(), permit=permit_id, plate=f"V{self._plates:06d}")
+        vehicle_add(actor=self._actor(), permit=permit_id, plate=f"V{self._number('_plates'):06d}")
 
     def _vehicle_remove(self, permit_id: int | None = None) -> None:
         from permits.models import Vehicle
@@ -152,8 +177,8 @@ class Workload:
         contractor = Contractor.objects.get(memberships__pk=self.estate.membership_id)
         now = timezone.now().astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
         far = timezone.localdate() + datetime.timedelta(days=800)
+        index = 100000 + self._number("_drafts")
         with transaction.atomic():
-            index = 100000 + len(self.new_permits)
             permit = draft_permit(tower, units, contractor, index, now=now, far=far, vehicles=0)
         self.new_permits.append(permit.pk)
         permit = services.permit_submit(actor=self._actor(), permit=permit)
@@ -165,7 +190,9 @@ class Workload:
         from contractors.services import contractor_approve
         from permits.services.contractors import contractor_revoke
 
-        membership = ContractorMembership.objects.get(pk=self.rng.choice(self.estate.churn_membership_ids))
+        with self.lock:
+            membership_id = self.rng.choice(self.estate.churn_membership_ids)
+        membership = ContractorMembership.objects.get(pk=membership_id)
         if membership.status == MembershipStatus.APPROVED:
             contractor_revoke(actor=self._actor(), membership=membership, reason="Fault test: revoked")
         else:
