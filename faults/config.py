@@ -88,7 +88,7 @@ class Plan:
 
 def parse_args(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(prog="python -m faults", description=__doc__)
-    parser.add_argument("--changes", type=int, default=600, help="changes in all, every kind (default 600)")
+    parser.add_argument("--changes", type=int, default=500, help="changes in all, every kind (default 500)")
     parser.add_argument("--permits", type=int, default=30, help="active permits the changes are made on (default 30)")
     parser.add_argument(
         "--time-scale",

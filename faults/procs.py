@@ -65,8 +65,11 @@ def children_of(pid: int) -> list[int]:
         return []
 
 
+WORKER_CONCURRENCY = 3
+
+
 class Worker:
-    """``celery worker`` on the run's own queue, two pool processes; restarted after every kill."""
+    """``celery worker`` on the run's own queues, three pool processes; restarted after every kill."""
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -106,7 +109,9 @@ class Worker:
         self.starts += 1
         log_path = self.plan.logs / f"worker-{self.starts}.log"
         self._log = log_path.open("w")
-        command = celery_worker_command(queue=self.plan.queue, name=f"{self.plan.queue}-{self.starts}@%h")
+        command = celery_worker_command(
+            queue=self.plan.queue, name=f"{self.plan.queue}-{self.starts}@%h", concurrency=WORKER_CONCURRENCY
+        )
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.plan.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )

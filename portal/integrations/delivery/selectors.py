@@ -47,6 +47,12 @@ def earlier_try_unanswered(delivery: OutboundDelivery) -> bool:
     return called.filter(Q(status_code__isnull=True) | Q(status_code__gte=500)).exists()
 
 
+def heads_among(ids: Iterable[int]) -> list[int]:
+    """Those of ``ids`` that are open and first open in their sequence."""
+    rows = OutboundDelivery.objects.filter(pk__in=list(ids), state__in=OPEN_DELIVERY_STATES)
+    return list(rows.filter(~Exists(_earlier_open_rows())).values_list("pk", flat=True))
+
+
 def due_heads(now: datetime.datetime, *, untouched_for: float = 0.0, handed_over_within: float = 0.0) -> QuerySet:
     """Pending rows that are due and first open in their sequence, oldest due first.
 
