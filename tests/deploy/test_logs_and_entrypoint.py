@@ -111,8 +111,9 @@ def test_webhooks_have_a_queue_of_their_own_that_every_worker_consumes(settings)
     from portal.integrations.webhooks.tasks import WEBHOOK_TASK_NAME
     from portal.queues import webhook_queue
 
-    queue = webhook_queue(settings.CELERY_TASK_DEFAULT_QUEUE)
+    default = settings.CELERY_TASK_DEFAULT_QUEUE
+    queue = webhook_queue(default)
     assert current_app.amqp.router.route({}, WEBHOOK_TASK_NAME)["queue"].name == queue
-    assert current_app.amqp.router.route({}, "integrations.delivery_send")["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE
-    command = celery_worker_command(queue=settings.CELERY_TASK_DEFAULT_QUEUE)
-    assert command[command.index("-Q") + 1].split(",") == [settings.CELERY_TASK_DEFAULT_QUEUE, queue]
+    assert current_app.amqp.router.route({}, "integrations.delivery_send")["queue"].name == default
+    command = celery_worker_command(queue=default)
+    assert command[command.index("-Q") + 1].split(",") == [default, queue]
