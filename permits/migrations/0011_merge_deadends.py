@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('permits', '0008_permit_needs_attention'),
-        ('permits', '0010_merge_deadlines'),
+        ("permits", "0008_permit_needs_attention"),
+        ("permits", "0010_merge_deadlines"),
     ]
 
-    operations = [
-    ]
+    operations = []
