@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -49,6 +49,7 @@ class CalendarQuery:
     def params(self, **changes) -> str:
         """The query string of this calendar with ``changes`` (e.g. another anchor)."""
         values = {
+            "filtered": "1",  # the statuses below are the chosen ones, even when none is
             "view": self.view,
             "date": self.anchor.isoformat() if self.anchor else "",
             "community": self.community_id or "",
@@ -221,7 +222,7 @@ def calendar_page(
 ) -> CalendarPage:
     """``permits``: the user's own (scoped) permits. ``today``: on the clock of the community shown."""
     anchor = query.anchor or today
-    query = CalendarQuery(**{**query.__dict__, "anchor": anchor})
+    query = replace(query, anchor=anchor)
     days = _days_shown(query.view, anchor)
     weeks = [Week(days=days[n : n + 7]) for n in range(0, len(days), 7)]
     shown = (
