@@ -179,7 +179,7 @@ def test_the_checklist_shows_a_refusal_and_a_warning(contractor_user_a, clash_se
     )
     same_unit = make_permit(units["0712"])
     content = logged_in(contractor_user_a).get(reverse("permits:detail", args=[same_unit.reference])).content.decode()
-    assert holder.reference in content and "cannot overlap in a unit" in content
+    assert f"your permit {holder.reference}" in content and "cannot overlap it in the same unit" in content
     other_unit = make_permit(units["0812"])
     content = logged_in(contractor_user_a).get(reverse("permits:detail", args=[other_unit.reference])).content.decode()
     assert 'id="clash-warnings"' in content and "At most 1" in content
@@ -231,3 +231,17 @@ def test_a_capacity_names_a_building_of_the_same_community(community_a, communit
     assert response.status_code == 200
     assert "Pick a building of this community." in response.content.decode()
     assert not ClashSettings.objects.exists()
+
+
+def test_the_checklist_does_not_name_another_company_s_permit(
+    contractor_user_a, clash_settings, units, make_permit, community_a
+):
+    from tests.factories import MembershipFactory
+
+    rival_company = MembershipFactory(community=community_a, contractor__company_name="Rival Fitouts LLC").contractor
+    rival = make_permit(units["0712"], contractor=rival_company)
+    services.permit_approve(actor=ACTOR, permit=services.permit_submit(actor=ACTOR, permit=rival))
+    mine = make_permit(units["0712"])
+    content = logged_in(contractor_user_a).get(reverse("permits:detail", args=[mine.reference])).content.decode()
+    assert "another company&#x27;s permit" in content
+    assert rival.reference not in content and "Rival" not in content
