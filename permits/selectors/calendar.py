@@ -102,6 +102,7 @@ class Bar:
     unit: str
     building: str
     hours: str
+    period: str  # the permit's first and last day
     column: int  # 1 = Monday
     span: int
     continues_before: bool
@@ -191,6 +192,7 @@ def _lay_out(permits: Iterable[Permit], weeks: list[Week], link: Callable[[Permi
                     unit=permit.main_unit.external_id,
                     building=permit.property.name,
                     hours=_hours(permit),
+                    period=f"{days[0]:%d-%m-%Y} – {days[-1]:%d-%m-%Y}",
                     column=(shown[0] - week.days[0]).days + 1,
                     span=len(shown),
                     continues_before=days[0] < shown[0],
