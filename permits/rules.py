@@ -190,3 +190,17 @@ def submission_missing(
         has_current_noc,
     )
     return [label for label, ok in zip(SUBMISSION_REQUIREMENTS, present, strict=True) if not ok]
+
+
+# Statuses whose ``status_changed_at`` is when the pass stopped (revoked, or archived with its contractor).
+STOPPED_STATUSES = ("revoked", "archived")
+
+
+def permit_end_moment(permit) -> datetime.datetime:
+    """When the permit's pass stopped being valid: its ``valid_till``, or the revocation if earlier.
+
+    A gate scan accepted after this moment should never happen (``GateScan.after_end``).
+    """
+    if permit.status in STOPPED_STATUSES and permit.status_changed_at < permit.valid_till:
+        return permit.status_changed_at
+    return permit.valid_till

@@ -22,6 +22,7 @@ permit_patterns = [
 page_patterns = [
     path("", pages.home, name="home"),
     path("company/", company.company, name="company"),
+    path("company/contact/", company.company_contact, name="company_contact"),
     path("company/documents/<str:kind>/", company.company_document_upload, name="company_document_upload"),
     path("permits/", pages.permit_list, name="list"),
     path("permits/new/", drafts.permit_create, name="create"),

@@ -11,6 +11,7 @@ from portal.core.actors import Actor
 from portal.core.events import domain_service
 from portal.core.storage import StoredFile
 
+from ..choices import DecisionStage
 from ..clashes import Clash, ClashKind
 from ..models import Permit
 from ..rules import Stage, check_permit_rules, submission_missing
@@ -18,6 +19,7 @@ from ..selectors.clashes import permit_clashes
 from ..selectors.rules import current_noc, permit_facts
 from ..transitions import Move, target_status
 from ._common import apply_move, audit_permit, lock_permit, require_reason
+from .deadlines import decision_open
 from .expiry import permits_expire
 
 
@@ -122,13 +124,14 @@ def permit_request_extension(*, actor: Actor, permit: Permit, valid_till: dateti
     check_permit_rules(permit_facts(permit, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now())
     permit.extension_requested_till = valid_till
     permit.extension_request_note = note
+    wait = decision_open(permit, DecisionStage.EXTENSION, now=timezone.now())
     permit.save()
     audit_permit(
         permit,
         "permits.permit.extension_requested",
         actor=actor,
         reason=note,
-        data={"requested_till": valid_till.isoformat()},
+        data={"requested_till": valid_till.isoformat(), "decide_by": wait.due_at.isoformat()},
     )
     return permit
 
@@ -153,6 +156,27 @@ def permit_extend(
     permit.extension_request_note = ""
     apply_move(permit, Move.EXTEND, actor=actor, data=data)
     permit.save()
+    return permit
+
+
+@domain_service
+def permit_extension_decline(*, actor: Actor, permit: Permit, reason: str) -> Permit:
+    """A property manager declines the contractor's extension request; the permit keeps its dates."""
+    reason = require_reason(reason, "for declining the extension")
+    permit = lock_permit(permit)
+    if permit.extension_requested_till is None:
+        raise ValidationError("No extension is requested for this permit.", code="no_request")
+    requested = permit.extension_requested_till
+    permit.extension_requested_till = None
+    permit.extension_request_note = ""
+    permit.save()
+    audit_permit(
+        permit,
+        "permits.permit.extension_declined",
+        actor=actor,
+        reason=reason,
+        data={"requested_till": requested.isoformat()},
+    )
     return permit
 
 
@@ -214,5 +238,6 @@ def permit_expire(*, actor: Actor, permit: Permit) -> Permit:
 def permit_archive(*, actor: Actor, permit: Permit, reason: str) -> Permit:
     permit = lock_permit(permit)
     apply_move(permit, Move.ARCHIVE, actor=actor, reason=reason)
+    permit.revocation_reason = reason  # the contractor reads why it ended (the company revoked, usually)
     permit.save()
     return permit

@@ -35,7 +35,9 @@ def test_property_managers_view_and_change_but_never_delete():
     granted = codenames("Property managers")
     assert {"view_permit", "change_permit", "change_contractormembership", "view_auditevent"} <= granted
     assert {"view_outbounddelivery", "view_community", "change_unit"} <= granted
-    assert {c for c in granted if c.startswith(("delete_", "add_"))} == CLASH_SETTING_ROWS
+    # Besides the clash settings, each community's public holidays, a calendar its managers keep (#21).
+    holidays = {"add_publicholiday", "delete_publicholiday"}
+    assert {c for c in granted if c.startswith(("delete_", "add_"))} == CLASH_SETTING_ROWS | holidays
     assert "change_community" not in granted and "view_apikey" not in granted
 
 

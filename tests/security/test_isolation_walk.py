@@ -16,6 +16,7 @@ A new pattern without a registry entry fails ``test_every_pattern_is_classified`
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Callable
@@ -30,7 +31,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from permits.models import Permit
+from permits.models import Permit, PermitDecision
+from portal.core.models import PublicHoliday
 from portal.integrations.buzzin.models import BuzzinCommunity, BuzzinProperty, BuzzinUnit
 from portal.integrations.buzzin.records import contractor_buzzin_id, permit_buzzin_id
 from portal.integrations.notifications.models import Notification
@@ -153,6 +155,8 @@ def _admin_objects(w: World) -> dict[str, list]:
         "integrations.drift": [b.drift],
         "integrations.inboundevent": [b.inbound],
         "core.apikey": [b.api_key],
+        "core.publicholiday": [PublicHoliday.objects.create(community=b.community, date=datetime.date(2026, 12, 2))],
+        "permits.permitdecision": [_wait_of(b.permits["submitted"])],
     }
 
 
@@ -165,12 +169,23 @@ def _clash_settings(b):
     return settings
 
 
+def _wait_of(permit):
+    """A waiting decision of B's (a closed one would do as well: the admin lists both)."""
+    moment = permit.valid_from
+    return PermitDecision.objects.create(
+        permit=permit, community=permit.community, stage="permit", started_at=moment, due_at=moment, remind_at=moment
+    )
+
+
 ADMIN_OBJECT_ROUTES = ("history", "delete", "change")
 # Custom admin views on one object, by URL name, and the model whose rows they take.
 ADMIN_CUSTOM_OBJECT_VIEWS = {
     **{f"admin:permits_permit_{slug}": "permits.permit" for slug in ("approve", "reject", "request_changes")},
     **{f"admin:permits_permit_{slug}": "permits.permit" for slug in ("extend", "revoke", "reissue")},
     "admin:permits_permit_approve_over_capacity": "permits.permit",
+    "admin:permits_permit_extension_approve": "permits.permit",
+    "admin:permits_permit_extension_decline": "permits.permit",
+    "admin:contractors_contractor_contact": "contractors.contractor",
     "admin:contractors_contractormembership_approve": "contractors.contractormembership",
     "admin:contractors_contractormembership_revoke": "contractors.contractormembership",
     "admin:integrations_outbounddelivery_retry": "integrations.outbounddelivery",
@@ -211,6 +226,7 @@ def registry(w: World) -> dict[str, list[dict]]:
     entries["documents:noc"] = [{"pk": noc.pk} for noc in b.nocs[:2]] + [
         {"pk": noc.pk} for noc in b.api_permit.noc_versions.all()
     ]
+    entries["documents:noc_preview"] = entries["documents:noc"]
     entries["documents:contractor"] = [{"pk": document.pk} for document in b.documents]
     entries["documents:qr"] = [{"reference": b.permits["active"].reference}]
 
@@ -294,6 +310,9 @@ def post_data(kwargs: dict) -> dict:
         "noc-expiry_date": "2032-01-01",
         "noc-file": SimpleUploadedFile("noc.pdf", PDF_BYTES, content_type="application/pdf"),
         "jobs_summary": "Hijacked",
+        "contact_name": "Hijacker",
+        "email": "hijacker@example.com",
+        "phone": "+971505550001",
     }
     if "pk" in kwargs:
         data[f"plate-{kwargs['pk']}-plate"] = "HIJACK2"
