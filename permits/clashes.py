@@ -183,7 +183,7 @@ def adjacent_clashes(candidate: Booking, others: Iterable[Booking], rules: Clash
         if not pairs:
             continue
         mine, theirs = pairs[0]
-        message = _("Next door: unit %(theirs)s (next to %(mine)s) has work under %(permit)s (%(period)s).") % {
+        message = _("Unit %(theirs)s, next to %(mine)s, has work under %(permit)s (%(period)s).") % {
             "theirs": rules.unit_labels.get(theirs, ""),
             "mine": rules.unit_labels.get(mine, ""),
             "permit": _named(other, candidate),
@@ -204,9 +204,11 @@ def find_clashes(candidate: Booking, others: Iterable[Booking], rules: ClashRule
 
 
 def validate_no_exclusive_clash(clashes: Iterable[Clash]) -> None:
-    messages = [clash.message for clash in clashes if clash.kind == ClashKind.EXCLUSIVE]
-    if messages:
-        raise ValidationError(messages, code="exclusive_clash")
+    refusals = [
+        ValidationError(clash.message, code="exclusive_clash") for clash in clashes if clash.kind == ClashKind.EXCLUSIVE
+    ]
+    if refusals:
+        raise ValidationError(refusals)
 
 
 def validate_capacity(clashes: Iterable[Clash], *, override_reason: str = "") -> None:
@@ -214,8 +216,12 @@ def validate_capacity(clashes: Iterable[Clash], *, override_reason: str = "") ->
     over = [clash for clash in clashes if clash.kind == ClashKind.CAPACITY]
     if over and not (override_reason or "").strip():
         raise ValidationError(
-            [clash.message + " " + _("Give a reason to approve over capacity.") for clash in over],
-            code="over_capacity",
+            [
+                ValidationError(
+                    clash.message + " " + _("Give a reason to approve over capacity."), code="over_capacity"
+                )
+                for clash in over
+            ]
         )
 
 
