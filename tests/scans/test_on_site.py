@@ -81,7 +81,7 @@ def test_per_tower_counts_and_tower_choice(permit_a, manager_client, community_a
     scan(permit, local(DAY, 9, 30), name="Left Second Tower")
     scan(permit, local(DAY, 10), ScanDirection.EXIT, name="Left Second Tower")
     response = manager_client.get(reverse(FRAGMENT), {"property": other_tower.pk})
-    counts = {row["permit__property__name"]: row["workers"] for row in response.context["counts"]}
+    counts = {row["tower"]: row["workers"] for row in response.context["counts"]}
     assert counts == {"Alpha Tower": 1, "Second Tower": 1}
     content = response.content.decode()
     assert "In Second Tower" in content and "In Alpha Tower" not in content and "Left Second Tower" not in content
