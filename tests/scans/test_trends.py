@@ -87,3 +87,20 @@ def test_off_hours_marks_kept_as_scans_arrive_equal_a_bulk_mark(permit_a):
     GateScan.objects.update(off_hours=False)
     assert gate_scans_off_hours_mark() == 2
     assert sorted(GateScan.objects.filter(off_hours=True).values_list("pk", flat=True)) == kept
+
+
+def test_the_recount_command_restores_marks_and_counts(scans_of_two_days):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from permits.models import GateScan
+
+    kept, marks = counts(), sorted(GateScan.objects.filter(off_hours=True).values_list("pk", flat=True))
+    GateScanHour.objects.all().delete()
+    GateScan.objects.update(off_hours=False)
+    out = StringIO()
+    call_command("recount_gate_scans", stdout=out)
+    assert counts() == kept
+    assert sorted(GateScan.objects.filter(off_hours=True).values_list("pk", flat=True)) == marks
+    assert f"{len(marks)} off-hours entries marked" in out.getvalue()
