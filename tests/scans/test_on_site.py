@@ -114,3 +114,17 @@ def test_the_page_polls_with_a_static_script_only(manager_client):
     assert 'src="/static/portal/on-site.js"' in content
     assert f'data-fragment-url="{reverse(FRAGMENT)}"' in content
     assert "<script>" not in content and " onclick=" not in content
+
+
+def test_the_security_group_reads_and_changes_nothing(db):
+    group = Group.objects.get(name="Security")
+    codenames = set(group.permissions.values_list("content_type__app_label", "codename"))
+    assert codenames == {
+        ("permits", "view_permit"),
+        ("permits", "view_worker"),
+        ("permits", "view_vehicle"),
+        ("permits", "view_gatescan"),
+        ("core", "view_community"),
+        ("core", "view_property"),
+        ("core", "view_unit"),
+    }
