@@ -13,6 +13,9 @@ class GateScan(models.Model):
     direction = models.CharField(max_length=8, choices=ScanDirection.choices, default=ScanDirection.UNKNOWN)
     gate = models.CharField(max_length=100, blank=True)
     employee_name = models.CharField(max_length=200, blank=True)
+    off_hours = models.BooleanField(
+        default=False, help_text="An entry outside the permit's daily hours, on its community's clock."
+    )
     after_end = models.BooleanField(
         default=False, help_text="Accepted at the gate after the permit had ended or was revoked (a drift)."
     )
@@ -25,6 +28,9 @@ class GateScan(models.Model):
             models.Index(fields=["scanned_at"], name="scan_time_idx"),
             # Scans after the end should never happen: the few there are, found without reading the rest.
             models.Index(fields=["permit"], condition=models.Q(after_end=True), name="scan_after_end_idx"),
+            models.Index(
+                fields=["permit", "scanned_at"], condition=models.Q(off_hours=True), name="scan_off_hours_idx"
+            ),
         ]
 
     def __str__(self):
