@@ -142,8 +142,12 @@ class Run:
 
         self._phase(
             "a: Buzz-In and OPS-COM answer 503",
-            lambda: workload.run_parallel(share, duration=self.outage_seconds + 2.0, threads=3),
-            lambda: (time.sleep(1.0), outage(self.sandbox, self.opscom, self.outage_seconds))[1],
+            lambda: (
+                time.sleep(0.3),
+                workload.burst(),
+                workload.run_parallel(share, duration=self.outage_seconds + 2.0, threads=3),
+            ),
+            lambda: outage(self.sandbox, self.opscom, self.outage_seconds),
         )
         # A worker killed after OPS-COM applied a push leaves its reference unknown (OPS-COM has no lookup): the
         # kills aim at Buzz-In's calls, and no parking push is made while they happen.
