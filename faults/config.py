@@ -88,13 +88,13 @@ class Plan:
 
 def parse_args(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(prog="python -m faults", description=__doc__)
-    parser.add_argument("--changes", type=int, default=500, help="changes in all, every kind (default 500)")
+    parser.add_argument("--changes", type=int, default=400, help="changes in all, every kind (default 400)")
     parser.add_argument("--permits", type=int, default=30, help="active permits the changes are made on (default 30)")
     parser.add_argument(
         "--time-scale",
         type=float,
-        default=0.05,
-        help="DELIVERY_TIME_SCALE: the production retry policy with every duration times this (default 0.05)",
+        default=0.1,
+        help="DELIVERY_TIME_SCALE: the production retry policy with every duration times this (default 0.1)",
     )
     parser.add_argument(
         "--outage-seconds",

@@ -75,7 +75,7 @@ def test_the_relay_hands_a_row_over_again_only_once_its_task_is_presumed_lost(br
 def test_every_duration_of_the_policy_follows_one_time_factor(settings):
     from portal.integrations.delivery import policy
 
-    settings.DELIVERY_TIME_SCALE = 0.05
+    settings.DELIVERY_TIME_SCALE = 0.05  # any factor
     settings.BUZZIN_TIMEOUT_SECONDS = 15
     settings.DELIVERY_BACKOFF_BASE_SECONDS, settings.DELIVERY_BACKOFF_MAX_SECONDS = 5, 3600
     settings.DELIVERY_STUCK_SENDING_SECONDS, settings.DELIVERY_RELAY_GRACE_SECONDS = 600, 30
