@@ -18,9 +18,10 @@ logger = logging.getLogger("faults")
 
 
 STARTED = time.monotonic()
-# The partners' outage, in backoff bases of the policy: 40 s in production, which its 8 attempts with full
-# jitter ride out (a row fails with a chance of about 1 in 50,000).
-OUTAGE_BASES = 8
+# The partners' outage, in backoff bases of the policy: a minute in production, which its 8 attempts with full
+# jitter ride out (a row meeting it fails with a chance of about 1 in 5,000; on RabbitMQ, whose countdowns are
+# whole seconds, never at the fault script's scale).
+OUTAGE_BASES = 12
 
 
 def say(message: str) -> None:
