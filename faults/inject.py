@@ -64,30 +64,6 @@ class Tally:
 # Changes
 
 
-def extend_in_process(changes: list[Change], tally: Tally, *, duration: float) -> None:
-    """``permit_extend`` for each change, spread evenly over ``duration`` seconds."""
-    from django.db import connection
-
-    from permits.services import permit_extend
-    from portal.core.actors import Actor
-
-    actor = Actor.system("fault tests")
-    started = time.monotonic()
-    step = duration / max(len(changes), 1)
-    for position, change in enumerate(changes):
-        delay = started + position * step - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        try:
-            permit_extend(actor=actor, permit=change.permit_id, valid_till=change.valid_till)
-        except Exception as error:  # counted; what committed is read from the database
-            logger.warning("change %s failed: %s", change.index, error)
-            tally.note("error")
-            connection.close_if_unusable_or_obsolete()
-        else:
-            tally.note("ok")
-
-
 def extend_over_http(changes: list[Change], tally: Tally, web: Web, references: dict[int, str], threads: int):
     """``PATCH /api/v1/permits/{id}`` from ``threads`` clients; returns the in-flight counter for the killer."""
     work: queue.Queue[Change] = queue.Queue()

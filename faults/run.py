@@ -111,7 +111,7 @@ class Run:
         self.opscom = seed.start_opscom_sandbox(self.plan.env)
 
     def _setup_partner(self, estate: seed.Estate) -> None:
-        seed.accept_at_partner(estate, self.sandbox.url)
+        seed.accept_at_partner(estate, self.sandbox.url, activate=True)
 
     def _policy(self) -> str:
         from django.conf import settings

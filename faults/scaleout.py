@@ -220,9 +220,9 @@ class ScaleOut:
         self.figures["processing_s"] = time.monotonic() - load_started
         say(f"drain: {'backlog empty' if drained else 'TIMED OUT'} after {waited:.1f}s")
 
-        from .report import verdict
+        from .report import validity_verdict
 
-        changes_verdict = verdict(estate, changes, tally, self.sandbox.url, since_pk)
+        changes_verdict = validity_verdict(estate, changes, tally, self.sandbox.url, since_pk)
         webhooks_verdict = webhook_verdict(run_id, options.events, intake)
         scraped = self._scrape()
         self._print(changes_verdict, webhooks_verdict, tally, intake, scraped, drained)
