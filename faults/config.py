@@ -19,6 +19,7 @@ WEBHOOK_SECRET = "faults-webhook-secret"
 API_KEY = "ppk_faults_0123456789abcdefghijklmnop"
 
 
+DEFAULT_TIME_SCALE = 0.1  # the production retry policy, ten times faster
 OPSCOM_CODE = "OC-FAULTS"
 OPSCOM_TOKEN = "faults-opscom-token-0123456789"
 PARKING_ZONE = "ZONE-A"
@@ -93,8 +94,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument(
         "--time-scale",
         type=float,
-        default=0.1,
-        help="DELIVERY_TIME_SCALE: the production retry policy with every duration times this (default 0.1)",
+        default=DEFAULT_TIME_SCALE,
+        help=f"DELIVERY_TIME_SCALE: production's retry policy, each duration times this (default {DEFAULT_TIME_SCALE})",
     )
     parser.add_argument(
         "--outage-seconds",
@@ -222,7 +223,7 @@ def environment(plan: Plan) -> dict[str, str]:
         "MEDIA_ROOT": str(VAR / "media"),
         "BUZZIN_API_KEY": BUZZIN_KEY,
         "BUZZIN_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "DELIVERY_TIME_SCALE": repr(plan.options.time_scale),
+        "DELIVERY_TIME_SCALE": repr(getattr(plan.options, "time_scale", DEFAULT_TIME_SCALE)),
         "OPSCOM_CLIENT_CODE": OPSCOM_CODE,
         "OPSCOM_API_TOKEN": OPSCOM_TOKEN,
         "API_RATE_LIMIT": "100000/min",

@@ -104,11 +104,10 @@ def make_plan(options: Options) -> Plan:
         rabbitmq_port=port,
         rabbitmq_dist_port=free_port(),
     )
+    # The production retry policy times DELIVERY_TIME_SCALE, as in the fault script: the relay hands a row over
+    # again only once its task is presumed lost (``dispatched_at``), not while it waits behind the load.
     plan.env = config.environment(plan) | {
         "LOG_FORMAT": "json",
-        # Production's relay grace: a row is sent again only when its task has not run for 30 s (the fault
-        # script's 2 s would flood the queue with copies of rows that merely wait behind the load).
-        "DELIVERY_RELAY_GRACE_SECONDS": "30",
         "DB_CONN_MAX_AGE": "60",
         "MEDIA_ROOT": str(VAR / "media"),
         "PATH": f"{os.path.dirname(sys.executable)}:{os.environ.get('PATH', '')}",
