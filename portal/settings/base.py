@@ -313,7 +313,7 @@ SANDBOXES_ENABLED = env.bool("SANDBOXES_ENABLED", default=True)
 
 # The retry policy (portal.integrations.delivery.policy). DELIVERY_TIME_SCALE multiplies every duration of
 # it (backoff, stuck and relay horizons, the relay's interval, the partners' timeouts): 1 in production,
-# 0.05 in the fault script, which so runs this very policy twenty times faster.
+# 0.1 in the fault script, which so runs this very policy ten times faster.
 DELIVERY_TIME_SCALE = env.float("DELIVERY_TIME_SCALE", default=1.0)
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=8)
 DELIVERY_BACKOFF_BASE_SECONDS = env.float("DELIVERY_BACKOFF_BASE_SECONDS", default=5.0)
