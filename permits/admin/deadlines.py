@@ -16,7 +16,7 @@ from portal.core.local_time import community_time
 from ..models import PermitDecision
 from ..selectors.deadlines import due_state, due_today_q, open_waits, overdue_q, past_waits
 
-LIST_FORMAT = "%Y-%m-%d %H:%M"
+LIST_FORMAT = "%d-%m-%Y %H:%M"
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -43,7 +43,7 @@ def decide_by(permit):
     if state is None:
         return None
     return format_html(
-        '<span class="deadline{}">{}<br><small>{}</small></span>',
+        '<span class="deadline{}"><span class="deadline-at">{}</span><br><small>{}</small></span>',
         " deadline--overdue" if state.overdue else "",
         community_time(state.due_at, permit.community).strftime(LIST_FORMAT),
         state.left,

@@ -47,7 +47,7 @@ class ServiceLevel:
 
     @property
     def label(self) -> str:
-        return f"{self.month:%m/%Y}"
+        return f"{self.month:%m/%y}"
 
 
 def first_month(months: int, now: datetime.datetime) -> datetime.date:
