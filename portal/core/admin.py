@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_dashboard  # noqa: F401  (registers the failed-deliveries panel)
+from . import admin_dashboard, admin_holidays  # noqa: F401  (the failed-deliveries panel; the holidays admin)
 from .admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ScopedInlineMixin
 from .models import AuditEvent, BlackoutDate, Community, Property, PublicHoliday, StaffMembership, Unit
 from .scoping import is_operator
@@ -16,17 +16,6 @@ class BlackoutDateInline(ScopedInlineMixin, admin.TabularInline):
 class PublicHolidayInline(ScopedInlineMixin, admin.TabularInline):
     model = PublicHoliday
     extra = 0
-
-
-@admin.register(PublicHoliday)
-class PublicHolidayAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
-    """The days a community's office is closed: decision deadlines skip them. Managers keep their own."""
-
-    list_display = ["date", "name", "community"]
-    list_filter = ["community"]
-    list_select_related = ["community"]
-    search_fields = ["name"]
-    date_hierarchy = "date"
 
 
 @admin.register(Community)
