@@ -15,7 +15,7 @@ from portal.core.actors import Actor
 from ..forms import CancelForm, NocForm, VehicleForm, WorkerForm, apply_validation_error
 from ..models import Permit
 from ..selectors.access import permit_for_user_or_404
-from ..selectors.contractor import permit_actions, permit_history, submission_checklist
+from ..selectors.contractor import permit_actions, permit_attention, permit_ending, permit_history, submission_checklist
 from ..selectors.people import contractor_warning, id_number_conflicts
 
 
@@ -62,6 +62,8 @@ def render_permit_page(request, permit: Permit, **bound):
         "permit": permit,
         "actions": actions,
         "decision_late": bool(permit.decision_due_at and permit.decision_due_at <= timezone.now()),
+        "attention": permit_attention(permit),
+        "ending": permit_ending(permit),
         "checklist": submission_checklist(permit) if actions.submit else None,
         "additional_units": permit.additional_units.all(),
         "workers": permit.workers.all(),

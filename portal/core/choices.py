@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class StaffRole(models.TextChoices):
     PROPERTY_MANAGER = "property_manager", "Property manager"
+    SECURITY = "security", "Security"
 
 
 class DeadlineUnit(models.TextChoices):

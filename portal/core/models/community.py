@@ -51,6 +51,21 @@ class Community(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
         help_text="Calendar days from the first to the last day of a permit, extensions included.",
     )
+    overstay_grace_minutes = models.PositiveSmallIntegerField(
+        _("overstay grace (minutes)"),
+        default=30,
+        validators=[MaxValueValidator(720)],
+        help_text=_("A worker still inside this long after the permit's daily time-out is flagged as overstaying."),
+    )
+    no_show_days = models.PositiveSmallIntegerField(
+        _("no-show after (days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "An approved or active permit whose pass is not scanned in this many days from its first day is "
+            "flagged as a no-show."
+        ),
+    )
     suspend_on_compliance_lapse = models.BooleanField(
         default=False, help_text="Revoke the passes of contractors whose licence or insurance has lapsed."
     )

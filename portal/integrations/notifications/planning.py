@@ -33,7 +33,7 @@ class About:
 
 
 def notifications_from_events(events: Sequence[AuditEvent]) -> list[Notification]:
-    chosen = [(event, BY_EVENT[event.action]) for event in events if event.action in BY_EVENT]
+    chosen = [(event, kind) for event in events for kind in BY_EVENT.get(event.action, ())]
     if not chosen:
         return []
     abouts = _abouts([event for event, _ in chosen])
@@ -142,11 +142,17 @@ def _abouts(events: list[AuditEvent]) -> dict[int, About]:
 def _event_data(event: AuditEvent) -> dict:
     """What the event itself adds: the reason or note, the new end, the end asked for."""
     data = {"reason": event.reason} if event.reason else {}
-    if event.action == "permits.permit.extended":
+    if event.action.endswith(".needs_attention"):
+        data["by"] = event.data.get("by", "")
+        if event.target_type == MEMBERSHIP_TARGET:
+            data["variant"] = "company"
+    elif event.action == "permits.permit.extended":
         till = event.data.get("valid_till")
         if isinstance(till, list) and len(till) == 2:
             data["valid_till"] = till[1]
-    elif event.action == "permits.permit.extension_requested" and event.data.get("requested_till"):
+    elif event.action in ("permits.permit.extension_requested", "permits.permit.extension_declined") and event.data.get(
+        "requested_till"
+    ):
         data["requested_till"] = event.data["requested_till"]
     elif event.action in DEADLINE_EVENTS and event.data.get("due_at"):
         data["deadline"] = event.data["due_at"]

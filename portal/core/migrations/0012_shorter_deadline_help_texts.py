@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0008_community_decision_deadlines_and_holidays"),
+        ("core", "0011_merge_deadlines"),
     ]
 
     operations = [
