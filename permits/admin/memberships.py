@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contractors.choices import MembershipStatus
 from contractors.models import ContractorMembership
@@ -63,14 +64,24 @@ def revoke_memberships(modeladmin, request, queryset):
 def revocation_intro(membership) -> str:
     """Before confirming: what the revocation ends, in numbers."""
     effects = revocation_effects(contractor_id=membership.contractor_id, community_id=membership.community_id)
+    passes = ngettext("%(count)s live pass", "%(count)s live passes", effects["passes"]) % {"count": effects["passes"]}
+    parking = ngettext("%(count)s parking permit", "%(count)s parking permits", effects["parking"]) % {
+        "count": effects["parking"]
+    }
+    permits = ngettext(
+        "its %(count)s approved or active permit there is archived",
+        "its %(count)s approved or active permits there are archived",
+        effects["permits"],
+    ) % {"count": effects["permits"]}
     return _(
-        "Revoking %(company)s in %(community)s ends %(passes)s live pass(es) and %(parking)s parking permit(s): "
-        "its %(permits)s approved or active permit(s) there are archived and the contractor reads your reason. "
-        "Its other communities keep their passes."
+        "Revoking %(company)s in %(community)s ends %(passes)s and %(parking)s: %(permits)s, and the contractor "
+        "reads your reason. Its other communities keep their passes."
     ) % {
         "company": membership.contractor.company_name,
         "community": membership.community.name,
-        **effects,
+        "passes": passes,
+        "parking": parking,
+        "permits": permits,
     }
 
 

@@ -93,5 +93,5 @@ def test_revoking_a_company_says_what_it_ends_before_confirming(manager, communi
     client = Client()
     client.force_login(manager)
     html = client.get(reverse("admin:contractors_contractormembership_revoke", args=[membership.pk])).content.decode()
-    assert "ends 1 live pass(es) and 2 parking permit(s)" in html
-    assert "its 2 approved or active permit(s) there are archived" in html
+    assert "ends 1 live pass and 2 parking permits" in html
+    assert "its 2 approved or active permits there are archived" in html
