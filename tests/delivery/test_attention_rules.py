@@ -57,3 +57,24 @@ def test_a_wrong_key_or_a_transient_error_is_nobodys_needs_attention(buzzin_stub
     assert sender.delivery_send(create_row(first).pk) == "failed"
     assert sender.delivery_send(create_row(second).pk) == "failed"
     assert not Permit.objects.filter(attention_since__isnull=False).exists()
+
+
+def test_an_approval_while_the_gates_refuse_the_company_does_not_promise_a_pass():
+    from contractors.models import ContractorMembership
+    from contractors.services import membership_attention_raise
+    from permits import services
+    from portal.core.actors import Actor
+    from portal.integrations.notifications.messages import notification_email
+    from portal.integrations.notifications.models import Notification
+    from tests.factories import ContractorUserFactory
+
+    permit = permit_in_status("submitted")
+    user = ContractorUserFactory(contractor=permit.contractor, user__email="omar@example.com").user
+    membership = ContractorMembership.objects.get(contractor=permit.contractor, community=permit.community)
+    membership_attention_raise(actor=Actor.system("t"), membership=membership, reason="Phone refused.")
+
+    services.permit_approve(actor=Actor.system("t"), permit=permit)
+
+    told = Notification.objects.get(kind="permit_approved", recipient=user)
+    body = notification_email(told, user).body
+    assert "cannot issue the pass" in body and "being issued" not in body
