@@ -95,6 +95,11 @@ def test_revoking_a_company_says_what_it_ends_before_confirming(manager, communi
     html = client.get(reverse("admin:contractors_contractormembership_revoke", args=[membership.pk])).content.decode()
     assert "ends 1 live pass and 2 parking permits" in html
     assert "its 2 approved or active permits there are archived" in html
+    bulk = client.post(
+        reverse("admin:contractors_contractormembership_changelist"),
+        {"action": "revoke_memberships", "_selected_action": [membership.pk]},
+    ).content.decode()
+    assert "ends 1 live pass and 2 parking permits" in bulk
 
 
 def test_the_permit_list_says_what_needs_attention(client_a, place, community):
