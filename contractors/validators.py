@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 
 from portal.core.contact import normalize_email, normalize_phone
+from portal.core.formats import format_date
 
 from .choices import MembershipStatus
 
@@ -51,7 +52,8 @@ def validate_compliance_through(
         elif expiry < until:
             errors.append(
                 ValidationError(
-                    f"The company's {label} expires on {expiry:%Y-%m-%d}, before the permit ends on {until:%Y-%m-%d}.",
+                    f"The company's {label} expires on {format_date(expiry)}, "
+                    f"before the permit ends on {format_date(until)}.",
                     code="compliance_lapses",
                 )
             )
@@ -72,7 +74,7 @@ def documents_expiring(
         if expiry is None:
             continue
         if expiry < today:
-            warnings.append(f"{label} expired on {expiry:%Y-%m-%d}.")
+            warnings.append(f"{label} expired on {format_date(expiry)}.")
         elif expiry <= today + datetime.timedelta(days=days):
-            warnings.append(f"{label} expires on {expiry:%Y-%m-%d}, within {days} days.")
+            warnings.append(f"{label} expires on {format_date(expiry)}, within {days} days.")
     return warnings

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import company, drafts, lifecycle, pages, people
+from .views import calendar, company, drafts, lifecycle, pages, people
 
 permit_patterns = [
     path("", pages.permit_detail, name="detail"),
@@ -26,6 +26,9 @@ page_patterns = [
     path("company/documents/<str:kind>/", company.company_document_upload, name="company_document_upload"),
     path("permits/", pages.permit_list, name="list"),
     path("permits/new/", drafts.permit_create, name="create"),
+    path("permits/calendar/", calendar.calendar, name="calendar"),
+    path("permits/calendar/feed/", calendar.calendar_feed, name="calendar_feed"),
+    path("calendar/<str:token>.ics", calendar.calendar_ics, name="calendar_ics"),
     path("permits/<str:reference>/", include(permit_patterns)),
 ]
 

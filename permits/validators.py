@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import ValidationError
 
 from portal.core.contact import normalize_contact, normalize_optional_phone
+from portal.core.formats import format_date
 
 # Canonical plate: upper-case letters and digits only, at least one digit, at most 25 characters
 # (the parking operator's limit). "DXB A 12345", "DXB-A-12345" and "dxba12345" are all "DXBA12345": the
@@ -78,7 +79,7 @@ def validate_no_blackout(
         day = hits[0]
         why = f" ({blackout_dates[day]})" if blackout_dates[day] else ""
         raise ValidationError(
-            f"No work is allowed in {community_name} on {day:%Y-%m-%d}{why}; choose dates that avoid it.",
+            f"No work is allowed in {community_name} on {format_date(day)}{why}; choose dates that avoid it.",
             code="blackout_date",
         )
 
@@ -97,7 +98,7 @@ def validate_max_length(
     if days > max_days:
         raise ValidationError(
             f"A permit in {community_name} may cover at most {max_days} days; "
-            f"{first:%Y-%m-%d} to {last:%Y-%m-%d} is {days} days.",
+            f"{format_date(first)} to {format_date(last)} is {days} days.",
             code="permit_too_long",
         )
 
@@ -106,7 +107,7 @@ def validate_noc_issued(issue_date: datetime.date, *, today: datetime.date) -> N
     """``today`` in the community's time zone: a NOC cannot be issued after the day it is uploaded."""
     if issue_date > today:
         raise ValidationError(
-            f"The NOC's issue date {issue_date:%Y-%m-%d} is in the future (today is {today:%Y-%m-%d}).",
+            f"The NOC's issue date {format_date(issue_date)} is in the future (today is {format_date(today)}).",
             code="noc_issued_in_future",
         )
 
@@ -122,7 +123,7 @@ def validate_noc_covers_permit(
     ends = local_date(valid_till, tz)
     if noc_expiry < ends:
         raise ValidationError(
-            f"The NOC expires on {noc_expiry:%Y-%m-%d}, before the permit ends on {ends:%Y-%m-%d}.",
+            f"The NOC expires on {format_date(noc_expiry)}, before the permit ends on {format_date(ends)}.",
             code="noc_expires_before_permit",
         )
 

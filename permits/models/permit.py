@@ -1,3 +1,4 @@
+import builtins
 from functools import partial
 
 from django.conf import settings
@@ -47,6 +48,9 @@ class Permit(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True, help_text="Waiting for review since.")
     decision_note = models.TextField(blank=True, help_text="Last rejection reason or change request.")
     revocation_reason = models.TextField(blank=True)
+    decision_due_at = models.DateTimeField(
+        "decide by", null=True, blank=True, editable=False, help_text="Deadline of the decision it waits for, if any."
+    )
     extension_requested_till = models.DateTimeField(null=True, blank=True)
     extension_request_note = models.TextField(blank=True)
     compliance_issue = models.CharField(max_length=300, blank=True)
@@ -85,15 +89,17 @@ class Permit(models.Model):
             models.Index(fields=["status", "valid_till"], name="permit_status_till_idx"),
             models.Index(fields=["contractor", "status"], name="permit_contractor_status_idx"),
             models.Index(fields=["valid_from"], name="permit_valid_from_idx"),
+            models.Index(
+                fields=["decision_due_at"], name="permit_decision_due_idx", condition=Q(decision_due_at__isnull=False)
+            ),
         ]
 
     def __str__(self):
         return f"{self.reference} · {self.main_unit.external_id if self.main_unit_id else ''}"
 
+    @builtins.property  # plain ``property`` is a field of this model
     def not_started(self) -> bool:
-        """Approved or with its pass, but its first day is still to come: "Starts on …", never "Active".
-
-        A method, not a property: ``property`` is a field of this model. Templates call it as ``permit.not_started``."""
+        """Approved or with its pass, but its first day is still to come: "Starts on …", never "Active"."""
         return self.status in (PermitStatus.APPROVED, PermitStatus.ACTIVE) and self.valid_from > timezone.now()
 
 

@@ -19,12 +19,13 @@ from portal.core.scoping import managed_community_ids
 
 from ..choices import PermitStatus
 from ..models import NocVersion, Permit
-from ..rules import SUBMISSION_REQUIREMENTS, Stage, check_permit_rules
+from ..rules import SUBMISSION_REQUIREMENTS, Stage, check_permit_rules, rule_warnings
 from ..services.lifecycle import permit_missing_for_submission
 from ..services.people import VEHICLE_EDITABLE_STATUSES, WORKER_ADDABLE_STATUSES
 from ..transitions import EDITABLE_STATUSES, TERMINAL_STATUSES, Move, allowed_moves
 from ..validators import local_date
 from .access import permit_for_user_or_404, permits_visible_to
+from .clashes import permit_clashes
 from .rules import permit_facts
 
 # Permits whose end the company's licence and insurance must outlast.
@@ -81,6 +82,7 @@ def permit_actions(permit: Permit) -> PermitActions:
 class Checklist:
     items: list[tuple[str, bool]]
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # let through, but worth reading (capacity, next door)
 
     @property
     def ready(self) -> bool:
@@ -95,12 +97,17 @@ def submission_checklist(permit: Permit) -> Checklist:
     """Every submission requirement, ticked when present and breaking no rule, then the rule problems."""
     missing = set(permit_missing_for_submission(permit))
     problems: list[str] = []
+    facts = permit_facts(permit, clashes=permit_clashes(permit, stage=Stage.SUBMIT))
     try:
-        check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
+        check_permit_rules(facts, stage=Stage.SUBMIT, now=timezone.now())
     except ValidationError as error:
         problems = error.messages
         missing |= {ITEM_OF_FIELD[name] for name in getattr(error, "error_dict", {}) if name in ITEM_OF_FIELD}
-    return Checklist(items=[(label, label not in missing) for label in SUBMISSION_REQUIREMENTS], problems=problems)
+    return Checklist(
+        items=[(label, label not in missing) for label in SUBMISSION_REQUIREMENTS],
+        problems=problems,
+        warnings=rule_warnings(facts, stage=Stage.SUBMIT),
+    )
 
 
 def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.core.actors import Actor
 
@@ -60,6 +61,7 @@ def render_permit_page(request, permit: Permit, **bound):
     context = {
         "permit": permit,
         "actions": actions,
+        "decision_late": bool(permit.decision_due_at and permit.decision_due_at <= timezone.now()),
         "attention": permit_attention(permit),
         "ending": permit_ending(permit),
         "checklist": submission_checklist(permit) if actions.submit else None,

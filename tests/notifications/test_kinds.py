@@ -10,15 +10,18 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from contractors.choices import MembershipStatus
 from contractors.models import ContractorMembership
 from contractors.services import contractor_approve, contractor_register, membership_attention_raise
 from permits import services
+from permits.models import PermitDecision
 from permits.services import permit_attention_raise
 from permits.services.contractors import contractor_revoke
+from permits.services.deadlines import decision_escalate, decision_remind
 from portal.core.actors import Actor
-from portal.core.models import AuditEvent
+from portal.core.models import AuditEvent, StaffMembership
 from portal.integrations.notifications.kinds import BY_EVENT, KINDS
 from portal.integrations.notifications.messages import notification_email
 from portal.integrations.notifications.models import Notification
@@ -54,6 +57,15 @@ def ali(site):
 
 def _membership(site):
     return ContractorMembership.objects.get(contractor=site.contractor, community=site.community)
+
+
+def _open_wait(permit) -> int:
+    return PermitDecision.objects.get(permit=permit, decided_at__isnull=True).pk
+
+
+def _escalate_to_lead(site, permit):
+    StaffMembership.objects.filter(user=site.managers[0]).update(is_lead=True)
+    decision_escalate(decision_id=_open_wait(permit), now=timezone.now())
 
 
 def _revoke_company(site, permit):
@@ -192,6 +204,24 @@ CASES = [
         ADMIN_PERMIT,
     ),
     Case(
+        "approval_deadline",
+        "submitted",
+        lambda s, p: decision_remind(decision_id=_open_wait(p), now=timezone.now()),
+        MANAGERS,
+        "Work permit {ref} must be decided by {due}",
+        "Work permit {ref} of Al Noor LLC waits for a decision by",
+        ADMIN_PERMIT,
+    ),
+    Case(
+        "approval_overdue",
+        "submitted",
+        _escalate_to_lead,
+        MANAGERS,  # the manager made team lead
+        "Overdue: work permit {ref} was due for a decision by {due}",
+        "and is still waiting.",
+        ADMIN_PERMIT,
+    ),
+    Case(
         "extension_declined",
         "active",
         lambda s, p: _decline(s, p),
@@ -274,9 +304,11 @@ def _fill(site, permit) -> dict:
         permit.refresh_from_db()
         local = permit.valid_till.astimezone(site.community.tzinfo)
         requested = permit.extension_requested_till
-        fill |= {"ref": permit.reference, "pk": permit.pk, "till": f"{local:%d %b %Y %H:%M}"}
+        fill |= {"ref": permit.reference, "pk": permit.pk, "till": f"{local:%d %b %Y, %H:%M}"}
+        if permit.decision_due_at:
+            fill["due"] = f"{permit.decision_due_at.astimezone(site.community.tzinfo):%d %b %Y, %H:%M}"
         if requested:
-            fill["till3"] = f"{requested.astimezone(site.community.tzinfo):%d %b %Y %H:%M}"
+            fill["till3"] = f"{requested.astimezone(site.community.tzinfo):%d %b %Y, %H:%M}"
     return fill
 
 
@@ -300,6 +332,8 @@ def test_the_table_maps_these_events():
         "permits.permit.submitted": "permit_submitted",
         "permits.permit.extension_requested": "extension_requested",
         "contractors.membership.requested": "company_waiting",
+        "permits.permit.decision_due_soon": "approval_deadline",
+        "permits.permit.decision_overdue": "approval_overdue",
     }
     attention = ["partner_refused", "push_attention"]  # the company and the managers, each in their words
     assert {event: [kind.slug for kind in kinds] for event, kinds in BY_EVENT.items()} == {

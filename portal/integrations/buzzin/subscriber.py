@@ -29,7 +29,7 @@ from contractors.models import ContractorMembership
 from permits.choices import PermitStatus
 from portal.core.models import AuditEvent
 
-from ..delivery.models import OutboundDelivery
+from ..delivery.models import OPEN_DELIVERY_STATES, OutboundDelivery
 from ..delivery.outcome import Outcome
 from ..delivery.planning import Planned, events_of
 from ..delivery.subscriber import DeliverySubscriber
@@ -81,7 +81,8 @@ class BuzzinSubscriber(DeliverySubscriber):
         planned = []
         for event in events:
             link, _ = BuzzinMembership.objects.get_or_create(membership_id=int(event.target_id))
-            if link.state in (BuzzinContractorState.NOT_SENT, BuzzinContractorState.REMOVED):
+            gone = link.state in (BuzzinContractorState.NOT_SENT, BuzzinContractorState.REMOVED)
+            if gone or _revoke_on_its_way(link.membership_id):
                 BuzzinMembership.objects.filter(pk=link.pk).update(state=BuzzinContractorState.PENDING)
                 planned.append(_membership_op(event, op.CONTRACTOR_CREATE, companies))
         return planned
@@ -154,6 +155,18 @@ def _companies_of(events: list[AuditEvent]) -> dict[int, int]:
     if not ids:
         return {}
     return dict(ContractorMembership.objects.filter(pk__in=ids).values_list("pk", "contractor_id"))
+
+
+def _revoke_on_its_way(membership_id: int) -> bool:
+    """A revoke not yet carried out: the company will be removed at Buzz-In, so a new approval must join again
+    (found by the fault script: approved again before the revoke went, the company stayed removed)."""
+    return OutboundDelivery.objects.filter(
+        subscriber=BuzzinSubscriber.name,
+        operation=op.CONTRACTOR_REVOKE,
+        target_type=ContractorMembership._meta.model_name,
+        target_id=str(membership_id),
+        state__in=OPEN_DELIVERY_STATES,
+    ).exists()
 
 
 def _membership_state(event: AuditEvent) -> str:

@@ -89,7 +89,7 @@ def _not_ready(delivery: OutboundDelivery, now: datetime.datetime) -> str:
         return f"already {delivery.state}"
     if delivery.state == DeliveryState.SENDING:
         return "being sent by another worker"
-    early = datetime.timedelta(seconds=policy.EARLY_TOLERANCE_SECONDS)
+    early = datetime.timedelta(seconds=policy.early_tolerance())
     if delivery.next_attempt_at and delivery.next_attempt_at > now + early:
         return f"not due before {delivery.next_attempt_at.isoformat()}"
     earlier = selectors.earlier_open(delivery).values_list("pk", flat=True).first()

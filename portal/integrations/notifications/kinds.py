@@ -19,11 +19,13 @@
 | extension_requested | permits.permit.extension_requested                  | managers            | the permit  |
 | company_waiting     | contractors.membership.requested                    | managers            | membership  |
 | push_attention      | the same "needs attention" events                   | managers            | permit/membership |
-| approval_deadline   | TODO(#21): the deadline timer's event               | managers            | the permit  |
+| approval_deadline   | permits.permit.decision_due_soon (deadline job)     | managers            | the permit  |
+| approval_overdue    | permits.permit.decision_overdue (deadline job)      | leads               | the permit  |
 | partner_fault       | failed deliveries with a configuration error        | operators           | deliveries  |
 
 "Company" is every active user of the permit's or membership's contractor; "managers" every active
-property manager of its community; "operators" superusers and the "operator" group. Nobody is told
+property manager of its community; "leads" every active manager marked team lead
+(``StaffMembership.is_lead``) of its community; "operators" superusers and the "operator" group. Nobody is told
 of what they did themselves. A kind ``waiting_for`` an issue has no event yet (TODO above): it is
 neither raised nor offered on the preferences page until that issue adds its event here.
 
@@ -40,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 CONTRACTOR = "contractor"
 MANAGER = "manager"
+LEAD = "lead"
 OPERATOR = "operator"
 
 # What a notification opens (``links.link_for``): a contractor page, or the admin page for staff.
@@ -228,12 +231,24 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "approval_deadline",
-        _("Approval deadline close"),
+        _("Decision deadline close"),
         (MANAGER,),
         _("Work permit %(reference)s must be decided by %(deadline)s"),
         PERMIT,
-        events=(),
-        waiting_for="#21",  # TODO(#21): the deadline timer's event
+        events=("permits.permit.decision_due_soon",),
+        variants={"extension": _("The extension of work permit %(reference)s must be decided by %(deadline)s")},
+        action=_("Review the permit"),
+    ),
+    Kind(
+        "approval_overdue",
+        _("Decision overdue (team leads)"),
+        (LEAD,),
+        _("Overdue: work permit %(reference)s was due for a decision by %(deadline)s"),
+        PERMIT,
+        events=("permits.permit.decision_overdue",),
+        variants={
+            "extension": _("Overdue: the extension of work permit %(reference)s was due for a decision by %(deadline)s")
+        },
         action=_("Review the permit"),
     ),
     Kind(

@@ -13,12 +13,13 @@ from contractors.models import ContractorMembership
 from permits.models import Permit
 from portal.core.models import AuditEvent
 
-from .kinds import BY_EVENT, CONTRACTOR, MANAGER, OPERATOR
+from .kinds import BY_EVENT, CONTRACTOR, LEAD, MANAGER, OPERATOR
 from .models import Notification
 from .preferences import email_choices, email_route
-from .recipients import Recipient, community_managers, company_users, operators
+from .recipients import Recipient, community_leads, community_managers, company_users, operators
 
 PERMIT_TARGET = Permit._meta.model_name
+DEADLINE_EVENTS = ("permits.permit.decision_due_soon", "permits.permit.decision_overdue")
 MEMBERSHIP_TARGET = ContractorMembership._meta.model_name
 
 
@@ -73,6 +74,7 @@ class _Audiences:
         abouts = list(abouts)
         self.company = company_users(a.contractor_id for a in abouts) if CONTRACTOR in needed else {}
         self.managers = community_managers(a.community_id for a in abouts) if MANAGER in needed else {}
+        self.leads = community_leads(a.community_id for a in abouts) if LEAD in needed else {}
         self.operators = operators() if OPERATOR in needed else []
 
     def of(self, audience: str, about: About) -> list[Recipient]:
@@ -80,6 +82,8 @@ class _Audiences:
             return self.company.get(about.contractor_id, [])
         if audience == MANAGER:
             return self.managers.get(about.community_id, [])
+        if audience == LEAD:
+            return self.leads.get(about.community_id, [])
         return self.operators
 
 
@@ -168,6 +172,9 @@ def _event_data(event: AuditEvent) -> dict:
         "requested_till"
     ):
         data["requested_till"] = event.data["requested_till"]
+    elif event.action in DEADLINE_EVENTS and event.data.get("due_at"):
+        data["deadline"] = event.data["due_at"]
+        data["variant"] = "extension" if event.data.get("stage") == "extension" else ""
     elif event.data.get("pass_number"):
         data["pass_number"] = event.data["pass_number"]
     return data
