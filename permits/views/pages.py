@@ -37,6 +37,9 @@ def permit_list(request):
         "status": status,
         "statuses": PermitStatus.choices,
         "warnings": compliance_warnings(request.contractor),
+        "attention_memberships": request.contractor.memberships.filter(attention_since__isnull=False).select_related(
+            "community"
+        ),
     }
     return render(request, "portal/permit_list.html", context)
 
