@@ -14,6 +14,7 @@ from django.utils import timezone
 from contractors.forms import DateInput, document_file_field, model_field
 from contractors.forms import apply_validation_error as apply_validation_error
 from portal.core.models import Property, Unit
+from portal.core.widgets import ClockInput, MomentInput
 
 from .models import NocVersion, Permit, Vehicle, Worker
 from .services.drafts import DRAFT_FIELDS
@@ -21,10 +22,9 @@ from .validators import ID_NUMBER_HINT, PLATE_HINT
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A ``datetime-local`` input read and shown in ``tz`` (the community's), not the server's."""
+    """A date and time read and shown in ``tz`` (the community's), not the server's: day-month-year, 24 h."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+    widget = MomentInput
     tz: datetime.tzinfo = datetime.UTC
 
     def prepare_value(self, value):
@@ -37,11 +37,7 @@ class LocalDateTimeField(forms.DateTimeField):
             return super().to_python(value)
 
 
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%H:%M")
+TimeInput = ClockInput  # 24 h, whatever the browser's locale
 
 
 class CommunityTimeFormMixin:
