@@ -10,6 +10,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contractors.forms import DateInput, document_file_field, model_field
 from contractors.forms import apply_validation_error as apply_validation_error
@@ -40,6 +41,9 @@ class LocalDateTimeField(forms.DateTimeField):
 TimeInput = ClockInput  # 24 h, whatever the browser's locale
 
 
+DATETIME_HINT = _("Day/month/year and 24-hour time, e.g. 05/12/2026 08:00.")
+
+
 class CommunityTimeFormMixin:
     """Give every LocalDateTimeField the community's time zone."""
 
@@ -47,7 +51,7 @@ class CommunityTimeFormMixin:
         for field in self.fields.values():
             if isinstance(field, LocalDateTimeField):
                 field.tz = tz
-                field.help_text = f"{tz} time."
+                field.help_text = DATETIME_HINT  # the page names the zone once
 
 
 class PropertyChoiceForm(forms.Form):
