@@ -25,6 +25,7 @@ from ..services.people import VEHICLE_EDITABLE_STATUSES
 from ..transitions import EDITABLE_STATUSES, TERMINAL_STATUSES, Move, allowed_moves
 from ..validators import local_date
 from .access import permit_for_user_or_404, permits_visible_to
+from .history import said
 from .rules import permit_facts
 
 # Permits whose end the company's licence and insurance must outlast.
@@ -109,8 +110,7 @@ def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:
         )[:limit]
     )
     for event in events:
-        words = event.action.removeprefix("permits.").removeprefix("permit.").replace("_", " ").split(".")
-        event.label = " ".join(words).capitalize().replace("Noc", "NOC")
+        event.label = said(event.action)  # the same words as the manager's page
     return events
 
 
