@@ -17,6 +17,10 @@ RUN mkdir -p portal permits contractors && touch portal/__init__.py permits/__in
     && pip install -c constraints.txt . && pip uninstall -y permit-portal
 
 COPY . .
+# The Arabic catalogue is compiled in the image (gettext only for that step).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext >/dev/null \
+    && SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py compilemessages --locale ar -v 0 \
+    && apt-get purge -y -qq gettext >/dev/null && rm -rf /var/lib/apt/lists/*
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --no-input -v 0 \
     && mkdir -p /app/var/metrics && chown -R portal:portal /app/var
 

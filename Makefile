@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint check-deploy format test-unit test-services test-browser browser-deps deploy-deps bench clean
+.PHONY: install run test lint check-deploy format test-unit test-services test-browser browser-deps deploy-deps gettext-deps messages bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,20 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The Arabic catalogue is compiled here (never committed as .mo): it always matches locale/ar/*.po.
+MO := locale/ar/LC_MESSAGES/django.mo
+$(MO): locale/ar/LC_MESSAGES/django.po $(STAMP) | gettext-deps
+	$(BIN)/python manage.py compilemessages --locale ar --ignore '.venv' -v 0
+
+install: $(STAMP) $(MO)
+
+# msgfmt/xgettext (GNU gettext, Debian's package) compile the catalogue and let makemessages read the code.
+gettext-deps:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+
+# After adding or changing user-facing strings: refresh the catalogue, then translate what it marks new.
+messages: install
+	$(BIN)/python manage.py messages_update
 
 run: install
 	$(BIN)/python -m portal.devrun

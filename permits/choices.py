@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PermitStatus(models.TextChoices):
@@ -46,3 +47,18 @@ class ScanDirection(models.TextChoices):
     ENTRY = "entry", "Entry"
     EXIT = "exit", "Exit"
     UNKNOWN = "unknown", "Unknown"
+
+
+class DecisionStage(models.TextChoices):
+    """What waits for a manager's decision, each with its own deadline."""
+
+    PERMIT = "permit", _("Submitted permit")
+    EXTENSION = "extension", _("Extension request")
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    EXTENDED = "extended", _("Extended")
+    WITHDRAWN = "withdrawn", _("No longer waiting")  # cancelled, replaced, or the permit ended: not a decision

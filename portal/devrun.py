@@ -19,6 +19,8 @@ import threading
 import time
 from pathlib import Path
 
+from portal.queues import worker_queues
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 DEV_ENV = VAR / "dev.env"
@@ -105,7 +107,8 @@ def wait_for_port(host: str, port: int, seconds: float = 30) -> bool:
 
 
 def celery_worker_command(*, queue: str = "celery", name: str = "celery@%h", concurrency: int = 2) -> list[str]:
-    """A worker on one queue. One worker alone needs no gossip, mingle or heartbeats: it starts faster."""
+    """A worker on ``queue`` and its webhook queue (``portal.queues``). One worker alone needs no gossip, mingle
+    or heartbeats: it starts faster."""
     return [
         sys.executable,
         "-m",
@@ -114,7 +117,7 @@ def celery_worker_command(*, queue: str = "celery", name: str = "celery@%h", con
         "portal",
         "worker",
         "-Q",
-        queue,
+        ",".join(worker_queues(queue)),
         "-n",
         name,
         "-c",

@@ -6,7 +6,7 @@ from django.db import models
 from portal.core.references import new_reference
 from portal.core.uploads import extension_for, safe_file_name
 
-from ..choices import DocumentKind, MembershipStatus
+from ..choices import AttentionParty, DocumentKind, MembershipStatus
 
 
 class Contractor(models.Model):
@@ -46,6 +46,13 @@ class ContractorMembership(models.Model):
     status = models.CharField(max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.PENDING)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.TextField(blank=True)
+    attention_since = models.DateTimeField(
+        null=True, blank=True, help_text="Set while a refusal elsewhere waits for a person to fix the company's data."
+    )
+    attention_note = models.TextField(blank=True, help_text="Why it needs attention, in plain words.")
+    attention_by = models.CharField(
+        max_length=16, blank=True, choices=AttentionParty.choices, help_text="Who must act on it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

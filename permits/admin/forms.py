@@ -23,6 +23,12 @@ class ReasonForm(ConfirmForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), strip=True)
 
 
+class OverrideForm(ConfirmForm):
+    reason = forms.CharField(
+        label=_("Why it may go ahead"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), strip=True
+    )
+
+
 class NoteForm(ConfirmForm):
     note = forms.CharField(label="What must change", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), strip=True)
 

@@ -29,9 +29,12 @@ from ..selectors.decision import decision_flags
 from ..selectors.history import permit_history_lines
 from ..selectors.people import id_number_conflicts, manager_warning
 from ..selectors.rules import current_noc
-from . import actions, filters, inlines, views
+from . import actions, attention, deadlines, filters, inlines, on_site, queues, views
+from .calendar import calendar_urls
+from .clashes import HasClashesFilter
 from .export import permits_csv_response
 from .paginator import EstimatedCountPaginator
+from .scans import ScanFlagFilter
 
 PERMIT_FIELDSETS = [
     (None, {"fields": ["reference", "crm_reference", "source", "status", "permit_type"]}),
@@ -74,6 +77,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         "validity",
         "noc_expiry_display",
         community_time_column("waiting_since", name="waiting_since_display", description="waiting since"),
+        deadlines.decide_by,
     ]
     list_filter = [
         filters.ReviewStatusFilter,
@@ -84,6 +88,10 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         filters.StartsSoonFilter,
         filters.EndsSoonFilter,
         filters.NocCoverageFilter,
+        HasClashesFilter,
+        ScanFlagFilter,
+        deadlines.DueFilter,
+        queues.WorkQueueFilter,
     ]
     list_select_related = ["community", "main_unit", "contractor"]
     search_fields = ["reference"]  # the real search is ``permit_search_q``
@@ -102,6 +110,9 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
     ]
     change_list_template = "admin/permits/permit/change_list.html"
     change_form_template = "admin/permits/permit/change_form.html"
+
+    class Media:
+        css = {"all": ["portal/admin-deadlines.css"]}
 
     # --- who may do what: the page is read-only, decisions need the change permission ---
 
@@ -165,6 +176,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         permit = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
+        attention.warn_needs_attention(request, permit)
         extra_context = {
             **(extra_context or {}),
             "is_nav_sidebar_enabled": False,  # the decision page needs the width
@@ -184,7 +196,13 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def get_urls(self):
         export = path("export/", self.admin_site.admin_view(self.export_view), name="permits_permit_export")
-        return [export, *views.decision_urls(self), *super().get_urls()]
+        return [
+            export,
+            *calendar_urls(self),
+            *queues.queue_urls(self),
+            *views.decision_urls(self),
+            *super().get_urls(),
+        ]
 
     def export_view(self, request):
         """The changelist's current filters, search and ordering, as CSV."""
@@ -215,3 +233,6 @@ class GateScanAdmin(CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScope
     list_select_related = ["permit__main_unit", "permit__community"]
     search_fields = ["permit__reference", "gate", "employee_name"]
     show_full_result_count = False
+
+    def get_urls(self):
+        return [*on_site.urls(self), *super().get_urls()]

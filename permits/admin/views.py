@@ -16,13 +16,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.actors import Actor
 
 from .. import services
 from ..models import Permit
+from ..selectors.contractor import permit_attention
 from ..transitions import Move, allowed_moves, target_status
-from .forms import ChangesForm, ConfirmForm, ExtendForm, RejectForm, RevokeForm, add_service_errors, error_text
+from .forms import (
+    ChangesForm,
+    ConfirmForm,
+    ExtendForm,
+    OverrideForm,
+    RejectForm,
+    RevokeForm,
+    add_service_errors,
+    error_text,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,7 @@ class DecisionButton:
     done: str
     intro: str = ""
     style: str = ""  # "primary" (the expected move) or "danger" (cannot be undone)
+    listed: bool = True  # False: reached from a panel of the page, not from the row of buttons
 
     @property
     def url_name(self) -> str:
@@ -55,6 +68,18 @@ BUTTONS = [
         lambda actor, permit, data: services.permit_approve(actor=actor, permit=permit),
         "Approved {ref}: the pass follows once the gates have issued it.",
         style="primary",
+    ),
+    DecisionButton(
+        Move.APPROVE,
+        _("Approve over capacity"),
+        "approve-over-capacity",
+        OverrideForm,
+        lambda actor, permit, data: services.permit_approve(
+            actor=actor, permit=permit, capacity_override_reason=data["reason"]
+        ),
+        _("Approved {ref} over the building's capacity; your reason is in the audit timeline."),
+        _("The building is at its capacity for this type on some of the permit's days. Say why it may go ahead."),
+        listed=False,
     ),
     DecisionButton(
         Move.REJECT,
@@ -126,7 +151,7 @@ def buttons_for(permit: Permit) -> list[dict]:
             "slug": b.slug,
         }
         for b in BUTTONS
-        if b.move in allowed
+        if b.move in allowed and b.listed
     ]
 
 
@@ -135,6 +160,21 @@ def _view_for(model_admin, button: DecisionButton):
         return decision_view(model_admin, request, object_id, button)
 
     return view
+
+
+def _done_message(button: DecisionButton, permit: Permit) -> tuple[str, int]:
+    """An approval does not promise a pass the gates cannot issue yet (the company not accepted there)."""
+    attention = permit_attention(permit) if button.move == Move.APPROVE else None
+    if attention is not None and attention.on_company:
+        return gettext(
+            "Approved %(ref)s, but the gate system does not know %(company)s yet, so no pass can be issued: "
+            "%(note)s The pass follows once the company's details are corrected."
+        ) % {
+            "ref": permit.reference,
+            "company": permit.contractor.company_name,
+            "note": attention.note,
+        }, messages.WARNING
+    return button.done.format(ref=permit.reference), messages.SUCCESS
 
 
 def decision_view(model_admin, request, object_id, button: DecisionButton):
@@ -159,8 +199,9 @@ def decision_view(model_admin, request, object_id, button: DecisionButton):
                 add_service_errors(form, error)
             else:
                 # The admin's own "Recent actions" lists the decisions too (the audit trail is the record).
-                model_admin.log_change(request, permit, button.label)
-                messages.success(request, button.done.format(ref=permit.reference))
+                model_admin.log_change(request, permit, str(button.label))
+                done, level = _done_message(button, permit)
+                messages.add_message(request, level, done)
                 return redirect(change_url)
         context = {
             **model_admin.admin_site.each_context(request),

@@ -17,8 +17,12 @@ FILTERS = {
     "status": {"status__exact": "submitted"},
     "soon": {"starts": "7d", "expires": "7d"},
     "noc": {"noc": "short"},
+    "clashes": {"clashes": "yes"},
+    "due": {"due": "overdue"},
+    "due today": {"due": "today"},
     "search": {"q": "DXB"},
     "ordered": {"o": "7"},
+    "by deadline": {"o": "9", "due": "waiting"},
     "all filters": {"status__exact": "draft", "permit_type__exact": "fit_out", "noc": "missing", "q": "Ravi"},
 }
 

@@ -68,7 +68,9 @@ class Worker:
         # URL set here wins over both, so the task goes to this node whatever the suite runs on.
         self.app.conf.update(
             broker_write_url=broker_url,
-            task_default_queue=self.queue, task_default_queue_type="quorum", task_default_exchange_type="topic"
+            task_default_queue=self.queue,
+            task_default_queue_type="quorum",
+            task_default_exchange_type="topic",
         )
         wait_until(lambda: "ready." in self.log() or self.process.poll() is not None, timeout=60, message="worker")
         assert self.process.poll() is None, self.log()[-3000:]

@@ -208,4 +208,9 @@ def drift_summary(drift: Drift) -> str:
         return f"portal {detail.get('portal_status')}, Buzz-In {detail.get('buzzin_status')}{code}"
     if drift.kind == DriftKind.MISSING_AT_BUZZIN:
         return f"Buzz-In answers 404 for {detail.get('buzzin_id')}"
+    if drift.kind == DriftKind.SCAN_AFTER_END:
+        return (
+            f"{detail.get('scans', 1)} scan(s) after the end ({detail.get('ended_at')}), "
+            f"last at {detail.get('last_scanned_at')}"
+        )
     return detail.get("reason", "")

@@ -1,7 +1,7 @@
 """The words of a notification, rendered when it is shown or sent from its kind and data.
 
 Nothing here is stored: the in-app line and the e-mail are rendered in the reader's language at that
-moment (``language_for``; English until the portal speaks Arabic, issue #19).
+moment (``language_for``: the reader's saved language, portal.core.language).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from permits.models import Permit
+from portal.core.language import language_of
 
 from .kinds import kind_named
 from .links import absolute, link_path
@@ -37,8 +38,8 @@ SUBJECT_MAX = 300
 
 
 def language_for(user) -> str:
-    """The language a person reads. TODO(#19): the person's own choice once the portal speaks Arabic."""
-    return settings.LANGUAGE_CODE
+    """The language a person reads: the one they chose in the portal (or their browser's at first sign-in)."""
+    return language_of(user)
 
 
 class Values(dict):
