@@ -11,12 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_panels import Panel, admin_panel
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin
-from portal.core.local_time import community_time
+from portal.core.formats import format_datetime
 
 from ..models import PermitDecision
 from ..selectors.deadlines import due_state, due_today_q, open_waits, overdue_q, past_waits
-
-LIST_FORMAT = "%Y-%m-%d %H:%M"
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -45,7 +43,7 @@ def decide_by(permit):
     return format_html(
         '<span class="deadline{}">{}<br><small>{}</small></span>',
         " deadline--overdue" if state.overdue else "",
-        community_time(state.due_at, permit.community).strftime(LIST_FORMAT),
+        format_datetime(state.due_at, permit.community.tzinfo),
         state.left,
     )
 
