@@ -26,6 +26,7 @@ from ..transitions import EDITABLE_STATUSES, TERMINAL_STATUSES, Move, allowed_mo
 from ..validators import local_date
 from .access import permit_for_user_or_404, permits_visible_to
 from .clashes import permit_clashes
+from .history import said
 from .rules import permit_facts
 
 # Permits whose end the company's licence and insurance must outlast.
@@ -118,8 +119,7 @@ def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:
         )[:limit]
     )
     for event in events:
-        words = event.action.removeprefix("permits.").removeprefix("permit.").replace("_", " ").split(".")
-        event.label = " ".join(words).capitalize().replace("Noc", "NOC")
+        event.label = said(event.action)  # the same words as the manager's page
     return events
 
 
