@@ -1,12 +1,13 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MembershipStatus(models.TextChoices):
-    PENDING = "pending", "Pending approval"
-    APPROVED = "approved", "Approved"
-    REVOKED = "revoked", "Revoked"
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    REVOKED = "revoked", _("Revoked")
 
 
 class DocumentKind(models.TextChoices):
-    TRADE_LICENCE = "trade_licence", "Trade licence"
-    INSURANCE = "insurance", "Insurance"
+    TRADE_LICENCE = "trade_licence", _("Trade licence")
+    INSURANCE = "insurance", _("Insurance")

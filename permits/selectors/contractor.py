@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
 
 from contractors.choices import MembershipStatus
 from contractors.local_time import contractor_today
@@ -17,7 +19,7 @@ from contractors.validators import documents_expiring, validate_compliance_throu
 from portal.core.models import AuditEvent, Property
 from portal.core.scoping import managed_community_ids
 
-from ..choices import PermitStatus
+from ..choices import ParkingState, PermitStatus
 from ..models import NocVersion, Permit
 from ..rules import SUBMISSION_REQUIREMENTS, Stage, check_permit_rules
 from ..services.lifecycle import permit_missing_for_submission
@@ -82,11 +84,11 @@ class Checklist:
 
     @property
     def ready(self) -> bool:
-        return all(done for _, done in self.items) and not self.problems
+        return all(done for _label, done in self.items) and not self.problems
 
 
 # The checklist item that a rule broken on these fields un-ticks (a two-year permit has dates, not good ones).
-ITEM_OF_FIELD = {"valid_from": "the validity dates", "valid_till": "the validity dates"}
+ITEM_OF_FIELD = {"valid_from": 0, "valid_till": 0}  # index in SUBMISSION_REQUIREMENTS
 
 
 def submission_checklist(permit: Permit) -> Checklist:
@@ -97,20 +99,71 @@ def submission_checklist(permit: Permit) -> Checklist:
         check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
     except ValidationError as error:
         problems = error.messages
-        missing |= {ITEM_OF_FIELD[name] for name in getattr(error, "error_dict", {}) if name in ITEM_OF_FIELD}
-    return Checklist(items=[(label, label not in missing) for label in SUBMISSION_REQUIREMENTS], problems=problems)
+        fields = getattr(error, "error_dict", {})
+        missing |= {str(SUBMISSION_REQUIREMENTS[ITEM_OF_FIELD[name]]) for name in fields if name in ITEM_OF_FIELD}
+    labels = [str(label) for label in SUBMISSION_REQUIREMENTS]
+    return Checklist(items=[(label, label not in missing) for label in labels], problems=problems)
+
+
+# The history's words for the audit actions a contractor sees on the permit page.
+HISTORY_LABELS = {
+    "permits.permit.created": _("Created"),
+    "permits.permit.updated": _("Details changed"),
+    "permits.permit.submitted": _("Submitted"),
+    "permits.permit.approved": _("Approved"),
+    "permits.permit.rejected": _("Rejected"),
+    "permits.permit.changes_requested": _("Changes requested"),
+    "permits.permit.cancelled": _("Cancelled"),
+    "permits.permit.activated": _("Pass issued"),
+    "permits.permit.extended": _("Extended"),
+    "permits.permit.revoked": _("Revoked"),
+    "permits.permit.reissue_requested": _("New pass requested"),
+    "permits.permit.expired": _("Expired"),
+    "permits.permit.archived": _("Archived"),
+    "permits.permit.extension_requested": _("Extension requested"),
+    "permits.permit.compliance_flagged": _("Flagged: company documents"),
+    "permits.permit.compliance_cleared": _("Company documents in order again"),
+    "permits.pass.reissued": _("Pass reissued"),
+    "permits.pass.updated": _("Pass updated"),
+    "permits.worker.added": _("Worker added"),
+    "permits.worker.removed": _("Worker removed"),
+    "permits.vehicle.added": _("Vehicle added"),
+    "permits.vehicle.removed": _("Vehicle removed"),
+    "permits.vehicle.plate_changed": _("Plate changed"),
+    "permits.noc.uploaded": _("NOC uploaded"),
+    "permits.gate_scan.recorded": _("Scanned at a gate"),
+}
+PARKING_LABEL = _("Parking permit: %(state)s")
+
+
+def history_label(action: str) -> str:
+    """The words for an audit action; one this list does not know keeps a readable form of its code."""
+    if action in HISTORY_LABELS:
+        return str(HISTORY_LABELS[action])
+    if action.startswith("permits.vehicle.parking_"):
+        state = action.removeprefix("permits.vehicle.parking_")
+        label = ParkingState(state).label if state in ParkingState.values else state
+        return str(PARKING_LABEL % {"state": label})
+    words = action.removeprefix("permits.").removeprefix("permit.").replace("_", " ").split(".")
+    return " ".join(words).capitalize().replace("Noc", "NOC")
+
+
+def status_label(status: str) -> str:
+    return str(PermitStatus(status).label) if status in PermitStatus.values else status
 
 
 def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:
-    """The permit's audit events, each with a ``label`` such as "Submitted" or "Worker added"."""
+    """The permit's audit events, each with a ``label`` such as "Submitted" or "Worker added" and its statuses'
+    labels (``from_label``, ``to_label``), in the reader's language."""
     events = list(
         AuditEvent.objects.filter(target_type="permit", target_id=str(permit.pk)).only(
             "at", "action", "from_status", "to_status", "reason"
         )[:limit]
     )
     for event in events:
-        words = event.action.removeprefix("permits.").removeprefix("permit.").replace("_", " ").split(".")
-        event.label = " ".join(words).capitalize().replace("Noc", "NOC")
+        event.label = history_label(event.action)
+        event.from_label = status_label(event.from_status) if event.from_status else ""
+        event.to_label = status_label(event.to_status) if event.to_status else ""
     return events
 
 
@@ -135,7 +188,8 @@ def compliance_warnings(contractor: Contractor, *, today: datetime.date | None =
                 until=until,
             )
         except ValidationError as error:
-            warnings += [f"{message} (permit {latest.reference})" for message in error.messages]
+            suffix = gettext_now("(permit %(reference)s)") % {"reference": latest.reference}
+            warnings += [f"{message} {suffix}" for message in error.messages]
     return warnings
 
 
@@ -149,7 +203,7 @@ def documents_by_kind(contractor: Contractor) -> dict[str, list[ContractorDocume
 def noc_for_user_or_404(user, pk: int) -> NocVersion:
     noc = NocVersion.objects.filter(pk=pk).exclude(file="").first()
     if noc is None:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     permit_for_user_or_404(user, pk=noc.permit_id)
     return noc
 
@@ -166,12 +220,12 @@ def contractor_document_for_user_or_404(user, pk: int) -> ContractorDocument:
         documents = documents.filter(contractor=contractor) if contractor else documents.none()
     document = documents.filter(pk=pk).distinct().first()
     if document is None:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     return document
 
 
 def permit_with_qr_for_user_or_404(user, reference: str) -> Permit:
     permit = permit_for_user_or_404(user, reference=reference)
     if not permit.qr_image:
-        raise Http404("No QR image.")
+        raise Http404(_("No QR image."))
     return permit

@@ -1,5 +1,6 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffRole(models.TextChoices):
-    PROPERTY_MANAGER = "property_manager", "Property manager"
+    PROPERTY_MANAGER = "property_manager", _("Property manager")
