@@ -55,6 +55,7 @@ def permit_list(request):
     context = {
         "page": page,
         "status": status,
+        "status_label": PermitStatus(status).label if status else "",
         "statuses": PermitStatus.choices,
         "warnings": compliance_warnings(request.contractor),
     }
