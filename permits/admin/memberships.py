@@ -11,6 +11,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from contractors.choices import MembershipStatus
 from contractors.models import ContractorMembership
@@ -33,15 +34,15 @@ def _revoke(request, membership, reason):
     return contractor_revoke(actor=Actor.for_user(request.user), membership=membership, reason=reason)
 
 
-@admin.action(description="Approve selected contractors in their community", permissions=["change"])
+@admin.action(description=_("Approve selected contractors in their community"), permissions=["change"])
 def approve_memberships(modeladmin, request, queryset):
     outcome = run_each(
         queryset.select_related("contractor", "community"), lambda membership: _approve(request, membership), _label
     )
-    report(request, outcome, done="Approved", not_done="Not approved")
+    report(request, outcome, done=_("Approved"), not_done=_("Not approved"))
 
 
-@admin.action(description="Revoke selected contractors in their community…", permissions=["change"])
+@admin.action(description=_("Revoke selected contractors in their community…"), permissions=["change"])
 def revoke_memberships(modeladmin, request, queryset):
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -51,10 +52,10 @@ def revoke_memberships(modeladmin, request, queryset):
             lambda membership: _revoke(request, membership, reason),
             _label,
         )
-        report(request, outcome, done="Revoked", not_done="Not revoked")
+        report(request, outcome, done=_("Revoked"), not_done=_("Not revoked"))
         return None
     objects = {m.pk: _label(m) for m in queryset.select_related("contractor", "community")}
-    return reason_page(modeladmin, request, objects, form, action="revoke_memberships", verb="Revoke")
+    return reason_page(modeladmin, request, objects, form, action="revoke_memberships", verb=_("Revoke"))
 
 
 def _label(membership) -> str:
@@ -84,9 +85,9 @@ class ContractorMembershipAdmin(
         buttons = []
         if self.can_decide(request):
             if membership.status != MembershipStatus.APPROVED:
-                buttons.append({"label": "Approve", "url": self._url("approve", membership), "posts": True})
+                buttons.append({"label": _("Approve"), "url": self._url("approve", membership), "posts": True})
             if membership.status != MembershipStatus.REVOKED:
-                buttons.append({"label": "Revoke", "url": self._url("revoke", membership), "posts": False})
+                buttons.append({"label": _("Revoke"), "url": self._url("revoke", membership), "posts": False})
         extra_context = {
             **(extra_context or {}),
             "decision_buttons": buttons,
@@ -103,11 +104,11 @@ class ContractorMembershipAdmin(
         ]
 
     def approve_view(self, request, object_id):
-        return self._decision(request, object_id, ConfirmForm, "Approve", lambda m, data: _approve(request, m))
+        return self._decision(request, object_id, ConfirmForm, _("Approve"), lambda m, data: _approve(request, m))
 
     def revoke_view(self, request, object_id):
         return self._decision(
-            request, object_id, ReasonForm, "Revoke", lambda m, data: _revoke(request, m, data["reason"])
+            request, object_id, ReasonForm, _("Revoke"), lambda m, data: _revoke(request, m, data["reason"])
         )
 
     def _decision(self, request, object_id, form_class, verb, call):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_panels import panels_for
@@ -28,11 +29,11 @@ from .paginator import EstimatedCountPaginator
 
 PERMIT_FIELDSETS = [
     (None, {"fields": ["reference", "crm_reference", "source", "status", "permit_type"]}),
-    ("Where and who", {"fields": ["community", "property", "main_unit", "additional_units_list", "contractor"]}),
-    ("Validity", {"fields": ["valid_from", "valid_till", "time_in", "time_out"]}),
-    ("Representative and work", {"fields": ["representative_name", "representative_contact", "jobs_summary"]}),
+    (_("Where and who"), {"fields": ["community", "property", "main_unit", "additional_units_list", "contractor"]}),
+    (_("Validity"), {"fields": ["valid_from", "valid_till", "time_in", "time_out"]}),
+    (_("Representative and work"), {"fields": ["representative_name", "representative_contact", "jobs_summary"]}),
     (
-        "Review",
+        _("Review"),
         {
             "fields": [
                 "submitted_at",
@@ -46,8 +47,8 @@ PERMIT_FIELDSETS = [
             ]
         },
     ),
-    ("Pass", {"fields": ["pass_number", "access_code", "pass_issued_at", "pass_documentation_url"]}),
-    ("Record", {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+    (_("Pass"), {"fields": ["pass_number", "access_code", "pass_issued_at", "pass_documentation_url"]}),
+    (_("Record"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
 ]
 
 
@@ -66,7 +67,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         "status",
         "validity",
         "noc_expiry_display",
-        community_time_column("waiting_since", name="waiting_since_display", description="waiting since"),
+        community_time_column("waiting_since", name="waiting_since_display", description=_("waiting since")),
     ]
     list_filter = [
         "status",
@@ -80,7 +81,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
     ]
     list_select_related = ["community", "main_unit", "contractor"]
     search_fields = ["reference"]  # the real search is ``permit_search_q``
-    search_help_text = "Reference, unit, company, plate or worker name."
+    search_help_text = _("Reference, unit, company, plate or worker name.")
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
@@ -115,26 +116,26 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
             return queryset, False
         return queryset.filter(permit_search_q(search_term)), False
 
-    @admin.display(description="unit", ordering="main_unit__external_id")
+    @admin.display(description=_("unit"), ordering="main_unit__external_id")
     def unit(self, permit):
         return permit.main_unit.external_id
 
-    @admin.display(description="contractor", ordering="contractor__company_name")
+    @admin.display(description=_("contractor"), ordering="contractor__company_name")
     def contractor_name(self, permit):
         return permit.contractor.company_name
 
-    @admin.display(description="validity", ordering="valid_from")
+    @admin.display(description=_("validity"), ordering="valid_from")
     def validity(self, permit):
         tz = permit.community.tzinfo
         return f"{permit.valid_from.astimezone(tz):%Y-%m-%d} → {permit.valid_till.astimezone(tz):%Y-%m-%d}"
 
-    @admin.display(description="NOC expiry", ordering="noc_expiry", empty_value="no NOC")
+    @admin.display(description=_("NOC expiry"), ordering="noc_expiry", empty_value="no NOC")
     def noc_expiry_display(self, permit):
         return permit.noc_expiry and f"{permit.noc_expiry:%Y-%m-%d}"
 
     # --- the permit page ---
 
-    @admin.display(description="additional units")
+    @admin.display(description=_("additional units"))
     def additional_units_list(self, permit):
         units = permit.additional_units.select_related("property")
         return format_html_join(", ", "{}", ((unit.external_id,) for unit in units)) or "—"
@@ -163,7 +164,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
-            messages.error(request, "These filters cannot be exported.")
+            messages.error(request, _("These filters cannot be exported."))
             return redirect(reverse("admin:permits_permit_changelist"))
         return permits_csv_response(changelist.queryset)
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.actors import Actor
 
@@ -28,7 +29,7 @@ from .forms import ConfirmForm, ExtendForm, NoteForm, ReasonForm, add_service_er
 @dataclass(frozen=True)
 class DecisionButton:
     move: Move
-    label: str
+    label: str  # these three are lazy translations, rendered in the reader's language
     slug: str
     form_class: type[forms.Form]
     call: Callable[[Actor, Permit, dict], Permit]
@@ -48,57 +49,57 @@ class DecisionButton:
 BUTTONS = [
     DecisionButton(
         Move.APPROVE,
-        "Approve",
+        _("Approve"),
         "approve",
         ConfirmForm,
         lambda actor, permit, data: services.permit_approve(actor=actor, permit=permit),
-        "Approved {ref}: the pass follows once the gates have issued it.",
+        _("Approved {ref}: the pass follows once the gates have issued it."),
     ),
     DecisionButton(
         Move.REJECT,
-        "Reject",
+        _("Reject"),
         "reject",
         ReasonForm,
         lambda actor, permit, data: services.permit_reject(actor=actor, permit=permit, reason=data["reason"]),
-        "Rejected {ref}.",
-        "The contractor sees this reason.",
+        _("Rejected {ref}."),
+        _("The contractor sees this reason."),
     ),
     DecisionButton(
         Move.REQUEST_CHANGES,
-        "Request changes",
+        _("Request changes"),
         "request-changes",
         NoteForm,
         lambda actor, permit, data: services.permit_request_changes(actor=actor, permit=permit, note=data["note"]),
-        "Sent {ref} back to the contractor for changes.",
-        "The permit goes back to the contractor, who edits and submits it again.",
+        _("Sent {ref} back to the contractor for changes."),
+        _("The permit goes back to the contractor, who edits and submits it again."),
     ),
     DecisionButton(
         Move.EXTEND,
-        "Extend validity",
+        _("Extend validity"),
         "extend",
         ExtendForm,
         lambda actor, permit, data: services.permit_extend(
             actor=actor, permit=permit, valid_till=data["valid_till"], valid_from=data.get("valid_from") or None
         ),
-        "Changed the validity of {ref}; the pass and parking permits follow.",
-        "Times are in the community's time zone. Every permit rule is checked again.",
+        _("Changed the validity of {ref}; the pass and parking permits follow."),
+        _("Times are in the community's time zone. Every permit rule is checked again."),
     ),
     DecisionButton(
         Move.REVOKE,
-        "Revoke pass",
+        _("Revoke pass"),
         "revoke",
         ReasonForm,
         lambda actor, permit, data: services.permit_revoke(actor=actor, permit=permit, reason=data["reason"]),
-        "Revoked the pass of {ref}; its parking permits are released.",
-        "The pass stops working at the gates and the vehicles lose their parking.",
+        _("Revoked the pass of {ref}; its parking permits are released."),
+        _("The pass stops working at the gates and the vehicles lose their parking."),
     ),
     DecisionButton(
         Move.REISSUE,
-        "Reissue pass",
+        _("Reissue pass"),
         "reissue",
         ConfirmForm,
         lambda actor, permit, data: services.permit_reissue(actor=actor, permit=permit),
-        "Asked for a new pass for {ref}; the old access code stops working once it is issued.",
+        _("Asked for a new pass for {ref}; the old access code stops working once it is issued."),
     ),
 ]
 

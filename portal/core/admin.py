@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from . import admin_dashboard  # noqa: F401  (registers the failed-deliveries panel)
 from .admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ScopedInlineMixin
 from .models import AuditEvent, BlackoutDate, Community, Property, StaffMembership, Unit
 from .scoping import is_operator
+
+admin.site.site_header = _("Permit portal administration")
+admin.site.site_title = _("Permit portal")
 
 
 class BlackoutDateInline(ScopedInlineMixin, admin.TabularInline):
@@ -41,11 +45,11 @@ class UnitAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["external_id", "name", "property__name"]
     autocomplete_fields = ["property"]
 
-    @admin.display(description="property", ordering="property__name")
+    @admin.display(description=_("property"), ordering="property__name")
     def property_name(self, unit):
         return unit.property.name
 
-    @admin.display(description="community", ordering="property__community__name")
+    @admin.display(description=_("community"), ordering="property__community__name")
     def community_name(self, unit):
         return unit.property.community.name
 
@@ -86,11 +90,11 @@ class AuditEventAdmin(ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.Model
     ]
     readonly_fields = fields
 
-    @admin.display(description="user account")
+    @admin.display(description=_("user account"))
     def actor_record(self, event):
         return _record_or_deleted(get_user_model(), event.actor_id, "user")
 
-    @admin.display(description="community")
+    @admin.display(description=_("community"))
     def community_record(self, event):
         return _record_or_deleted(Community, event.community_id, "community")
 
