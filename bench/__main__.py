@@ -7,6 +7,7 @@ point is measured side by side with it in the same run and printed as a ratio.
     python -m bench                 # 1,000,000 permits (about 15 minutes on 2 cores)
     python -m bench --quick         # small sizes: a smoke test of the whole bench
     python -m bench --permits 200000
+    python -m bench --quick --only scans --scan-permits 5000 --scans-per-day 50000
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated workloads to run (seed,admin,expiry,webhook,api,delivery); seeding always runs",
+        help="comma-separated workloads to run (seed,admin,expiry,webhook,api,delivery,scans,service_levels); "
+        "seeding always runs",
     )
+    parser.add_argument("--scan-permits", type=int, help="active permits of the scanned community (default 5,000)")
+    parser.add_argument("--scans-per-day", type=int, help="scans a day in that community (default 50,000)")
     return parser.parse_args(argv)
 
 
@@ -60,6 +64,8 @@ def main(argv=None) -> int:
     call_command("migrate", verbosity=0)
     print(f"Migrated in {time.perf_counter() - started:.1f} s", flush=True)
     sizes = Sizes.quick(args.permits) if args.quick else Sizes.full(args.permits)
+    sizes.scan_permits = args.scan_permits or sizes.scan_permits
+    sizes.scans_per_day = args.scans_per_day or sizes.scans_per_day
     report = Report(meta=machine(database.server_version()) | {"sizes": sizes.__dict__, "quick": args.quick})
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     try:

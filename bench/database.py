@@ -6,7 +6,7 @@ import os
 
 import psycopg
 
-NAME = "permit_portal_bench"
+NAME = os.environ.get("BENCH_PGDATABASE", "permit_portal_bench")  # another name: runs side by side
 HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
 PORT = int(os.environ.get("BENCH_PGPORT", "5432"))
 USER = os.environ.get("BENCH_PGUSER", "postgres")

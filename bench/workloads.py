@@ -20,6 +20,8 @@ class Sizes:
     delivery_permits: int = 300
     admin_repeat: int = 20
     plain_repeat: int = 7
+    scan_permits: int = 5_000
+    scans_per_day: int = 50_000
 
     @classmethod
     def full(cls, permits: int | None) -> Sizes:
@@ -35,6 +37,8 @@ class Sizes:
             delivery_permits=40,
             admin_repeat=5,
             plain_repeat=3,
+            scan_permits=500,
+            scans_per_day=5_000,
         )
 
 
@@ -77,6 +81,14 @@ def run_all(report: Report, sizes: Sizes, only: set[str]) -> None:
         from .delivery import run as run_delivery
 
         run_delivery(report, sizes)
+    if wanted("scans"):
+        from .scans import run as run_scans
+
+        run_scans(report, sizes)
+    if wanted("service_levels"):
+        from .service_levels import run as run_service_levels
+
+        run_service_levels(report, sizes)
 
 
 def _admin_at(sizes: Sizes, *, small: bool):

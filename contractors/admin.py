@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.actors import Actor
 from portal.core.admin_dashboard import dashboard_provider
 from portal.core.admin_local_time import community_time_column
 from portal.core.admin_scoping import (
@@ -22,6 +29,8 @@ from portal.core.admin_scoping import (
 )
 from portal.core.scoping import managed_community_ids
 
+from . import services
+from .forms import ContactForm, apply_validation_error
 from .local_time import contractor_time_zone, contractor_today_q, contractor_todays
 from .models import Contractor, ContractorDocument, ContractorMembership, ContractorUser
 
@@ -128,12 +137,70 @@ class ContractorAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.M
         "trade_licence_expiry",
         "insurance_expiry",
         "created_at",
+        "needs_attention",
+        "edit_contact",
     ]
     readonly_fields = fields
     inlines = [MembershipInline, DocumentInline, UserInline]
 
     def scope_queryset(self, request, queryset):
         return scope_contractors(queryset, request.user)
+
+    # --- needs attention, and the contact details its users and its managers correct ---
+
+    @admin.display(description=gettext_lazy("needs attention"))
+    def needs_attention(self, contractor):
+        rows = contractor.memberships.filter(attention_since__isnull=False).select_related("community")
+        return format_html_join(
+            "", '<p class="errornote"><strong>{}</strong>: {}</p>', ((m.community.name, m.attention_note) for m in rows)
+        ) or _("Nothing")
+
+    @admin.display(description=gettext_lazy("contact details"))
+    def edit_contact(self, contractor):
+        url = reverse("admin:contractors_contractor_contact", args=[contractor.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Correct the contact details"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.contact_view)
+        return [path("<path:object_id>/contact/", view, name="contractors_contractor_contact"), *super().get_urls()]
+
+    def contact_view(self, request, object_id):
+        """A manager of one of the company's communities corrects its contact details (through the service)."""
+        contractor = self.get_object(request, unquote(object_id))  # None outside the user's communities
+        if contractor is None:
+            raise PermissionDenied
+        if not request.user.has_perm("contractors.change_contractor"):
+            raise PermissionDenied
+        change_url = reverse("admin:contractors_contractor_change", args=[contractor.pk])
+        form = ContactForm.for_contractor(contractor, request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            try:
+                services.contractor_contact_update(
+                    actor=Actor.for_user(request.user), contractor=contractor, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Saved. Whatever was waiting for these details is sent again."))
+                return redirect(change_url)
+        button = {
+            "label": _("Save contact details"),
+            "slug": "contact",
+            "intro": _(
+                "The gates and the parking system receive these details; "
+                "whatever they refused is sent again once saved."
+            ),
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": contractor,
+            "button": button,
+            "form": form,
+            "change_url": change_url,
+            "title": _("Contact details: %(company)s") % {"company": contractor.company_name},
+        }
+        return render(request, "admin/decision_form.html", context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         """The company's documents on its own clock (``contractors.local_time``); memberships on their community's."""

@@ -189,3 +189,21 @@ class CompanyDocumentForm(forms.Form):
             "expiry_date": data["expiry_date"],
             "file": data["file"],
         }
+
+
+class ContactForm(forms.Form):
+    """The company's contact details, as its users and its communities' managers correct them."""
+
+    contact_name = model_field(Contractor, "contact_name")
+    email = model_field(Contractor, "email", label="Company e-mail address")
+    phone = model_field(
+        Contractor,
+        "phone",
+        help_text=f"{PHONE_HINT} Without +, it is read as a number of the community's country.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    @classmethod
+    def for_contractor(cls, contractor: Contractor, data=None, **kwargs) -> ContactForm:
+        initial = {name: getattr(contractor, name) for name in ("contact_name", "email", "phone")}
+        return cls(data, initial=initial, **kwargs)

@@ -17,7 +17,7 @@ from portal.core.storage import StoredFile
 from portal.core.uploads import upload_stored_first
 from portal.core.validation import on_field
 
-from .choices import DocumentKind, MembershipStatus
+from .choices import AttentionParty, DocumentKind, MembershipStatus
 from .models import Contractor, ContractorDocument, ContractorMembership, ContractorUser
 from .selectors import phone_taken_in
 from .validators import normalize_contractor_contact, phone_taken_message
@@ -231,3 +231,88 @@ def _document_record(
         data={"document": row.pk, "expiry_date": expiry_date.isoformat()},
     )
     return row
+
+
+CONTACT_FIELDS = ("contact_name", "email", "phone")
+
+
+@domain_service
+def contractor_contact_update(
+    *, actor: Actor, contractor: Contractor, contact_name: str, email: str, phone: str
+) -> Contractor:
+    """The company's contact details, corrected by its own users or a manager of one of its communities.
+
+    Its ``contractors.contractor.contact_updated`` event is what sends again whatever a partner refused
+    for the old details (the partners' subscribers follow it).
+    """
+    contractor = Contractor.objects.select_for_update().get(pk=contractor.pk)
+    communities = [membership.community for membership in contractor.memberships.select_related("community")]
+    contact = normalize_contractor_contact(email=email, phone=phone, region=country_of(communities))
+    contact["contact_name"] = (contact_name or "").strip()
+    if not contact["contact_name"]:
+        raise ValidationError({"contact_name": "Give the name of the company's representative."})
+    if Contractor.objects.filter(email__iexact=contact["email"]).exclude(pk=contractor.pk).exists():
+        raise ValidationError({"email": "A company with this e-mail address is already registered."})
+    taken_in = phone_taken_in(contact["phone"], communities, exclude_pk=contractor.pk)
+    if taken_in:
+        raise ValidationError({"phone": phone_taken_message(taken_in)})
+    changes = {
+        name: [getattr(contractor, name), contact[name]]
+        for name in CONTACT_FIELDS
+        if getattr(contractor, name) != contact[name]
+    }
+    needs_attention = contractor.memberships.filter(attention_since__isnull=False).exists()
+    if not changes and not needs_attention:
+        return contractor
+    for name in CONTACT_FIELDS:
+        setattr(contractor, name, contact[name])
+    contractor.save(update_fields=list(CONTACT_FIELDS))
+    event_record(
+        actor=actor,
+        target=contractor,
+        action="contractors.contractor.contact_updated",
+        community=None,
+        data={"changes": changes},
+    )
+    return contractor
+
+
+@domain_service
+def membership_attention_raise(
+    *, actor: Actor, membership: ContractorMembership, reason: str, by: str = AttentionParty.COMPANY
+) -> ContractorMembership:
+    """Something elsewhere refused the company in this community for a reason a person can fix."""
+    membership = ContractorMembership.objects.select_for_update().select_related("community").get(pk=membership.pk)
+    reason = (reason or "").strip()[:2000]
+    if membership.attention_since and membership.attention_note == reason and membership.attention_by == by:
+        return membership
+    membership.attention_since = membership.attention_since or timezone.now()
+    membership.attention_note, membership.attention_by = reason, by
+    membership.save(update_fields=["attention_since", "attention_note", "attention_by"])
+    event_record(
+        actor=actor,
+        target=membership,
+        action="contractors.membership.needs_attention",
+        community=membership.community,
+        reason=reason,
+        data={"by": by},
+    )
+    return membership
+
+
+@domain_service
+def membership_attention_clear(*, actor: Actor, membership: ContractorMembership, note: str = "") -> bool:
+    """The refusal is dealt with (sent again, or accepted); returns whether there was one."""
+    membership = ContractorMembership.objects.select_for_update().select_related("community").get(pk=membership.pk)
+    if membership.attention_since is None:
+        return False
+    membership.attention_since, membership.attention_note, membership.attention_by = None, "", ""
+    membership.save(update_fields=["attention_since", "attention_note", "attention_by"])
+    event_record(
+        actor=actor,
+        target=membership,
+        action="contractors.membership.attention_cleared",
+        community=membership.community,
+        reason=note,
+    )
+    return True

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.core.contact import normalize_email, normalize_phone
+from portal.core.formats import format_date
 
 from .choices import MembershipStatus
 
@@ -74,7 +75,7 @@ def validate_compliance_through(
             message = MISSING[code]
             errors.append(ValidationError(str(message), code=f"{code}_missing"))
         elif expiry < until:
-            message = LAPSES[code] % {"expiry": f"{expiry:%Y-%m-%d}", "until": f"{until:%Y-%m-%d}"}
+            message = LAPSES[code] % {"expiry": format_date(expiry), "until": format_date(until)}
             errors.append(ValidationError(message, code="compliance_lapses"))
     if errors:
         raise ValidationError(errors)
@@ -93,7 +94,7 @@ def documents_expiring(
         if expiry is None:
             continue
         if expiry < today:
-            warnings.append(str(EXPIRED[code]) % {"expiry": f"{expiry:%Y-%m-%d}"})
+            warnings.append(str(EXPIRED[code]) % {"expiry": format_date(expiry)})
         elif expiry <= today + datetime.timedelta(days=days):
-            warnings.append(str(EXPIRES_SOON[code]) % {"expiry": f"{expiry:%Y-%m-%d}", "days": days})
+            warnings.append(str(EXPIRES_SOON[code]) % {"expiry": format_date(expiry), "days": days})
     return warnings

@@ -19,13 +19,44 @@ WEBHOOK_SECRET = "faults-webhook-secret"
 API_KEY = "ppk_faults_0123456789abcdefghijklmnop"
 
 
+OPSCOM_CODE = "OC-FAULTS"
+OPSCOM_TOKEN = "faults-opscom-token-0123456789"
+PARKING_ZONE = "ZONE-A"
+# The delivery settings of the production policy (portal.settings.base, which production.py keeps): the run
+# never sets them, so a stray one in the environment is dropped; only DELIVERY_TIME_SCALE is the run's own.
+POLICY_VARIABLES = (
+    "DELIVERY_MAX_ATTEMPTS",
+    "DELIVERY_BACKOFF_BASE_SECONDS",
+    "DELIVERY_BACKOFF_MAX_SECONDS",
+    "DELIVERY_WAIT_MAX_ATTEMPTS",
+    "DELIVERY_STUCK_SENDING_SECONDS",
+    "DELIVERY_RELAY_GRACE_SECONDS",
+    "DELIVERY_RELAY_BATCH",
+    "BUZZIN_TIMEOUT_SECONDS",
+    "OPSCOM_TIMEOUT_SECONDS",
+)
+
+
+@dataclass
+class Floors:
+    """What the run must prove it did: each fault at least this often, each one checked after the fact."""
+
+    kills_mid_send: int = 3  # worker SIGKILLed while its call was at the partner, before the partner applied it
+    kills_after_apply: int = 3  # worker SIGKILLed after the partner applied a call, before the answer came back
+    broker_restarts: int = 2  # broker stopped (port closed) and back (answering)
+    web_kills_after_commit: int = 3  # web worker SIGKILLed after a change committed, before the client got its answer
+    outage_refusals: int = 50  # calls the partners refused during their outage (their own count)
+
+
 @dataclass
 class Options:
     changes: int
     permits: int
-    rate: float
-    outage_seconds: float
-    worker_kills: int
+    time_scale: float
+    outage_seconds: float | None
+    kills_mid_send: int
+    kills_after_apply: int
+    broker_restarts: int
     broker_down_seconds: float
     web_kills: int
     http_threads: int
@@ -33,6 +64,7 @@ class Options:
     redis: str
     seed: int
     keep_logs: bool
+    floors: Floors = field(default_factory=Floors)
 
 
 @dataclass
@@ -56,15 +88,34 @@ class Plan:
 
 def parse_args(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(prog="python -m faults", description=__doc__)
-    parser.add_argument("--changes", type=int, default=1000, help="permit changes in all (default 1000)")
-    parser.add_argument("--permits", type=int, default=40, help="permits the changes are spread over (default 40)")
-    parser.add_argument("--rate", type=float, default=40.0, help="in-process changes per second (default 40)")
-    parser.add_argument("--outage-seconds", type=float, default=8.0, help="Buzz-In answers 503 this long")
-    parser.add_argument("--worker-kills", type=int, default=2, help="SIGKILLs of the Celery worker")
-    parser.add_argument("--broker-down-seconds", type=float, default=4.0, help="broker down this long")
-    parser.add_argument("--web-kills", type=int, default=3, help="SIGKILLs of the gunicorn worker")
+    parser.add_argument("--changes", type=int, default=500, help="changes in all, every kind (default 500)")
+    parser.add_argument("--permits", type=int, default=30, help="active permits the changes are made on (default 30)")
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=0.05,
+        help="DELIVERY_TIME_SCALE: the production retry policy with every duration times this (default 0.05)",
+    )
+    parser.add_argument(
+        "--outage-seconds",
+        type=float,
+        default=None,
+        help="both partners answer 503 this long (default: 8 backoff bases of the scaled policy, 40 s unscaled)",
+    )
+    parser.add_argument("--kills-mid-send", type=int, default=3, help="worker SIGKILLs before the partner applied")
+    parser.add_argument("--kills-after-apply", type=int, default=3, help="worker SIGKILLs after the partner applied")
+    parser.add_argument("--broker-restarts", type=int, default=2, help="broker restarts (or folder outages)")
+    parser.add_argument("--broker-down-seconds", type=float, default=2.0, help="broker down this long each time")
+    parser.add_argument("--web-kills", type=int, default=3, help="gunicorn SIGKILLs after a commit, before the answer")
     parser.add_argument("--http-threads", type=int, default=4, help="concurrent API clients (and gunicorn threads)")
-    parser.add_argument("--drain-timeout", type=float, default=150.0, help="seconds to wait for every row")
+    parser.add_argument("--drain-timeout", type=float, default=120.0, help="seconds to wait for every row")
+    parser.add_argument(
+        "--floors",
+        choices=("full", "scaled"),
+        default="full",
+        help="full: the floors of CI (3 kills of each kind, 2 broker restarts, 3 web kills, 50 refusals);"
+        " scaled: each floor at most the count asked for (quick local runs)",
+    )
     parser.add_argument(
         "--redis",
         choices=("private", "shared"),
@@ -75,9 +126,21 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--seed", type=int, default=7, help="random seed of the change plan")
     parser.add_argument("--keep-logs", action="store_true", help="print where the logs are and keep them")
     args = parser.parse_args(argv)
-    if args.changes < 4 or args.permits < 1:
-        parser.error("--changes must be at least 4 and --permits at least 1")
-    return Options(**{name: getattr(args, name) for name in Options.__dataclass_fields__})
+    if args.changes < 40 or args.permits < 4:
+        parser.error("--changes must be at least 40 and --permits at least 4")
+    if args.time_scale <= 0:
+        parser.error("--time-scale must be positive")
+    options = Options(**{name: getattr(args, name) for name in Options.__dataclass_fields__ if name != "floors"})
+    if args.floors == "scaled":
+        floors = Floors()
+        options.floors = Floors(
+            kills_mid_send=min(floors.kills_mid_send, args.kills_mid_send),
+            kills_after_apply=min(floors.kills_after_apply, args.kills_after_apply),
+            broker_restarts=min(floors.broker_restarts, args.broker_restarts),
+            web_kills_after_commit=min(floors.web_kills_after_commit, args.web_kills),
+            outage_refusals=floors.outage_refusals,
+        )
+    return options
 
 
 def free_port() -> int:
@@ -137,9 +200,14 @@ def make_plan(options: Options) -> Plan:
 
 
 def environment(plan: Plan) -> dict[str, str]:
-    """One environment for this process, the worker and gunicorn (the sandbox URL is added once it runs)."""
+    """One environment for this process, the worker and gunicorn (the sandbox URLs are added once they run).
+
+    The delivery retry policy is production's own (none of ``POLICY_VARIABLES`` is set), with every duration
+    multiplied by ``DELIVERY_TIME_SCALE``.
+    """
+    inherited = {name: value for name, value in os.environ.items() if name not in POLICY_VARIABLES}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "portal.settings.base",
         "DATABASE_URL": plan.database_url,
         "DB_CONN_MAX_AGE": "0",
@@ -154,17 +222,9 @@ def environment(plan: Plan) -> dict[str, str]:
         "MEDIA_ROOT": str(VAR / "media"),
         "BUZZIN_API_KEY": BUZZIN_KEY,
         "BUZZIN_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "BUZZIN_TIMEOUT_SECONDS": "5",
-        "DELIVERY_BACKOFF_BASE_SECONDS": "0.2",
-        "DELIVERY_BACKOFF_MAX_SECONDS": "2",
-        # The retry budget outlasts the outage (25 tries, capped at 2 s, ~20 s on average): a row
-        # that runs out of tries during a long outage fails by policy (an admin retries it).
-        "DELIVERY_MAX_ATTEMPTS": "25",
-        "DELIVERY_STUCK_SENDING_SECONDS": "15",
-        # With the filesystem broker a backlog of queued tasks takes longer than 2 s to clear (every get
-        # lists the whole folder); a short grace then makes the relay queue the same rows again and again.
-        "DELIVERY_RELAY_GRACE_SECONDS": "15" if plan.broker_kind == "filesystem" else "2",
-        "DELIVERY_RELAY_BATCH": "500",
+        "DELIVERY_TIME_SCALE": repr(plan.options.time_scale),
+        "OPSCOM_CLIENT_CODE": OPSCOM_CODE,
+        "OPSCOM_API_TOKEN": OPSCOM_TOKEN,
         "API_RATE_LIMIT": "100000/min",
         "AXES_ENABLED": "false",
         "SANDBOXES_ENABLED": "true",

@@ -65,8 +65,11 @@ def children_of(pid: int) -> list[int]:
         return []
 
 
+WORKER_CONCURRENCY = 3
+
+
 class Worker:
-    """``celery worker`` on the run's own queue, two pool processes; restarted after every kill."""
+    """``celery worker`` on the run's own queues, three pool processes; restarted after every kill."""
 
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -106,7 +109,9 @@ class Worker:
         self.starts += 1
         log_path = self.plan.logs / f"worker-{self.starts}.log"
         self._log = log_path.open("w")
-        command = celery_worker_command(queue=self.plan.queue, name=f"{self.plan.queue}-{self.starts}@%h")
+        command = celery_worker_command(
+            queue=self.plan.queue, name=f"{self.plan.queue}-{self.starts}@%h", concurrency=WORKER_CONCURRENCY
+        )
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.plan.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -118,6 +123,14 @@ class Worker:
         )
         if self.process.poll() is not None:
             raise RuntimeError(f"the worker exited:\n{log_path.read_text()[-3000:]}")
+
+    def restart_after_kill(self) -> None:
+        """A new worker once the fault script killed this one (its process is gone)."""
+        with self.lock:
+            if self.process is not None and self.process.poll() is None:
+                kill_group(self.process, signal.SIGKILL)
+                self.process.wait(timeout=10)
+            self._start()
 
     def kill_and_restart(self, pause: float) -> None:
         """SIGKILL for the main process and its pool processes at once (nothing is acknowledged or recorded),
@@ -145,6 +158,7 @@ class Web:
         self.threads = threads
         self.port = 0
         self.process: subprocess.Popen | None = None
+        self.kills = 0
         self._log = None
 
     @property
@@ -192,6 +206,8 @@ class Web:
     def kill_worker(self) -> int | None:
         """SIGKILL the serving worker (the master forks a new one); returns the pid killed."""
         pids = self.worker_pids()
+        if pids:
+            self.kills += 1
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import API_KEY, BUZZIN_KEY, Plan
+from .config import API_KEY, BUZZIN_KEY, OPSCOM_CODE, OPSCOM_TOKEN, PARKING_ZONE, Plan
 from .procs import wait_until
 
 ACTION_EXTENDED = "permits.permit.extended"
@@ -42,6 +42,9 @@ def migrate() -> None:
     call_command("migrate", "--no-input", verbosity=0)
 
 
+CHURN_CONTRACTORS = 4  # companies approved and revoked again and again during the run (they hold no permits)
+
+
 @dataclass
 class Estate:
     community_id: int
@@ -49,6 +52,7 @@ class Estate:
     permit_ids: list[int]
     references: dict[int, str]
     base_till: datetime.datetime  # change i sets valid_till = base_till + i minutes
+    churn_membership_ids: list[int]
 
 
 def seed_estate(permit_count: int) -> Estate:
@@ -58,8 +62,6 @@ def seed_estate(permit_count: int) -> Estate:
 
     from contractors.choices import MembershipStatus
     from contractors.models import Contractor, ContractorMembership
-    from permits.models import NocVersion, Permit, Worker
-    from permits.validators import make_emirates_id
     from portal.api.keys import api_key_create
     from portal.core.actors import Actor
     from portal.core.models import Community, Property, Unit
@@ -69,7 +71,7 @@ def seed_estate(permit_count: int) -> Estate:
     far = today + datetime.timedelta(days=800)
     now = timezone.now().astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
     with transaction.atomic():
-        community = Community.objects.create(name="Faults Community", slug="faults", parking_zone="ZONE-A")
+        community = Community.objects.create(name="Faults Community", slug="faults", parking_zone=PARKING_ZONE)
         BuzzinCommunity.objects.create(community=community, buzzin_id="fa" * 12, api_key=BUZZIN_KEY)
         tower = Property.objects.create(community=community, name="Faults Tower", external_id="FLT-TWR-01")
         units = [
@@ -88,31 +90,23 @@ def seed_estate(permit_count: int) -> Estate:
         membership = ContractorMembership.objects.create(
             contractor=contractor, community=community, status=MembershipStatus.PENDING
         )
-        permits = []
-        for index in range(permit_count):
-            permit = Permit.objects.create(
-                community=community,
-                property=tower,
-                main_unit=units[index % len(units)],
-                contractor=contractor,
-                valid_from=now + datetime.timedelta(days=1),
-                valid_till=now + datetime.timedelta(days=10),
-                time_in=datetime.time(8, 0),
-                time_out=datetime.time(17, 0),
-                representative_name="Omar Haddad",
-                representative_contact="+971501234567",
-                jobs_summary="Fault-test fit-out.",
+        churn = []
+        for number in range(1, CHURN_CONTRACTORS + 1):
+            company = Contractor.objects.create(
+                company_name=f"Faults Churn {number} LLC",
+                contact_name="Sara Nasser",
+                email=f"churn{number}@example.com",
+                phone=f"+9715000001{number:02d}",
+                trade_licence_number=f"TL-CHURN-{number}",
+                trade_licence_expiry=far,
+                insurance_expiry=far,
             )
-            Worker.objects.create(permit=permit, name="Ravi Kumar", id_number=make_emirates_id(1990, index))
-            NocVersion.objects.create(
-                permit=permit,
-                version=1,
-                document_url=f"https://docs.example.com/noc/{index}.pdf",
-                noc_number=f"NOC-F{index:05d}",
-                issue_date=today - datetime.timedelta(days=3),
-                expiry_date=far,
+            churn.append(
+                ContractorMembership.objects.create(
+                    contractor=company, community=community, status=MembershipStatus.PENDING
+                )
             )
-            permits.append(permit)
+        permits = [draft_permit(tower, units, contractor, index, now=now, far=far) for index in range(permit_count)]
         api_key_create(actor=Actor.system("fault tests"), community=community, name="faults", raw_key=API_KEY)
     return Estate(
         community_id=community.pk,
@@ -120,7 +114,40 @@ def seed_estate(permit_count: int) -> Estate:
         permit_ids=[p.pk for p in permits],
         references={p.pk: p.reference for p in permits},
         base_till=now + datetime.timedelta(days=20),
+        churn_membership_ids=[m.pk for m in churn],
     )
+
+
+def draft_permit(tower, units, contractor, index: int, *, now, far, vehicles: int = 1):
+    """A complete draft (dates, times, a worker, a current NOC, ``vehicles`` vehicles), ready to submit."""
+    from permits.models import NocVersion, Permit, Vehicle, Worker
+    from permits.validators import make_emirates_id
+
+    permit = Permit.objects.create(
+        community=tower.community,
+        property=tower,
+        main_unit=units[index % len(units)],
+        contractor=contractor,
+        valid_from=now + datetime.timedelta(days=1),
+        valid_till=now + datetime.timedelta(days=10),
+        time_in=datetime.time(8, 0),
+        time_out=datetime.time(17, 0),
+        representative_name="Omar Haddad",
+        representative_contact="+971501234567",
+        jobs_summary="Fault-test fit-out.",
+    )
+    Worker.objects.create(permit=permit, name="Ravi Kumar", id_number=make_emirates_id(1990, index % 100000))
+    NocVersion.objects.create(
+        permit=permit,
+        version=1,
+        document_url=f"https://docs.example.com/noc/{index}.pdf",
+        noc_number=f"NOC-F{index:05d}",
+        issue_date=(now - datetime.timedelta(days=3)).date(),
+        expiry_date=far,
+    )
+    for position in range(1, vehicles + 1):
+        Vehicle.objects.create(permit=permit, plate=f"F{index:05d}{position}", position=position)
+    return permit
 
 
 def approve_contractor(estate: Estate) -> None:
@@ -131,8 +158,9 @@ def approve_contractor(estate: Estate) -> None:
     from portal.core.actors import Actor
 
     with transaction.atomic():
-        membership = ContractorMembership.objects.get(pk=estate.membership_id)
-        contractor_approve(actor=Actor.system("fault tests"), membership=membership)
+        for membership_id in (estate.membership_id, *estate.churn_membership_ids):
+            membership = ContractorMembership.objects.get(pk=membership_id)
+            contractor_approve(actor=Actor.system("fault tests"), membership=membership)
 
 
 def approve_permits(estate: Estate) -> None:
@@ -165,6 +193,38 @@ def start_sandbox(env: dict[str, str], webhook_url: str | None = None, webhook_s
     return sandbox
 
 
+def start_opscom_sandbox(env: dict[str, str]):
+    """The OPS-COM sandbox in this process, with the run's client code, token and zone."""
+    import os
+
+    from django.conf import settings
+
+    from sandboxes.opscom import start_sandbox as start
+
+    sandbox = start(client_code=OPSCOM_CODE, api_token=OPSCOM_TOKEN, zones={PARKING_ZONE})
+    env["OPSCOM_API_URL"] = os.environ["OPSCOM_API_URL"] = settings.OPSCOM_API_URL = sandbox.url
+    return sandbox
+
+
+def activate_permits(estate: Estate, sandbox_url: str) -> None:
+    """What Buzz-In's ``passes.permits.issued`` does (the run sends no webhooks): each accepted permit becomes
+    active with its pass, and its vehicles go to OPS-COM."""
+    from permits.models import Permit
+    from permits.services.external import PassDetails, permit_apply_pass_issued
+    from portal.core.actors import Actor
+
+    actor = Actor.system("fault tests")
+    remote = {p["salesforcePermitId"]: p for p in sandbox_state(sandbox_url)["permits"]}
+    for permit in Permit.objects.filter(pk__in=estate.permit_ids):
+        theirs = remote[permit.reference]
+        details = PassDetails(
+            pass_number=theirs["passNumber"],
+            access_code=theirs["accessCode"],
+            documentation_url=theirs.get("permitDocumentationUrl") or "",
+        )
+        permit_apply_pass_issued(actor=actor, permit=permit, fresh=True, details=details)
+
+
 def sandbox_state(sandbox_url: str) -> dict:
     import requests
 
@@ -177,9 +237,9 @@ def accept_at_partner(estate: Estate, sandbox_url: str) -> None:
 
     approve_contractor(estate)
     wait_until(
-        lambda: any(c["approved"] for c in sandbox_state(sandbox_url)["contractors"]),
+        lambda: sum(c["approved"] for c in sandbox_state(sandbox_url)["contractors"]) == 1 + CHURN_CONTRACTORS,
         timeout=60,
-        message="Buzz-In to approve the contractor",
+        message="Buzz-In to approve the contractors",
     )
     approve_permits(estate)
     wait_until(lambda: open_rows() == 0, timeout=180, interval=0.3, message="the setup deliveries")
@@ -190,3 +250,5 @@ def accept_at_partner(estate: Estate, sandbox_url: str) -> None:
         timeout=60,
         message="Buzz-In to accept every permit",
     )
+    activate_permits(estate, sandbox_url)
+    wait_until(lambda: open_rows() == 0, timeout=180, interval=0.3, message="the parking pushes")

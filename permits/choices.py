@@ -47,3 +47,18 @@ class ScanDirection(models.TextChoices):
     ENTRY = "entry", _("Entry")
     EXIT = "exit", _("Exit")
     UNKNOWN = "unknown", _("Unknown")
+
+
+class DecisionStage(models.TextChoices):
+    """What waits for a manager's decision, each with its own deadline."""
+
+    PERMIT = "permit", _("Submitted permit")
+    EXTENSION = "extension", _("Extension request")
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    EXTENDED = "extended", _("Extended")
+    WITHDRAWN = "withdrawn", _("No longer waiting")  # cancelled, replaced, or the permit ended: not a decision

@@ -25,7 +25,7 @@ from contractors.services import contractor_approve, contractor_create, contract
 from portal.core.actors import Actor
 from portal.core.models import BlackoutDate, Community, Property, StaffMembership, Unit
 
-from .models import Permit
+from .models import ClashSettings, Permit
 from .services import (
     noc_version_upload,
     permit_cancel,
@@ -96,7 +96,17 @@ def seed_demo(configure: Callable[[list[Community]], None] | None = None) -> Dem
     for community in communities:
         if not Permit.objects.filter(contractor=approved, community=community).exists():
             _permits(community, approved)
+    _clash_settings(communities[0])
     return result
+
+
+def _clash_settings(community: Community) -> None:
+    """Set after the demo permits: one fit-out per unit at a time (a move-in waits for it), two a day per tower."""
+    settings, _ = ClashSettings.objects.get_or_create(community=community)
+    for first, second in (("fit_out", "fit_out"), ("move_in", "fit_out")):
+        settings.exclusive_pairs.get_or_create(first_type=first, second_type=second)
+    for prop in community.properties.all():
+        settings.capacities.get_or_create(property=prop, permit_type="fit_out", defaults={"max_per_day": 2})
 
 
 def _community(spec: dict) -> Community:

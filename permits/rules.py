@@ -17,13 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from contractors.validators import validate_compliance_through, validate_contractor_approved
 from portal.core.models import Community
 
+from . import clashes as c
 from . import validators as v
 
 
 class Stage(StrEnum):
     DRAFT = "draft"  # create or edit a draft
-    SUBMIT = "submit"  # submit, and approve
+    SUBMIT = "submit"
+    APPROVE = "approve"  # the submit rules, and over capacity refuses
     EXTEND = "extend"
+
+
+COMMIT_STAGES = (Stage.SUBMIT, Stage.APPROVE)
 
 
 @dataclass
@@ -40,6 +45,8 @@ class PermitFacts:
     membership_status: str | None = None
     noc_expiry: datetime.date | None = None
     blackout_dates: dict[datetime.date, str] | None = None
+    clashes: list[c.Clash] | None = None  # with the other permits of the building (selectors.clashes)
+    capacity_override_reason: str = ""
 
 
 def check_permit_rules(facts: PermitFacts, *, stage: Stage, now: datetime.datetime) -> None:
@@ -115,7 +122,12 @@ def _checks_for(facts: PermitFacts, stage: Stage, now) -> list[tuple[str, Callab
                 ),
             )
         )
-    if stage in (Stage.SUBMIT, Stage.EXTEND) and has_window:
+    if stage in COMMIT_STAGES and facts.clashes is not None:
+        checks.append((NON_FIELD_ERRORS, lambda: c.validate_no_exclusive_clash(facts.clashes)))
+        if stage == Stage.APPROVE:
+            reason = facts.capacity_override_reason
+            checks.append((NON_FIELD_ERRORS, lambda: c.validate_capacity(facts.clashes, override_reason=reason)))
+    if stage in (*COMMIT_STAGES, Stage.EXTEND) and has_window:
         until = v.local_date(facts.valid_till, tz)
         if facts.contractor is not None:
             checks.append(
@@ -133,6 +145,12 @@ def _checks_for(facts: PermitFacts, stage: Stage, now) -> list[tuple[str, Callab
                 ("valid_till", lambda: v.validate_noc_covers_permit(facts.noc_expiry, facts.valid_till, tz=tz))
             )
     return checks
+
+
+def rule_warnings(facts: PermitFacts, *, stage: Stage) -> list[str]:
+    """What the rules let through but someone should read: over capacity at submit, works next door."""
+    warned = {c.ClashKind.ADJACENT} | ({c.ClashKind.CAPACITY} if stage != Stage.APPROVE else set())
+    return [clash.message for clash in facts.clashes or () if clash.kind in warned]
 
 
 def _blackouts(facts: PermitFacts) -> dict[datetime.date, str]:
@@ -173,3 +191,17 @@ def submission_missing(
         has_current_noc,
     )
     return [str(label) for label, ok in zip(SUBMISSION_REQUIREMENTS, present, strict=True) if not ok]
+
+
+# Statuses whose ``status_changed_at`` is when the pass stopped (revoked, or archived with its contractor).
+STOPPED_STATUSES = ("revoked", "archived")
+
+
+def permit_end_moment(permit) -> datetime.datetime:
+    """When the permit's pass stopped being valid: its ``valid_till``, or the revocation if earlier.
+
+    A gate scan accepted after this moment should never happen (``GateScan.after_end``).
+    """
+    if permit.status in STOPPED_STATUSES and permit.status_changed_at < permit.valid_till:
+        return permit.status_changed_at
+    return permit.valid_till

@@ -2,7 +2,8 @@
 
 Thin: each calls one service. Every job is safe to run twice, or twice at once: the expiry sweep
 moves a permit with a guarded UPDATE and the compliance check settles each permit under its row
-lock. (The reminders are notifications: ``portal.integrations.notifications.tasks``.)
+lock; the decision deadlines record each reminder and escalation behind a guarded UPDATE.
+(The reminders are notifications: ``portal.integrations.notifications.tasks``.)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import asdict
 from celery import shared_task
 
 from .services.compliance import compliance_check
+from .services.deadlines import decisions_check_deadlines
 from .services.expiry import permits_expire_due
 
 LONG_JOB = {"soft_time_limit": 1800, "time_limit": 1900}
@@ -25,3 +27,8 @@ def expire_due_task() -> int:
 @shared_task(name="permits.check_compliance", **LONG_JOB)
 def check_compliance_task() -> dict:
     return asdict(compliance_check())
+
+
+@shared_task(name="permits.check_decision_deadlines", soft_time_limit=240, time_limit=280)
+def check_decision_deadlines_task() -> dict:
+    return asdict(decisions_check_deadlines())

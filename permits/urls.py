@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import company, drafts, lifecycle, pages, people
+from .views import calendar, company, drafts, lifecycle, pages, people
 
 permit_patterns = [
     path("", pages.permit_detail, name="detail"),
@@ -22,9 +22,13 @@ permit_patterns = [
 page_patterns = [
     path("", pages.home, name="home"),
     path("company/", company.company, name="company"),
+    path("company/contact/", company.company_contact, name="company_contact"),
     path("company/documents/<str:kind>/", company.company_document_upload, name="company_document_upload"),
     path("permits/", pages.permit_list, name="list"),
     path("permits/new/", drafts.permit_create, name="create"),
+    path("permits/calendar/", calendar.calendar, name="calendar"),
+    path("permits/calendar/feed/", calendar.calendar_feed, name="calendar_feed"),
+    path("calendar/<str:token>.ics", calendar.calendar_ics, name="calendar_ics"),
     path("permits/<str:reference>/", include(permit_patterns)),
 ]
 

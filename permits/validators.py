@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.core.contact import normalize_contact, normalize_optional_phone
+from portal.core.formats import format_date
 
 # Canonical plate: upper-case letters and digits only, at least one digit, at most 25 characters
 # (the parking operator's limit). "DXB A 12345", "DXB-A-12345" and "dxba12345" are all "DXBA12345": the
@@ -82,7 +83,7 @@ def validate_no_blackout(
         why = f" ({blackout_dates[day]})" if blackout_dates[day] else ""
         raise ValidationError(
             _("No work is allowed in %(community)s on %(day)s%(why)s; choose dates that avoid it.")
-            % {"community": community_name, "day": f"{day:%Y-%m-%d}", "why": why},
+            % {"community": community_name, "day": format_date(day), "why": why},
             code="blackout_date",
         )
 
@@ -104,8 +105,8 @@ def validate_max_length(
             % {
                 "community": community_name,
                 "max_days": max_days,
-                "first": f"{first:%Y-%m-%d}",
-                "last": f"{last:%Y-%m-%d}",
+                "first": format_date(first),
+                "last": format_date(last),
                 "days": days,
             },
             code="permit_too_long",
@@ -117,7 +118,7 @@ def validate_noc_issued(issue_date: datetime.date, *, today: datetime.date) -> N
     if issue_date > today:
         raise ValidationError(
             _("The NOC's issue date %(issued)s is in the future (today is %(today)s).")
-            % {"issued": f"{issue_date:%Y-%m-%d}", "today": f"{today:%Y-%m-%d}"},
+            % {"issued": format_date(issue_date), "today": format_date(today)},
             code="noc_issued_in_future",
         )
 
@@ -134,7 +135,7 @@ def validate_noc_covers_permit(
     if noc_expiry < ends:
         raise ValidationError(
             _("The NOC expires on %(expiry)s, before the permit ends on %(ends)s.")
-            % {"expiry": f"{noc_expiry:%Y-%m-%d}", "ends": f"{ends:%Y-%m-%d}"},
+            % {"expiry": format_date(noc_expiry), "ends": format_date(ends)},
             code="noc_expires_before_permit",
         )
 

@@ -1,7 +1,8 @@
 """``make run``: the whole portal on one machine, with nothing installed but Python.
 
 Migrates, seeds the demo, starts the Buzz-In and OPS-COM sandboxes, a Celery worker and beat,
-and the web server; prints the URL and the accounts; stops everything on Ctrl-C.
+and the web server; prints the URLs, accounts and password last (after the worker's start-up
+banner, so they stay on screen); stops everything on Ctrl-C.
 Secrets for the sandboxes are generated once into ``var/dev.env`` (git-ignored). The sandboxes are not
 part of the production package: they run from the checkout (``sandboxes/``, beside ``faults/`` and ``bench/``).
 """
@@ -14,8 +15,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+
+from portal.queues import worker_queues
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -50,8 +54,46 @@ def environment() -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True
+    )
+    return done.stdout if capture else ""
+
+
+def echo_until_ready(child: subprocess.Popen, ready: threading.Event, marker: str = " ready.") -> None:
+    """Copy a child's output to ours; set ``ready`` once it prints ``marker`` (Celery: "celery@host ready.")."""
+    for line in child.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        if marker in line:
+            ready.set()
+    ready.set()  # the child ended: nobody waits for it any longer
+
+
+def summary(env: dict[str, str], demo: str) -> str:
+    """What a newcomer needs, printed last so it is on screen: where to go, and as whom."""
+    site = env["SITE_URL"]
+    lines = [
+        "",
+        "=" * 78,
+        f"  The portal is running: {site}/",
+        f"  Admin (property managers, operators): {site}/admin/",
+        f"  JSON API: {site}/api/v1/  (reference: {site}/api/docs/)",
+        "",
+        *(line.rstrip() for line in demo.splitlines() if _worth_repeating(line)),
+        "",
+        "  Ctrl-C stops everything.",
+        "=" * 78,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _worth_repeating(line: str) -> bool:
+    """The seed's accounts, password and API keys (its URLs are in the summary already)."""
+    text = line.strip()
+    return bool(text) and "http" not in text and text != "Demo data ready."
 
 
 def wait_for_port(host: str, port: int, seconds: float = 30) -> bool:
@@ -66,7 +108,8 @@ def wait_for_port(host: str, port: int, seconds: float = 30) -> bool:
 
 
 def celery_worker_command(*, queue: str = "celery", name: str = "celery@%h", concurrency: int = 2) -> list[str]:
-    """A worker on one queue. One worker alone needs no gossip, mingle or heartbeats: it starts faster."""
+    """A worker on ``queue`` and its webhook queue (``portal.queues``). One worker alone needs no gossip, mingle
+    or heartbeats: it starts faster."""
     return [
         sys.executable,
         "-m",
@@ -75,7 +118,7 @@ def celery_worker_command(*, queue: str = "celery", name: str = "celery@%h", con
         "portal",
         "worker",
         "-Q",
-        queue,
+        ",".join(worker_queues(queue)),
         "-n",
         name,
         "-c",
@@ -125,13 +168,21 @@ def main() -> int:
     os.chdir(ROOT)
     env = environment()
     manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "seed_demo")
+    demo = manage(env, "seed_demo", capture=True)
     manage(env, "install_schedules")
     webhook_url = f"{env['SITE_URL']}/webhooks/buzzin/"
     write_buzzin_config(env, webhook_url=webhook_url)
     children: dict[str, subprocess.Popen] = {}
+    worker_ready = threading.Event()
     for name, command in services(env).items():
-        children[name] = subprocess.Popen(command, cwd=ROOT, env=env)
+        if name == "worker":  # its start-up banner is long: the summary waits until it has been printed
+            child = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+            )
+            threading.Thread(target=echo_until_ready, args=(child, worker_ready), daemon=True).start()
+            children[name] = child
+        else:
+            children[name] = subprocess.Popen(command, cwd=ROOT, env=env)
     stop = False
 
     def request_stop(*_):
@@ -141,8 +192,9 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     if wait_for_port(*WEB):
-        print(f"\n  The portal is running: {env['SITE_URL']}/  (admin: {env['SITE_URL']}/admin/)")
-        print("  Accounts and password: see the demo data printed above. Ctrl-C stops everything.\n", flush=True)
+        worker_ready.wait(timeout=60)
+        time.sleep(0.5)  # let the last banner lines of the other children land first
+        print(summary(env, demo), flush=True)
     while not stop:
         for name, child in children.items():
             if child.poll() is not None:

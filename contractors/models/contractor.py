@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.references import new_reference
 from portal.core.uploads import extension_for, safe_file_name
 
-from ..choices import DocumentKind, MembershipStatus
+from ..choices import AttentionParty, DocumentKind, MembershipStatus
 
 
 class Contractor(models.Model):
@@ -63,6 +63,22 @@ class ContractorMembership(models.Model):
     )
     status_changed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("status changed at"))
     status_reason = models.TextField(blank=True, verbose_name=_("status reason"))
+    attention_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("Set while a refusal elsewhere waits for a person to fix the company's data."),
+        verbose_name=_("attention since"),
+    )
+    attention_note = models.TextField(
+        blank=True, help_text=_("Why it needs attention, in plain words."), verbose_name=_("attention note")
+    )
+    attention_by = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=AttentionParty.choices,
+        help_text=_("Who must act on it."),
+        verbose_name=_("attention by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:

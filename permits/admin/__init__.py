@@ -2,4 +2,14 @@
 bulk actions, decision buttons (``views``), inlines, CSV export, contractor memberships and the
 dashboard panels."""
 
-from . import dashboard, memberships, permit  # noqa: F401
+from . import (  # noqa: F401
+    attention,
+    calendar,
+    clashes,
+    dashboard,
+    deadlines,
+    memberships,
+    permit,
+    scans,
+    service_levels,
+)

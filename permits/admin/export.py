@@ -12,6 +12,8 @@ from itertools import chain
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from portal.core.formats import format_date, format_datetime
+
 from ..selectors.admin import current_noc_expiry
 
 HEADER = [
@@ -44,7 +46,7 @@ def safe_cell(value) -> str:
 
 
 def _local(moment, tz) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return format_datetime(moment, tz)
 
 
 def permit_rows(queryset) -> Iterator[list[str]]:
@@ -65,7 +67,7 @@ def permit_rows(queryset) -> Iterator[list[str]]:
                 permit.get_status_display(),
                 _local(permit.valid_from, tz),
                 _local(permit.valid_till, tz),
-                permit.noc_expiry.isoformat() if permit.noc_expiry else "",
+                format_date(permit.noc_expiry),
                 _local(permit.submitted_at, tz),
                 permit.pass_number,
                 permit.community.time_zone,

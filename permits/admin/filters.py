@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_scoping import ScopedRelatedFieldListFilter, scoped_queryset_for
 
+from ..choices import PermitStatus
 from ..models import NocVersion
 from ..selectors.admin import ends_within_q, noc_expires_before_end, starts_within_q
 
@@ -86,3 +87,40 @@ class ShortListRelatedFilter(ScopedRelatedFieldListFilter):
             rows = [row for row in allowed.filter(pk__in=selected)] if selected else []
             self.title = f"{field.verbose_name} (many: use the search box)"
         return [(row.pk, str(row)) for row in rows]
+
+
+class ReviewStatusFilter(admin.SimpleListFilter):
+    """By default what needs a manager: waiting for a decision, approved but without a pass yet, live.
+
+    Drafts (the contractors' own business) and closed permits are one click away. The parameter keeps
+    the stock name (``status__exact``) so links from the dashboard and e-mails keep working.
+    """
+
+    title = _("status")
+    parameter_name = "status__exact"
+    NEEDS_YOU = (PermitStatus.SUBMITTED, PermitStatus.APPROVED, PermitStatus.ACTIVE)
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.ALL, _("All, drafts included")), *PermitStatus.choices]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Needs you (submitted, approved, active)"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset.filter(status__in=self.NEEDS_YOU)
+        if value in PermitStatus.values:
+            return queryset.filter(status=value)
+        return queryset

@@ -23,10 +23,86 @@ class ReasonForm(ConfirmForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), strip=True)
 
 
+class OverrideForm(ConfirmForm):
+    reason = forms.CharField(
+        label=_("Why it may go ahead"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), strip=True
+    )
+
+
 class NoteForm(ConfirmForm):
     note = forms.CharField(
         label=_("What must change"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), strip=True
     )
+
+
+REJECT_REASONS = [
+    _("The NOC does not cover the permit's dates."),
+    _("The company's trade licence or insurance has lapsed."),
+    _("The dates or daily hours break the community's rules."),
+    _("This kind of work is not allowed in this unit."),
+    _("The same work is already covered by another permit."),
+]
+CHANGE_REASONS = [
+    _("Upload a readable NOC that covers the whole permit."),
+    _("Add every worker with a valid Emirates ID number."),
+    _("Add the plates of the vehicles that will park on site."),
+    _("Describe the jobs in more detail."),
+    _("Correct the dates or the daily hours."),
+]
+REVOKE_REASONS = [
+    _("Work outside the permitted hours."),
+    _("Workers or vehicles not on the permit."),
+    _("Complaints from residents about safety or noise."),
+    _("The company's documents lapsed."),
+]
+
+
+class CommonReasonsMixin:
+    """Common reasons to tick, plus free text; the words sent are the ticked reasons, then the text.
+
+    ``text_field`` names the field the service reads (``reason`` or ``note``); it is optional while a
+    common reason is ticked.
+    """
+
+    common_reasons: list = []
+    text_field = "reason"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(index), text) for index, text in enumerate(self.common_reasons)]
+        self.fields = {
+            "common": forms.MultipleChoiceField(
+                label=_("Common reasons"), choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+            ),
+            **self.fields,
+        }
+        text = self.fields[self.text_field]
+        text.required = False
+        text.label = _("In your own words") if self.text_field == "reason" else _("What else must change")
+
+    def clean(self):
+        cleaned = super().clean()
+        picked = [str(self.common_reasons[int(index)]) for index in cleaned.get("common", [])]
+        own = cleaned.get(self.text_field, "")
+        words = " ".join([*picked, own]).strip()
+        if not words:
+            self.add_error(self.text_field, ValidationError(_("Tick a common reason or write one."), code="required"))
+        else:
+            cleaned[self.text_field] = words
+        return cleaned
+
+
+class RejectForm(CommonReasonsMixin, ReasonForm):
+    common_reasons = REJECT_REASONS
+
+
+class RevokeForm(CommonReasonsMixin, ReasonForm):
+    common_reasons = REVOKE_REASONS
+
+
+class ChangesForm(CommonReasonsMixin, NoteForm):
+    common_reasons = CHANGE_REASONS
+    text_field = "note"
 
 
 class ExtendForm(ConfirmForm):

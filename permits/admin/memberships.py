@@ -21,9 +21,11 @@ from portal.core.admin_local_time import CommunityClockAdminMixin, community_tim
 from portal.core.admin_panels import panels_for
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 
+from ..selectors.admin import revocation_effects
 from ..services import contractor_revoke
 from .actions import reason_page, report, run_each
 from .forms import ConfirmForm, ReasonForm, add_service_errors, error_text
+from .queues import MembershipAttentionFilter
 
 
 def _approve(request, membership):
@@ -58,6 +60,20 @@ def revoke_memberships(modeladmin, request, queryset):
     return reason_page(modeladmin, request, objects, form, action="revoke_memberships", verb=_("Revoke"))
 
 
+def revocation_intro(membership) -> str:
+    """Before confirming: what the revocation ends, in numbers."""
+    effects = revocation_effects(contractor_id=membership.contractor_id, community_id=membership.community_id)
+    return _(
+        "Revoking %(company)s in %(community)s ends %(passes)s live pass(es) and %(parking)s parking permit(s): "
+        "its %(permits)s approved or active permit(s) there are archived and the contractor reads your reason. "
+        "Its other communities keep their passes."
+    ) % {
+        "company": membership.contractor.company_name,
+        "community": membership.community.name,
+        **effects,
+    }
+
+
 def _label(membership) -> str:
     return f"{membership.contractor.company_name} in {membership.community.name}"
 
@@ -69,7 +85,7 @@ class ContractorMembershipAdmin(
     """Read-only page; Approve and Revoke are buttons that call the services. Times on the community's clock."""
 
     list_display = ["contractor", "community", "status", community_time_column("status_changed_at")]
-    list_filter = ["status", "community"]
+    list_filter = ["status", "community", MembershipAttentionFilter]
     list_select_related = ["contractor", "community"]
     search_fields = ["contractor__company_name", "contractor__reference"]
     fields = ["contractor", "community", "status", "status_changed_at", "status_reason"]
@@ -108,10 +124,10 @@ class ContractorMembershipAdmin(
 
     def revoke_view(self, request, object_id):
         return self._decision(
-            request, object_id, ReasonForm, _("Revoke"), lambda m, data: _revoke(request, m, data["reason"])
+            request, object_id, ReasonForm, _("Revoke"), lambda m, data: _revoke(request, m, data["reason"]), intro=True
         )
 
-    def _decision(self, request, object_id, form_class, verb, call):
+    def _decision(self, request, object_id, form_class, verb, call, intro=False):
         membership = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
         if not self.can_decide(request):
             raise PermissionDenied
@@ -132,7 +148,7 @@ class ContractorMembershipAdmin(
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": membership,
-            "button": {"label": verb},
+            "button": {"label": verb, "intro": revocation_intro(membership) if intro else ""},
             "form": form,
             "change_url": change_url,
             "title": f"{verb}: {_label(membership)}",

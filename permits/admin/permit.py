@@ -8,24 +8,33 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_panels import panels_for
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ServiceMovesAdminMixin
+from portal.core.formats import format_date, format_local_date
+from portal.core.local_time import zones_of
+from portal.core.scoping import managed_community_ids
 
+from ..badges import status_badge
 from ..models import GateScan, Permit
 from ..selectors.admin import (
-    permit_audit_timeline,
     permit_search_q,
     permits_for_review,
     review_ordering,
 )
+from ..selectors.decision import decision_flags
+from ..selectors.history import permit_history_lines
 from ..selectors.people import id_number_conflicts, manager_warning
-from . import actions, filters, inlines, views
+from ..selectors.rules import current_noc
+from . import actions, attention, deadlines, filters, inlines, on_site, queues, views
+from .calendar import calendar_urls
+from .clashes import HasClashesFilter
 from .export import permits_csv_response
 from .paginator import EstimatedCountPaginator
+from .scans import ScanFlagFilter
 
 PERMIT_FIELDSETS = [
     (None, {"fields": ["reference", "crm_reference", "source", "status", "permit_type"]}),
@@ -64,13 +73,14 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         "unit",
         "contractor_name",
         "permit_type",
-        "status",
+        "status_badge",
         "validity",
         "noc_expiry_display",
         community_time_column("waiting_since", name="waiting_since_display", description=_("waiting since")),
+        deadlines.decide_by,
     ]
     list_filter = [
-        "status",
+        filters.ReviewStatusFilter,
         "community",
         ("property", filters.ShortListRelatedFilter),
         ("contractor", filters.ShortListRelatedFilter),
@@ -78,6 +88,10 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         filters.StartsSoonFilter,
         filters.EndsSoonFilter,
         filters.NocCoverageFilter,
+        HasClashesFilter,
+        ScanFlagFilter,
+        deadlines.DueFilter,
+        queues.WorkQueueFilter,
     ]
     list_select_related = ["community", "main_unit", "contractor"]
     search_fields = ["reference"]  # the real search is ``permit_search_q``
@@ -96,6 +110,9 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
     ]
     change_list_template = "admin/permits/permit/change_list.html"
     change_form_template = "admin/permits/permit/change_form.html"
+
+    class Media:
+        css = {"all": ["portal/admin-deadlines.css"]}
 
     # --- who may do what: the page is read-only, decisions need the change permission ---
 
@@ -124,14 +141,31 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
     def contractor_name(self, permit):
         return permit.contractor.company_name
 
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, permit):
+        return status_badge(permit.status, permit.get_status_display())
+
     @admin.display(description=_("validity"), ordering="valid_from")
     def validity(self, permit):
         tz = permit.community.tzinfo
-        return f"{permit.valid_from.astimezone(tz):%Y-%m-%d} → {permit.valid_till.astimezone(tz):%Y-%m-%d}"
+        return format_html(
+            '<span class="nowrap">{} →</span> <span class="nowrap">{}</span>',
+            format_local_date(permit.valid_from, tz),
+            format_local_date(permit.valid_till, tz),
+        )
 
-    @admin.display(description=_("NOC expiry"), ordering="noc_expiry", empty_value="no NOC")
+    @admin.display(description=_("NOC expiry"), ordering="noc_expiry", empty_value=_("no NOC"))
     def noc_expiry_display(self, permit):
-        return permit.noc_expiry and f"{permit.noc_expiry:%Y-%m-%d}"
+        return format_date(permit.noc_expiry) or None
+
+    def changelist_view(self, request, extra_context=None):
+        """The list is the manager's workspace: the whole width for the table (the breadcrumbs lead back)."""
+        extra_context = {
+            **(extra_context or {}),
+            "is_nav_sidebar_enabled": False,
+            "time_zones": zones_of(managed_community_ids(request.user)),
+        }
+        return super().changelist_view(request, extra_context)
 
     # --- the permit page ---
 
@@ -142,10 +176,17 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         permit = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
+        attention.warn_needs_attention(request, permit)
         extra_context = {
             **(extra_context or {}),
+            "is_nav_sidebar_enabled": False,  # the decision page needs the width
             "decision_buttons": views.buttons_for(permit) if self.can_decide(request) else [],
-            "audit_events": permit_audit_timeline(permit),
+            "decision_flags": decision_flags(permit),
+            "current_noc": current_noc(permit),
+            "additional_units": list(permit.additional_units.all()),
+            "worker_count": permit.workers.count(),
+            "vehicle_count": permit.vehicles.filter(removed_at__isnull=True).count(),
+            "history": permit_history_lines(permit),
             "panels": panels_for(request, permit),
             "id_warnings": [manager_warning(conflict) for conflict in id_number_conflicts(permit)],
         }
@@ -155,7 +196,13 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def get_urls(self):
         export = path("export/", self.admin_site.admin_view(self.export_view), name="permits_permit_export")
-        return [export, *views.decision_urls(self), *super().get_urls()]
+        return [
+            export,
+            *calendar_urls(self),
+            *queues.queue_urls(self),
+            *views.decision_urls(self),
+            *super().get_urls(),
+        ]
 
     def export_view(self, request):
         """The changelist's current filters, search and ordering, as CSV."""
@@ -186,3 +233,6 @@ class GateScanAdmin(CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScope
     list_select_related = ["permit__main_unit", "permit__community"]
     search_fields = ["permit__reference", "gate", "employee_name"]
     show_full_result_count = False
+
+    def get_urls(self):
+        return [*on_site.urls(self), *super().get_urls()]

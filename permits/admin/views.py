@@ -16,14 +16,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.actors import Actor
 
 from .. import services
 from ..models import Permit
+from ..selectors.contractor import permit_attention
 from ..transitions import Move, allowed_moves, target_status
-from .forms import ConfirmForm, ExtendForm, NoteForm, ReasonForm, add_service_errors, error_text
+from .forms import (
+    ChangesForm,
+    ConfirmForm,
+    ExtendForm,
+    OverrideForm,
+    RejectForm,
+    RevokeForm,
+    add_service_errors,
+    error_text,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,8 @@ class DecisionButton:
     call: Callable[[Actor, Permit, dict], Permit]
     done: str
     intro: str = ""
+    style: str = ""  # "primary" (the expected move) or "danger" (cannot be undone)
+    listed: bool = True  # False: reached from a panel of the page, not from the row of buttons
 
     @property
     def url_name(self) -> str:
@@ -54,12 +67,25 @@ BUTTONS = [
         ConfirmForm,
         lambda actor, permit, data: services.permit_approve(actor=actor, permit=permit),
         _("Approved {ref}: the pass follows once the gates have issued it."),
+        style="primary",
+    ),
+    DecisionButton(
+        Move.APPROVE,
+        _("Approve over capacity"),
+        "approve-over-capacity",
+        OverrideForm,
+        lambda actor, permit, data: services.permit_approve(
+            actor=actor, permit=permit, capacity_override_reason=data["reason"]
+        ),
+        _("Approved {ref} over the building's capacity; your reason is in the audit timeline."),
+        _("The building is at its capacity for this type on some of the permit's days. Say why it may go ahead."),
+        listed=False,
     ),
     DecisionButton(
         Move.REJECT,
         _("Reject"),
         "reject",
-        ReasonForm,
+        RejectForm,
         lambda actor, permit, data: services.permit_reject(actor=actor, permit=permit, reason=data["reason"]),
         _("Rejected {ref}."),
         _("The contractor sees this reason."),
@@ -68,7 +94,7 @@ BUTTONS = [
         Move.REQUEST_CHANGES,
         _("Request changes"),
         "request-changes",
-        NoteForm,
+        ChangesForm,
         lambda actor, permit, data: services.permit_request_changes(actor=actor, permit=permit, note=data["note"]),
         _("Sent {ref} back to the contractor for changes."),
         _("The permit goes back to the contractor, who edits and submits it again."),
@@ -88,10 +114,11 @@ BUTTONS = [
         Move.REVOKE,
         _("Revoke pass"),
         "revoke",
-        ReasonForm,
+        RevokeForm,
         lambda actor, permit, data: services.permit_revoke(actor=actor, permit=permit, reason=data["reason"]),
         _("Revoked the pass of {ref}; its parking permits are released."),
-        _("The pass stops working at the gates and the vehicles lose their parking."),
+        _("The pass stops working at the gates at once and the vehicles lose their parking. This cannot be undone."),
+        style="danger",
     ),
     DecisionButton(
         Move.REISSUE,
@@ -116,9 +143,15 @@ def buttons_for(permit: Permit) -> list[dict]:
     """The buttons for the moves allowed right now, in the order of ``BUTTONS``."""
     allowed = set(allowed_moves(permit.status))
     return [
-        {"label": b.label, "url": reverse(f"admin:{b.url_name}", args=[permit.pk]), "posts": b.posts_directly}
+        {
+            "label": b.label,
+            "url": reverse(f"admin:{b.url_name}", args=[permit.pk]),
+            "posts": b.posts_directly,
+            "style": b.style,
+            "slug": b.slug,
+        }
         for b in BUTTONS
-        if b.move in allowed
+        if b.move in allowed and b.listed
     ]
 
 
@@ -127,6 +160,21 @@ def _view_for(model_admin, button: DecisionButton):
         return decision_view(model_admin, request, object_id, button)
 
     return view
+
+
+def _done_message(button: DecisionButton, permit: Permit) -> tuple[str, int]:
+    """An approval does not promise a pass the gates cannot issue yet (the company not accepted there)."""
+    attention = permit_attention(permit) if button.move == Move.APPROVE else None
+    if attention is not None and attention.on_company:
+        return gettext(
+            "Approved %(ref)s, but the gate system does not know %(company)s yet, so no pass can be issued: "
+            "%(note)s The pass follows once the company's details are corrected."
+        ) % {
+            "ref": permit.reference,
+            "company": permit.contractor.company_name,
+            "note": attention.note,
+        }, messages.WARNING
+    return button.done.format(ref=permit.reference), messages.SUCCESS
 
 
 def decision_view(model_admin, request, object_id, button: DecisionButton):
@@ -150,7 +198,10 @@ def decision_view(model_admin, request, object_id, button: DecisionButton):
                     return redirect(change_url)
                 add_service_errors(form, error)
             else:
-                messages.success(request, button.done.format(ref=permit.reference))
+                # The admin's own "Recent actions" lists the decisions too (the audit trail is the record).
+                model_admin.log_change(request, permit, str(button.label))
+                done, level = _done_message(button, permit)
+                messages.add_message(request, level, done)
                 return redirect(change_url)
         context = {
             **model_admin.admin_site.each_context(request),

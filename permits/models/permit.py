@@ -3,8 +3,10 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contractors.choices import AttentionParty
 from portal.core.references import new_reference
 
 from ..choices import ParkingState, PermitSource, PermitStatus, PermitType
@@ -81,9 +83,32 @@ class Permit(models.Model):
         blank=True, help_text=_("Last rejection reason or change request."), verbose_name=_("decision note")
     )
     revocation_reason = models.TextField(blank=True, verbose_name=_("revocation reason"))
+    decision_due_at = models.DateTimeField(
+        "decide by",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Deadline of the decision it waits for, if any."),
+    )
     extension_requested_till = models.DateTimeField(null=True, blank=True, verbose_name=_("extension requested till"))
     extension_request_note = models.TextField(blank=True, verbose_name=_("extension request note"))
     compliance_issue = models.CharField(max_length=300, blank=True, verbose_name=_("compliance issue"))
+    attention_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("Set while a refusal elsewhere waits for a person to fix this permit."),
+        verbose_name=_("attention since"),
+    )
+    attention_note = models.TextField(
+        blank=True, help_text=_("Why it needs attention, in plain words."), verbose_name=_("attention note")
+    )
+    attention_by = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=AttentionParty.choices,
+        help_text=_("Who must act on it."),
+        verbose_name=_("attention by"),
+    )
     work_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("work started at"))
 
     pass_number = models.CharField(max_length=32, blank=True, verbose_name=_("pass number"))
@@ -116,10 +141,19 @@ class Permit(models.Model):
             models.Index(fields=["status", "valid_till"], name="permit_status_till_idx"),
             models.Index(fields=["contractor", "status"], name="permit_contractor_status_idx"),
             models.Index(fields=["valid_from"], name="permit_valid_from_idx"),
+            models.Index(
+                fields=["decision_due_at"], name="permit_decision_due_idx", condition=Q(decision_due_at__isnull=False)
+            ),
         ]
 
     def __str__(self):
         return f"{self.reference} · {self.main_unit.external_id if self.main_unit_id else ''}"
+
+    def not_started(self) -> bool:
+        """Approved or with its pass, but its first day is still to come: "Starts on …", never "Active".
+
+        A method, not a property: ``property`` is a field of this model. Templates call it as ``permit.not_started``."""
+        return self.status in (PermitStatus.APPROVED, PermitStatus.ACTIVE) and self.valid_from > timezone.now()
 
 
 class PermitUnit(models.Model):

@@ -156,3 +156,15 @@ def weekly_submitted_approved(events: QuerySet, weeks: int = 12) -> list[dict]:
 
 def _week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
+
+
+def revocation_effects(*, contractor_id: int, community_id: int) -> dict[str, int]:
+    """What revoking a company in a community ends: its live permits there, their passes and parking (two queries)."""
+    from ..services._common import LIVE_PARKING_STATES
+
+    live = Permit.objects.filter(contractor_id=contractor_id, community_id=community_id, status__in=LIVE_STATUSES)
+    counts = live.aggregate(permits=Count("pk"), passes=Count("pk", filter=Q(status=PermitStatus.ACTIVE)))
+    counts["parking"] = Vehicle.objects.filter(
+        permit__in=live, removed_at__isnull=True, parking_state__in=LIVE_PARKING_STATES
+    ).count()
+    return counts

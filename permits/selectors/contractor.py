@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contractors.choices import MembershipStatus
 from contractors.local_time import contractor_today
-from contractors.models import Contractor, ContractorDocument
+from contractors.models import Contractor, ContractorDocument, ContractorMembership
 from contractors.selectors import contractor_for_user
 from contractors.validators import documents_expiring, validate_compliance_through
 from portal.core.models import AuditEvent, Property
@@ -21,12 +21,13 @@ from portal.core.scoping import managed_community_ids
 
 from ..choices import ParkingState, PermitStatus
 from ..models import NocVersion, Permit
-from ..rules import SUBMISSION_REQUIREMENTS, Stage, check_permit_rules
+from ..rules import SUBMISSION_REQUIREMENTS, Stage, check_permit_rules, rule_warnings
 from ..services.lifecycle import permit_missing_for_submission
-from ..services.people import VEHICLE_EDITABLE_STATUSES
+from ..services.people import VEHICLE_EDITABLE_STATUSES, WORKER_ADDABLE_STATUSES
 from ..transitions import EDITABLE_STATUSES, TERMINAL_STATUSES, Move, allowed_moves
 from ..validators import local_date
 from .access import permit_for_user_or_404, permits_visible_to
+from .clashes import permit_clashes
 from .rules import permit_facts
 
 # Permits whose end the company's licence and insurance must outlast.
@@ -57,6 +58,7 @@ class PermitActions:
     cancel: bool
     extend: bool
     people: bool
+    add_workers: bool
     vehicles: bool
     noc: bool
     pass_: bool
@@ -71,6 +73,7 @@ def permit_actions(permit: Permit) -> PermitActions:
         cancel=Move.CANCEL in moves,
         extend=Move.EXTEND in moves,
         people=permit.status in EDITABLE_STATUSES,
+        add_workers=permit.status in WORKER_ADDABLE_STATUSES,
         vehicles=permit.status in VEHICLE_EDITABLE_STATUSES,
         noc=permit.status not in TERMINAL_STATUSES,
         pass_=permit.status == PermitStatus.ACTIVE,
@@ -81,6 +84,7 @@ def permit_actions(permit: Permit) -> PermitActions:
 class Checklist:
     items: list[tuple[str, bool]]
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # let through, but worth reading (capacity, next door)
 
     @property
     def ready(self) -> bool:
@@ -95,14 +99,19 @@ def submission_checklist(permit: Permit) -> Checklist:
     """Every submission requirement, ticked when present and breaking no rule, then the rule problems."""
     missing = set(permit_missing_for_submission(permit))
     problems: list[str] = []
+    facts = permit_facts(permit, clashes=permit_clashes(permit, stage=Stage.SUBMIT))
     try:
-        check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
+        check_permit_rules(facts, stage=Stage.SUBMIT, now=timezone.now())
     except ValidationError as error:
         problems = error.messages
         fields = getattr(error, "error_dict", {})
         missing |= {str(SUBMISSION_REQUIREMENTS[ITEM_OF_FIELD[name]]) for name in fields if name in ITEM_OF_FIELD}
     labels = [str(label) for label in SUBMISSION_REQUIREMENTS]
-    return Checklist(items=[(label, label not in missing) for label in labels], problems=problems)
+    return Checklist(
+        items=[(label, label not in missing) for label in labels],
+        problems=problems,
+        warnings=rule_warnings(facts, stage=Stage.SUBMIT),
+    )
 
 
 # The history's words for the audit actions a contractor sees on the permit page.
@@ -229,3 +238,60 @@ def permit_with_qr_for_user_or_404(user, reference: str) -> Permit:
     if not permit.qr_image:
         raise Http404(_("No QR image."))
     return permit
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A refusal someone must fix, on the permit itself or on its company in the permit's community."""
+
+    note: str
+    by: str
+    since: datetime.datetime
+    on_company: bool
+
+
+def permit_attention(permit: Permit) -> Attention | None:
+    if permit.attention_since:
+        return Attention(permit.attention_note, permit.attention_by, permit.attention_since, on_company=False)
+    membership = (
+        ContractorMembership.objects.filter(
+            contractor_id=permit.contractor_id, community_id=permit.community_id, attention_since__isnull=False
+        )
+        .only("attention_note", "attention_by", "attention_since")
+        .first()
+    )
+    if membership is None:
+        return None
+    return Attention(membership.attention_note, membership.attention_by, membership.attention_since, on_company=True)
+
+
+ENDED_STATUSES = (PermitStatus.REVOKED, PermitStatus.ARCHIVED, PermitStatus.EXPIRED, PermitStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a permit ended, for the contractor: when, and the reason they were given."""
+
+    status: str
+    on: datetime.datetime
+    reason: str
+
+    @property
+    def revoked(self) -> bool:
+        return self.status in (PermitStatus.REVOKED, PermitStatus.ARCHIVED)
+
+
+def permit_ending(permit: Permit) -> Ending | None:
+    if permit.status not in ENDED_STATUSES:
+        return None
+    reason = permit.revocation_reason if permit.status in (PermitStatus.REVOKED, PermitStatus.ARCHIVED) else ""
+    if not reason and permit.status != PermitStatus.EXPIRED:
+        event = (
+            AuditEvent.objects.filter(target_type="permit", target_id=str(permit.pk), to_status=permit.status)
+            .exclude(reason="")
+            .order_by("-at")
+            .first()
+        )
+        reason = event.reason if event else ""
+    on = min(permit.valid_till, permit.status_changed_at) if permit.status == PermitStatus.EXPIRED else None
+    return Ending(permit.status, on or permit.status_changed_at, reason)

@@ -1,5 +1,6 @@
 """Every write to permits goes through these services: one transaction, one audit event per change."""
 
+from .attention import permit_attention_clear, permit_attention_raise
 from .contractors import contractor_revoke
 from .drafts import permit_create_draft, permit_update_draft
 from .lifecycle import (
@@ -8,6 +9,7 @@ from .lifecycle import (
     permit_cancel,
     permit_expire,
     permit_extend,
+    permit_extension_decline,
     permit_pass_issue,
     permit_reissue,
     permit_reject,
@@ -24,10 +26,13 @@ __all__ = [
     "noc_version_upload",
     "permit_approve",
     "permit_archive",
+    "permit_attention_clear",
+    "permit_attention_raise",
     "permit_cancel",
     "permit_create_draft",
     "permit_expire",
     "permit_extend",
+    "permit_extension_decline",
     "permit_pass_issue",
     "permit_reissue",
     "permit_reject",

@@ -12,6 +12,7 @@ from portal.core.events import event_record
 from ..choices import ParkingState
 from ..models import Permit
 from ..transitions import EDITABLE_STATUSES, Move, status_phrase, target_status
+from .deadlines import decision_follow_move
 
 MOVE_EVENTS = {
     Move.SUBMIT: "submitted",
@@ -36,10 +37,11 @@ def lock_permit(permit: Permit | int) -> Permit:
 
 def apply_move(permit: Permit, move: Move, *, actor: Actor, reason: str = "", data: dict | None = None) -> str:
     """Move ``permit`` (already locked) along the table and write its audit event; returns the old status."""
-    from_status = permit.status
+    from_status, now = permit.status, timezone.now()
     permit.status = target_status(from_status, move)
     if permit.status != from_status:
-        permit.status_changed_at = timezone.now()
+        permit.status_changed_at = now
+    data = {**(data or {}), **decision_follow_move(permit, move, now=now)}
     event_record(
         actor=actor,
         target=permit,

@@ -28,6 +28,7 @@ from django.utils import timezone
 from contractors.models import Contractor
 from portal.core.actors import Actor
 from portal.core.events import domain_service
+from portal.core.formats import format_date
 from portal.core.local_time import community_today, per_zone_q
 
 from ..models import Permit
@@ -65,12 +66,12 @@ def lapsed_documents(
 
 
 def compliance_issue_text(lapsed: list[tuple[str, datetime.date]]) -> str:
-    return " ".join(f"{label.capitalize()} expired on {expiry:%Y-%m-%d}." for label, expiry in lapsed)
+    return " ".join(f"{label.capitalize()} expired on {format_date(expiry)}." for label, expiry in lapsed)
 
 
 def suspension_reason(lapsed: list[tuple[str, datetime.date]]) -> str:
     """``Suspended: the company's trade licence expired on 2026-08-30.``"""
-    lapses = " and its ".join(f"{label} expired on {day:%Y-%m-%d}" for label, day in lapsed)
+    lapses = " and its ".join(f"{label} expired on {format_date(day)}" for label, day in lapsed)
     return f"Suspended: the company's {lapses}."
 
 

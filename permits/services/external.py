@@ -23,9 +23,11 @@ from portal.core.storage import StoredFile
 from ..choices import ParkingState, ScanDirection, ScanKind
 from ..choices import PermitStatus as S
 from ..models import GateScan, Permit, Vehicle
+from ..rules import permit_end_moment
 from ..transitions import STATUS_RANK, TRANSITIONS, Move, target_status
 from ._common import apply_move, audit_permit, lock_permit
 from .lifecycle import permit_archive, permit_expire, permit_pass_issue, permit_revoke
+from .scan_counts import scan_hour_count
 
 CLOCK_SLACK = datetime.timedelta(seconds=1)  # partners keep milliseconds; the portal microseconds
 PARKING_ERROR_CHARS = 300
@@ -154,7 +156,9 @@ def gate_scan_record(
         direction=direction,
         gate=gate,
         employee_name=employee_name,
+        after_end=scanned_at > permit_end_moment(permit),
     )
+    scan_hour_count(permit=permit, scan=scan)
     if permit.work_started_at is None or scanned_at < permit.work_started_at:
         permit.work_started_at = scanned_at
         permit.save(update_fields=["work_started_at", "updated_at"])
@@ -162,7 +166,13 @@ def gate_scan_record(
         permit,
         "permits.gate_scan.recorded",
         actor=actor,
-        data={"kind": kind, "direction": direction, "gate": gate, "scanned_at": scanned_at.isoformat()},
+        data={
+            "kind": kind,
+            "direction": direction,
+            "gate": gate,
+            "scanned_at": scanned_at.isoformat(),
+            **({"after_end": True} if scan.after_end else {}),
+        },
     )
     return PartnerOutcome(True, f"{scan.get_kind_display().lower()} recorded", scan)
 

@@ -12,11 +12,15 @@ from portal.core.actors import Actor
 from portal.core.events import domain_service
 from portal.core.storage import StoredFile
 
+from ..choices import DecisionStage
+from ..clashes import Clash, ClashKind
 from ..models import Permit
 from ..rules import Stage, check_permit_rules, submission_missing
+from ..selectors.clashes import permit_clashes
 from ..selectors.rules import current_noc, permit_facts
 from ..transitions import Move, target_status
 from ._common import apply_move, audit_permit, lock_permit, require_reason
+from .deadlines import decision_open
 from .expiry import permits_expire
 
 
@@ -33,21 +37,25 @@ def permit_missing_for_submission(permit: Permit) -> list[str]:
     )
 
 
-def _check_ready(permit: Permit) -> None:
+def _check_ready(permit: Permit, *, stage: Stage, capacity_override_reason: str = "") -> list[Clash]:
+    """Every submission rule, the clash rules included; returns the clashes found (refused or let through)."""
     missing = permit_missing_for_submission(permit)
     if missing:
         raise ValidationError(
             _("The permit cannot be submitted yet. Still missing: %(missing)s.") % {"missing": "; ".join(missing)},
             code="incomplete",
         )
-    check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=timezone.now())
+    clashes = permit_clashes(permit, stage=stage)
+    facts = permit_facts(permit, clashes=clashes, capacity_override_reason=capacity_override_reason)
+    check_permit_rules(facts, stage=stage, now=timezone.now())
+    return clashes
 
 
 @domain_service
 def permit_submit(*, actor: Actor, permit: Permit) -> Permit:
     permit = lock_permit(permit)
     target_status(permit.status, Move.SUBMIT)
-    _check_ready(permit)
+    _check_ready(permit, stage=Stage.SUBMIT)
     apply_move(permit, Move.SUBMIT, actor=actor)
     permit.submitted_at = timezone.now()
     permit.save()
@@ -55,11 +63,25 @@ def permit_submit(*, actor: Actor, permit: Permit) -> Permit:
 
 
 @domain_service
-def permit_approve(*, actor: Actor, permit: Permit) -> Permit:
+def permit_approve(*, actor: Actor, permit: Permit, capacity_override_reason: str = "") -> Permit:
+    """Approve; over the building's capacity only with a reason, which is audited."""
+    reason = (capacity_override_reason or "").strip()
     permit = lock_permit(permit)
     target_status(permit.status, Move.APPROVE)
-    _check_ready(permit)
+    clashes = _check_ready(permit, stage=Stage.APPROVE, capacity_override_reason=reason)
     apply_move(permit, Move.APPROVE, actor=actor)
+    over = [clash for clash in clashes if clash.kind == ClashKind.CAPACITY]
+    if over:
+        audit_permit(
+            permit,
+            "permits.permit.capacity_overridden",
+            actor=actor,
+            reason=reason,
+            data={
+                "days": [day.isoformat() for clash in over for day in clash.days],
+                "others": [ref for clash in over for ref in clash.others],
+            },
+        )
     permit.decision_note = ""
     permit.save()
     return permit
@@ -104,13 +126,14 @@ def permit_request_extension(*, actor: Actor, permit: Permit, valid_till: dateti
     check_permit_rules(permit_facts(permit, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now())
     permit.extension_requested_till = valid_till
     permit.extension_request_note = note
+    wait = decision_open(permit, DecisionStage.EXTENSION, now=timezone.now())
     permit.save()
     audit_permit(
         permit,
         "permits.permit.extension_requested",
         actor=actor,
         reason=note,
-        data={"requested_till": valid_till.isoformat()},
+        data={"requested_till": valid_till.isoformat(), "decide_by": wait.due_at.isoformat()},
     )
     return permit
 
@@ -135,6 +158,27 @@ def permit_extend(
     permit.extension_request_note = ""
     apply_move(permit, Move.EXTEND, actor=actor, data=data)
     permit.save()
+    return permit
+
+
+@domain_service
+def permit_extension_decline(*, actor: Actor, permit: Permit, reason: str) -> Permit:
+    """A property manager declines the contractor's extension request; the permit keeps its dates."""
+    reason = require_reason(reason, "for declining the extension")
+    permit = lock_permit(permit)
+    if permit.extension_requested_till is None:
+        raise ValidationError("No extension is requested for this permit.", code="no_request")
+    requested = permit.extension_requested_till
+    permit.extension_requested_till = None
+    permit.extension_request_note = ""
+    permit.save()
+    audit_permit(
+        permit,
+        "permits.permit.extension_declined",
+        actor=actor,
+        reason=reason,
+        data={"requested_till": requested.isoformat()},
+    )
     return permit
 
 
@@ -196,5 +240,6 @@ def permit_expire(*, actor: Actor, permit: Permit) -> Permit:
 def permit_archive(*, actor: Actor, permit: Permit, reason: str) -> Permit:
     permit = lock_permit(permit)
     apply_move(permit, Move.ARCHIVE, actor=actor, reason=reason)
+    permit.revocation_reason = reason  # the contractor reads why it ended (the company revoked, usually)
     permit.save()
     return permit

@@ -20,12 +20,15 @@ VEHICLE_EDITABLE_STATUSES = (
     PermitStatus.APPROVED,
     PermitStatus.ACTIVE,
 )
+# A new labourer mid-job: workers are added to an approved or active permit too (the gates follow the event).
+WORKER_ADDABLE_STATUSES = VEHICLE_EDITABLE_STATUSES
 
 
 @domain_service
 def worker_add(*, actor: Actor, permit: Permit, name: str, id_number: str, phone: str = "") -> Worker:
     permit = lock_permit(permit)
-    require_editable(permit)
+    if permit.status not in WORKER_ADDABLE_STATUSES:
+        require_editable(permit)
     fields = normalize_worker(name=name, id_number=id_number, phone=phone, region=permit.community.country)
     worker = Worker.objects.create(permit=permit, **fields)
     audit_permit(permit, "permits.worker.added", actor=actor, data={"worker": worker.pk, "name": worker.name})

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.core.actors import Actor
 
 from ..forms import CancelForm, NocForm, VehicleForm, WorkerForm, apply_validation_error
 from ..models import Permit
 from ..selectors.access import permit_for_user_or_404
-from ..selectors.contractor import permit_actions, permit_history, submission_checklist
+from ..selectors.contractor import permit_actions, permit_attention, permit_ending, permit_history, submission_checklist
 from ..selectors.people import contractor_warning, id_number_conflicts
 
 
@@ -60,6 +61,9 @@ def render_permit_page(request, permit: Permit, **bound):
     context = {
         "permit": permit,
         "actions": actions,
+        "decision_late": bool(permit.decision_due_at and permit.decision_due_at <= timezone.now()),
+        "attention": permit_attention(permit),
+        "ending": permit_ending(permit),
         "checklist": submission_checklist(permit) if actions.submit else None,
         "additional_units": permit.additional_units.all(),
         "workers": permit.workers.all(),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contractors import services as contractor_services
 from contractors.choices import DocumentKind
-from contractors.forms import CompanyDocumentForm, apply_validation_error
+from contractors.forms import CompanyDocumentForm, ContactForm, apply_validation_error
 from contractors.local_time import contractor_time_zone
 from contractors.views import contractor_required
 
@@ -29,7 +29,7 @@ def _document_form(kind: str, data=None, files=None) -> CompanyDocumentForm:
     return CompanyDocumentForm(data, files, kind=kind, prefix=kind)
 
 
-def render_company_page(request, bound: CompanyDocumentForm | None = None):
+def render_company_page(request, bound: CompanyDocumentForm | None = None, contact_form: ContactForm | None = None):
     contractor = request.contractor
     documents = documents_by_kind(contractor)
     sections = [
@@ -44,6 +44,7 @@ def render_company_page(request, bound: CompanyDocumentForm | None = None):
     context = {
         "contractor": contractor,
         "memberships": contractor.memberships.select_related("community"),
+        "contact_form": contact_form or ContactForm.for_contractor(contractor, prefix="contact"),
         "warnings": compliance_warnings(contractor),
         "sections": sections,
         "time_zone": contractor_time_zone(contractor),
@@ -74,3 +75,21 @@ def company_document_upload(request, kind):
             messages.success(request, UPLOADED[kind])
             return redirect("permits:company")
     return render_company_page(request, bound=form)
+
+
+@require_POST
+@contractor_required
+def company_contact(request):
+    """The company's own users correct its contact details; what a partner refused goes again."""
+    form = ContactForm.for_contractor(request.contractor, request.POST, prefix="contact")
+    if form.is_valid():
+        try:
+            contractor_services.contractor_contact_update(
+                actor=actor_for(request), contractor=request.contractor, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Contact details saved. Whatever was waiting for them is sent again."))
+            return redirect("permits:company")
+    return render_company_page(request, contact_form=form)

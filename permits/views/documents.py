@@ -5,9 +5,11 @@ Anything the user may not see is a 404, so a foreign document's existence is not
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
 from ..selectors.contractor import (
@@ -35,6 +37,24 @@ def _file_response(field_file, *, content_type: str, filename: str, attachment: 
 def noc_download(request, pk):
     noc = noc_for_user_or_404(request.user, pk)
     return _file_response(noc.file, content_type=noc.content_type, filename=noc.download_name)
+
+
+PREVIEWABLE = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+@require_GET
+@login_required
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"], "object-src": ["'self'"]})
+def noc_preview(request, pk):
+    """The same NOC, shown in the page (the permit page frames it) rather than downloaded.
+
+    Only this URL may be framed, and only by the portal's own pages; anything but a PDF or an image is
+    still a download.
+    """
+    noc = noc_for_user_or_404(request.user, pk)
+    inline = noc.content_type in PREVIEWABLE
+    return _file_response(noc.file, content_type=noc.content_type, filename=noc.download_name, attachment=not inline)
 
 
 @require_GET

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from contractors.views import STAFF_HOME, contractor_required
 
 from ..choices import PermitStatus, PermitType
-from ..selectors.contractor import compliance_warnings, permits_for_list
+from ..selectors.contractor import compliance_warnings, permit_attention, permit_ending, permits_for_list
 from ._helpers import permit_or_404, permit_url, render_permit_page
 
 PAGE_SIZE = 25
@@ -72,6 +72,11 @@ def permit_detail(request, reference):
 @contractor_required
 def permit_pass(request, reference):
     permit = permit_or_404(request, reference)
+    ending = permit_ending(permit)
+    if ending is not None or permit.status == PermitStatus.APPROVED:
+        # Say why there is no pass (ended, refused by the gates, or being issued) rather than send away.
+        context = {"permit": permit, "ending": ending, "attention": permit_attention(permit)}
+        return render(request, "portal/permit_no_pass.html", context)
     if permit.status != PermitStatus.ACTIVE:
         messages.info(request, _("The pass is shown here once the permit is active."))
         return redirect(permit_url(permit))

@@ -1,9 +1,11 @@
 """/api/: v1 endpoints (no trailing slashes, as Buzz-In), the OpenAPI schema and its reference pages.
 
-Anything else under /api/ answers a JSON 404 in the contract's error shape.
+/api/ and /api/v1/ redirect to the reference; anything else under /api/ answers a JSON 404 in the
+contract's error shape.
 """
 
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from .errors import not_found_view
@@ -23,6 +25,9 @@ v1 = [
 ]
 
 urlpatterns = [
+    # The API's root opens its reference (a person following the printed URL), not a 404.
+    path("", RedirectView.as_view(pattern_name="api:docs"), name="root"),
+    path("v1/", RedirectView.as_view(pattern_name="api:docs"), name="v1-root"),
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": api_description()}), name="schema"),
     # The split view loads its start-up script from a URL: no inline script, so the CSP holds.

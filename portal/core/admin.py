@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import admin_dashboard  # noqa: F401  (registers the failed-deliveries panel)
 from .admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ScopedInlineMixin
-from .models import AuditEvent, BlackoutDate, Community, Property, StaffMembership, Unit
+from .models import AuditEvent, BlackoutDate, Community, Property, PublicHoliday, StaffMembership, Unit
 from .scoping import is_operator
 
 admin.site.site_header = _("Permit portal administration")
@@ -16,13 +16,29 @@ class BlackoutDateInline(ScopedInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class PublicHolidayInline(ScopedInlineMixin, admin.TabularInline):
+    model = PublicHoliday
+    extra = 0
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
+    """The days a community's office is closed: decision deadlines skip them. Managers keep their own."""
+
+    list_display = ["date", "name", "community"]
+    list_filter = ["community"]
+    list_select_related = ["community"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
 @admin.register(Community)
 class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     community_path = "id"
     list_display = ["name", "time_zone", "parking_zone", "work_day_start", "work_day_end"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [BlackoutDateInline]
+    inlines = [BlackoutDateInline, PublicHolidayInline]
 
     def has_add_permission(self, request):
         return is_operator(request.user) and super().has_add_permission(request)
@@ -56,8 +72,8 @@ class UnitAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "community", "role"]
-    list_filter = ["community", "role"]
+    list_display = ["user", "community", "role", "is_lead"]
+    list_filter = ["community", "role", "is_lead"]
     list_select_related = ["user", "community"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]

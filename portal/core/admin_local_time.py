@@ -14,9 +14,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils import timezone
 
-from .local_time import community_time
-
-LIST_FORMAT = "%Y-%m-%d %H:%M"
+from .formats import format_datetime
 
 
 def community_of(obj, community_path: str):
@@ -28,13 +26,13 @@ def community_of(obj, community_path: str):
 def community_time_column(
     field: str, *, name: str | None = None, description: str | None = None, community_path: str = "community"
 ):
-    """A callable for ``list_display`` / ``readonly_fields``: ``field`` as ``2026-08-01 07:00`` on the row's clock."""
+    """A callable for ``list_display`` / ``readonly_fields``: ``field`` as ``01 Aug 2026, 07:00`` on the row's clock."""
 
     def column(obj):
         moment, community = getattr(obj, field), community_of(obj, community_path)
         if not moment:
             return None
-        return (community_time(moment, community) if community else timezone.localtime(moment)).strftime(LIST_FORMAT)
+        return format_datetime(moment, community.tzinfo if community else None)
 
     column.__name__ = name or field  # the column's CSS class: ``field-<name>``
     return admin.display(description=description or field.replace("_", " "), ordering=field, empty_value="—")(column)

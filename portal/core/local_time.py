@@ -121,3 +121,11 @@ def local_date_of(field: str, *, community_path: str = "community"):
         default=TruncDate(field, tzinfo=default_zone()),
         output_field=DateField(),
     )
+
+
+def zones_of(user_community_ids: set[int] | None) -> list[str]:
+    """The time zones of these communities (all communities: ``None``), to name them once on a page."""
+    communities = Community.objects.all()
+    if user_community_ids is not None:
+        communities = communities.filter(pk__in=user_community_ids)
+    return sorted(set(communities.values_list("time_zone", flat=True)))

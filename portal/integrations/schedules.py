@@ -20,6 +20,7 @@ DEFAULT_SCHEDULES = [
     DefaultSchedule("Relay partner deliveries", "integrations.delivery_relay", every_seconds=30),
     DefaultSchedule("Relay received webhooks", "integrations.webhook_relay", every_seconds=60),
     DefaultSchedule("Expire ended permits", "permits.expire_due", every_seconds=300),
+    DefaultSchedule("Remind and escalate decision deadlines", "permits.check_decision_deadlines", every_seconds=300),
     DefaultSchedule("Check contractor compliance", "permits.check_compliance", crontab="0 6"),
     DefaultSchedule("Send reminder e-mails", "notifications.send_reminders", crontab="0 7"),
     DefaultSchedule("Send daily digests", "notifications.send_digests", crontab="30 7"),

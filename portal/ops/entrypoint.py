@@ -1,7 +1,8 @@
 """The image's entrypoint, and the command every supervised process runs: ``python -m portal.ops.entrypoint ROLE``.
 
 - ``web``: gunicorn with ``deploy/gunicorn.conf.py`` (``PORT``, ``WEB_CONCURRENCY``, ``WEB_THREADS``);
-- ``worker``: a Celery worker on ``CELERY_QUEUE`` (``WORKER_CONCURRENCY`` pool processes, ``WORKER_NAME``);
+- ``worker``: a Celery worker on ``CELERY_QUEUE`` and its webhook queue (``portal.queues``), ``WORKER_CONCURRENCY``
+  pool processes, ``WORKER_NAME``;
   SIGTERM is Celery's warm shutdown: no new task is taken, running ones finish and are acknowledged;
 - ``beat``: the one beat (``portal.ops.beat``);
 - ``release``: migrations and the default schedules, once per deploy before the new processes start.

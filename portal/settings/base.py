@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from portal.queues import WEBHOOK_TASKS, webhook_queue
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -166,13 +168,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["portal.formats"]
 # Arabic pages write numbers with Western digits (plates and codes use them); True: Arabic-Indic digits in
 # their text, codes kept as typed (portal.core.digits).
 ARABIC_INDIC_DIGITS = env.bool("ARABIC_INDIC_DIGITS", default=False)
 TIME_ZONE = "Asia/Dubai"
 USE_I18N = True
 USE_TZ = True
+# One way to write dates and times (day-month-year, 24 h), per language: portal/formats/<lang>/formats.py.
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -242,6 +245,9 @@ elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
     # connection drops: there is no visibility timeout to tune.
     CELERY_TASK_DEFAULT_QUEUE_TYPE = env("CELERY_QUEUE_TYPE", default="quorum")
     CELERY_TASK_DEFAULT_EXCHANGE_TYPE = "topic"
+    # The webhook queue (portal.queues) is declared by the workers that consume it: the same kind.
+    CELERY_TASK_CREATE_MISSING_QUEUE_TYPE = CELERY_TASK_DEFAULT_QUEUE_TYPE
+    CELERY_TASK_CREATE_MISSING_QUEUE_EXCHANGE_TYPE = "topic"
     # The publish returns once the broker has the message (publisher confirms).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 else:
@@ -251,6 +257,9 @@ else:
 CELERY_RESULT_BACKEND = None
 # Separate queues let several portals (or parallel test runs) share one broker.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# Webhook processing on a queue of its own, consumed by every worker (portal.queues): under a backlog of
+# deliveries, what a partner tells us is still processed at once.
+CELERY_TASK_ROUTES = {name: {"queue": webhook_queue(CELERY_TASK_DEFAULT_QUEUE)} for name in WEBHOOK_TASKS}
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only after it finished, so a worker that dies mid-task leaves it in the
 # queue for another worker; every task is written to be safe to run twice (deliveries check
@@ -305,6 +314,10 @@ OPSCOM_API_TOKEN = env("OPSCOM_API_TOKEN", default="")
 OPSCOM_TIMEOUT_SECONDS = env.float("OPSCOM_TIMEOUT_SECONDS", default=15.0)
 SANDBOXES_ENABLED = env.bool("SANDBOXES_ENABLED", default=True)
 
+# The retry policy (portal.integrations.delivery.policy). DELIVERY_TIME_SCALE multiplies every duration of
+# it (backoff, stuck and relay horizons, the relay's interval, the partners' timeouts): 1 in production,
+# 0.05 in the fault script, which so runs this very policy twenty times faster.
+DELIVERY_TIME_SCALE = env.float("DELIVERY_TIME_SCALE", default=1.0)
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=8)
 DELIVERY_BACKOFF_BASE_SECONDS = env.float("DELIVERY_BACKOFF_BASE_SECONDS", default=5.0)
 DELIVERY_BACKOFF_MAX_SECONDS = env.float("DELIVERY_BACKOFF_MAX_SECONDS", default=3600.0)

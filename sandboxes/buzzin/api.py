@@ -34,7 +34,10 @@ def handle_api(state: SandboxState, request: ApiRequest) -> Outcome:
     matched, params = match(ROUTES, request.method, request.path)
     body = parse_json_object(request.raw_body)
     operation = _operation_name(matched, body)
+    interceptor = state.interceptor if operation else None
     try:
+        if interceptor is not None:
+            interceptor("received", operation, request.idempotency_key)
         outcome = matched.handler(state, community, params, body)
     except ApiError:
         if operation:
@@ -42,6 +45,8 @@ def handle_api(state: SandboxState, request: ApiRequest) -> Outcome:
         raise
     if operation:
         state.stats.record(operation, request.idempotency_key, applied=outcome.applied)
+    if interceptor is not None and outcome.applied:
+        interceptor("applied", operation, request.idempotency_key)
     return outcome
 
 
@@ -50,6 +55,7 @@ def _simulate_outage(state: SandboxState) -> None:
         mode, hang_seconds = state.outage.current_mode(), state.outage.hang_seconds
     if mode is None:
         return
+    state.stats.record_outage_rejection()
     if mode == "hang":
         time.sleep(hang_seconds)
     raise ApiError(503, "Service temporarily unavailable (sandbox outage)")

@@ -90,7 +90,12 @@ class IdempotencyStats:
 
     operations: dict[str, dict[str, int]] = field(default_factory=dict)
     keys: dict[str, KeyUsage] = field(default_factory=dict)
+    outage_rejections: int = 0  # API calls refused by a simulated outage
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record_outage_rejection(self) -> None:
+        with self.lock:
+            self.outage_rejections += 1
 
     def record(self, operation: str, idempotency_key: str | None, applied: bool) -> None:
         with self.lock:
@@ -109,6 +114,7 @@ class IdempotencyStats:
             return {
                 "operations": {name: dict(counts) for name, counts in self.operations.items()},
                 "idempotencyKeys": len(self.keys),
+                "outageRejections": self.outage_rejections,
                 "repeatedKeys": sorted(key for key, usage in self.keys.items() if usage.requests > 1),
                 "duplicateAppliedKeys": sorted(key for key, usage in self.keys.items() if usage.applied > 1),
                 "keys": {key: vars(usage).copy() for key, usage in self.keys.items()},
@@ -118,6 +124,7 @@ class IdempotencyStats:
         with self.lock:
             self.operations.clear()
             self.keys.clear()
+            self.outage_rejections = 0
 
 
 class SandboxState:
@@ -129,6 +136,10 @@ class SandboxState:
         self.permits: dict[str, Permit] = {}
         self.outage = Outage()
         self.stats = IdempotencyStats()
+        # Tests and the fault script may watch mutating calls: ``interceptor(moment, operation, idempotency_key)``
+        # is called with "received" before a call is handled (raising ApiError refuses it) and with "applied"
+        # after it changed state, before the answer leaves.
+        self.interceptor: Callable[[str, str, str | None], None] | None = None
         self.scheduler = Scheduler()
         self.webhooks = WebhookSender(retry_delays=self.config.webhook_retry_delays)
         self.generation = 0  # bumped by reset(): timers scheduled before it do nothing

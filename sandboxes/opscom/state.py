@@ -137,6 +137,7 @@ class SandboxState:
         self.errors: Counter[str] = Counter()
         self.outage_rejections = 0
         self.applied_by_idempotency_key: Counter[str] = Counter()
+        self._changed = True
 
     def handle_api(self, action: str, client_code: str, raw_body: bytes, idempotency_key: str | None) -> dict:
         """One push/update/delete call: the success body, or ``OpscomError``."""
@@ -148,11 +149,13 @@ class SandboxState:
                 self.errors[str(error.code)] += 1
                 raise
             self.applied[action] += 1
-            if idempotency_key:
+            # An update that changes nothing (a repeat whose first answer was lost) is not applied again.
+            if idempotency_key and self._changed:
                 self.applied_by_idempotency_key[idempotency_key] += 1
             return answer
 
     def _dispatch(self, action: str, client_code: str, raw_body: bytes) -> dict:
+        self._changed = True
         check_client_code(self.config.client_code, client_code)
         body = parse_body(raw_body)
         check_token(self.config.api_token, body)
@@ -169,9 +172,15 @@ class SandboxState:
 
     def _update(self, body: dict[str, Any]) -> dict:
         permit = self._live_permit(checked_reference(body))
-        for name, value in validated_update(body, permit.start_time).items():
+        changes = {
+            name: value
+            for name, value in validated_update(body, permit.start_time).items()
+            if getattr(permit, name) != value
+        }
+        for name, value in changes.items():
             setattr(permit, name, value)
         permit.updates += 1
+        self._changed = bool(changes)
         return success(permit.reference_id)
 
     def _delete(self, body: dict[str, Any]) -> dict:

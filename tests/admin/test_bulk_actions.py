@@ -54,7 +54,7 @@ def test_bulk_approve_reports_each_permit(manager_client, manager_a, make):
     refs = ", ".join(p.reference for p in good)
     assert only_message(response) == (
         f"Approved 3: {refs}. Not approved: {short_noc.reference} — "
-        f"The NOC expires on {expiry:%Y-%m-%d}, before the permit ends on {ends:%Y-%m-%d}."
+        f"The NOC expires on {expiry:%d %b %Y}, before the permit ends on {ends:%d %b %Y}."
     )
     for permit in good:
         permit.refresh_from_db()

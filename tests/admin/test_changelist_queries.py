@@ -17,8 +17,12 @@ FILTERS = {
     "status": {"status__exact": "submitted"},
     "soon": {"starts": "7d", "expires": "7d"},
     "noc": {"noc": "short"},
+    "clashes": {"clashes": "yes"},
+    "due": {"due": "overdue"},
+    "due today": {"due": "today"},
     "search": {"q": "DXB"},
     "ordered": {"o": "7"},
+    "by deadline": {"o": "9", "due": "waiting"},
     "all filters": {"status__exact": "draft", "permit_type__exact": "fit_out", "noc": "missing", "q": "Ravi"},
 }
 
@@ -67,8 +71,20 @@ def test_oldest_waiting_first_then_newest(manager_client, community_a, property_
     draft = PermitFactory(**kwargs)
     second = permit_in_status("submitted", **kwargs)
     approved = permit_in_status("approved", **kwargs)
-    response = manager_client.get(reverse("admin:permits_permit_changelist"))
+    response = manager_client.get(reverse("admin:permits_permit_changelist"), {"status__exact": "all"})
     assert list(response.context["cl"].result_list) == [first, second, approved, draft]
+
+
+def test_the_default_list_is_what_needs_a_manager(manager_client, community_a, property_a, contractor_a):
+    """Submitted, approved (the pass not yet issued) and active permits; drafts and closed ones one click away."""
+    kwargs = {"community": community_a, "property": property_a, "contractor": contractor_a}
+    wanted = [permit_in_status(status, **kwargs) for status in ("submitted", "approved", "active")]
+    draft, _rejected = PermitFactory(**kwargs), permit_in_status("rejected", **kwargs)
+    url = reverse("admin:permits_permit_changelist")
+    response = manager_client.get(url)
+    assert set(response.context["cl"].result_list) == set(wanted)
+    assert "status__exact=draft" in response.content.decode()  # the drafts, one click away
+    assert list(manager_client.get(url, {"status__exact": "draft"}).context["cl"].result_list) == [draft]
 
 
 def test_search_by_plate_or_worker_lists_a_permit_once(manager_client, community_a, property_a, contractor_a):
@@ -77,6 +93,7 @@ def test_search_by_plate_or_worker_lists_a_permit_once(manager_client, community
     VehicleFactory(permit=permit, plate="DXB11112")
     PermitFactory(community=community_a, property=property_a, contractor=contractor_a)
     url = reverse("admin:permits_permit_changelist")
-    assert list(manager_client.get(url, {"q": "dxb-1111"}).context["cl"].result_list) == [permit]
-    assert len(manager_client.get(url, {"q": "Ravi"}).context["cl"].result_list) == 2
-    assert list(manager_client.get(url, {"q": permit.reference}).context["cl"].result_list) == [permit]
+    every = {"status__exact": "all"}
+    assert list(manager_client.get(url, {"q": "dxb-1111", **every}).context["cl"].result_list) == [permit]
+    assert len(manager_client.get(url, {"q": "Ravi", **every}).context["cl"].result_list) == 2
+    assert list(manager_client.get(url, {"q": permit.reference, **every}).context["cl"].result_list) == [permit]

@@ -31,7 +31,7 @@ def test_export_link_exports_the_filtered_list(manager_client, community_a, prop
     assert rows[0] == HEADER
     assert [row[0] for row in rows[1:]] == [submitted.reference]
     assert rows[1][4] == "Alpha Fitouts LLC"
-    assert rows[1][9] == submitted.noc_versions.get(is_current=True).expiry_date.isoformat()
+    assert rows[1][9] == f"{submitted.noc_versions.get(is_current=True).expiry_date:%d %b %Y}"
 
 
 def test_export_without_filters_is_every_own_permit(manager_client, permit_a, permit_b):

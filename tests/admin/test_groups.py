@@ -20,17 +20,36 @@ def codenames(name: str) -> set[str]:
     return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
 
 
+# A community's clash settings are rows of configuration a manager keeps (integrations 0009): a pair of
+# types or a building's capacity is added and removed like a line of a settings page, never a record.
+CLASH_SETTING_ROWS = {
+    "add_clashsettings",
+    "add_exclusivetypepair",
+    "delete_exclusivetypepair",
+    "add_propertycapacity",
+    "delete_propertycapacity",
+}
+
+
 def test_property_managers_view_and_change_but_never_delete():
     granted = codenames("Property managers")
     assert {"view_permit", "change_permit", "change_contractormembership", "view_auditevent"} <= granted
     assert {"view_outbounddelivery", "view_community", "change_unit"} <= granted
-    assert not {c for c in granted if c.startswith(("delete_", "add_"))}
+    # Besides the clash settings, each community's public holidays, a calendar its managers keep (#21).
+    holidays = {"add_publicholiday", "delete_publicholiday"}
+    assert {c for c in granted if c.startswith(("delete_", "add_"))} == CLASH_SETTING_ROWS | holidays
     assert "change_community" not in granted and "view_apikey" not in granted
 
 
 def test_operators_have_everything_managers_have_and_more():
     assert codenames("Property managers") < codenames("operator")
     assert {"delete_staffmembership", "add_apikey", "delete_blackoutdate"} <= codenames("operator")
+
+
+def test_managers_and_operators_edit_clash_settings():
+    for group in ("Property managers", "operator"):
+        assert {"change_clashsettings", "change_propertycapacity", "change_exclusivetypepair"} <= codenames(group)
+        assert codenames(group) >= CLASH_SETTING_ROWS
 
 
 def test_running_the_migration_again_changes_nothing():

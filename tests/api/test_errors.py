@@ -94,7 +94,14 @@ def test_odd_content_type_and_accept_headers_still_speak_json(api, site):
     assert response.status_code == 201 and response["Content-Type"] == "application/json"
 
 
-@pytest.mark.parametrize("path", ["/api/", "/api/v1/", "/api/v1/nothing", "/api/v2/permits", "/api/v1/permits/"])
+@pytest.mark.parametrize("path", ["/api/", "/api/v1/"])
+def test_the_api_roots_open_the_reference(path):
+    """A person following the printed URL lands on the API's documentation, not on a 404."""
+    response = Client().get(path)
+    assert response.status_code == 302 and response["Location"] == "/api/docs/"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v2/permits", "/api/v1/permits/"])
 def test_unknown_routes_under_api_are_json_404(path):
     response = Client().get(path)
     assert response.status_code == 404

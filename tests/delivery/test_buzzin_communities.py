@@ -83,6 +83,27 @@ def test_a_companys_rows_share_one_sequence_whatever_the_community(company):
     ]
 
 
+def test_approved_again_before_the_revoke_went_the_company_joins_again_after_it(buzzin, company):
+    """Found by the fault script: the approval planned nothing while the revoke was still on its way, and
+    Buzz-In kept the company removed."""
+    membership = contractor_approve(actor=ACTOR, membership=pending_in(company, "key-hills"))
+    (create,) = rows()
+    buzzin.script["create_contractor"] = [created(approved=True)]
+    assert sender.delivery_send(create.pk) == "succeeded"
+    contractor_revoke(actor=ACTOR, membership=membership, reason="Left the site.")
+    membership.refresh_from_db()
+    contractor_approve(actor=ACTOR, membership=membership)
+
+    (revoke,) = rows(buzzin_op.CONTRACTOR_REVOKE)
+    _, join = rows()
+    assert revoke.pk < join.pk
+    buzzin.script.update(revoke_contractor=[ok({"_id": COMPANY_ID})], approve_contractor=[ok({"_id": COMPANY_ID})])
+    assert sender.delivery_send(revoke.pk) == "succeeded"
+    assert sender.delivery_send(join.pk) == "succeeded"
+    assert buzzin.names() == ["create_contractor", "revoke_contractor", "approve_contractor"]
+    assert buzzin_membership(membership) == (COMPANY_ID, BuzzinContractorState.APPROVED)
+
+
 def test_the_second_community_waits_for_the_first_create_then_joins_by_approve_with_its_own_key(buzzin, company):
     hills = contractor_approve(actor=ACTOR, membership=pending_in(company, "key-hills"))
     palm = contractor_approve(actor=ACTOR, membership=pending_in(company, "key-palm"))

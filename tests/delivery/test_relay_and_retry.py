@@ -56,6 +56,39 @@ def test_the_relay_leaves_just_dispatched_rows_alone_for_a_grace_period(broker, 
     assert services.delivery_relay().due == 0  # touched by the previous run
 
 
+def test_the_relay_hands_a_row_over_again_only_once_its_task_is_presumed_lost(broker, settings):
+    """Under a backlog the commit's task waits in the queue longer than the grace period; handing the row over
+    again each relay run doubled the queue (seen in the scale-out run). Only a task not picked up within the
+    stuck-sending horizon of being due is presumed lost."""
+    settings.DELIVERY_RELAY_GRACE_SECONDS = 30
+    settings.DELIVERY_STUCK_SENDING_SECONDS = 600
+    create, _ = rows_of(permit_in_status("approved"))
+    assert dispatch(create.pk) is True  # what the commit does
+    long_ago = timezone.now() - datetime.timedelta(minutes=5)
+    OutboundDelivery.objects.filter(pk=create.pk).update(updated_at=long_ago)
+    assert services.delivery_relay().due == 0  # its task is still queued
+    OutboundDelivery.objects.filter(pk=create.pk).update(dispatched_at=timezone.now() - datetime.timedelta(minutes=11))
+    assert services.delivery_relay().dispatched == 1
+    assert [delivery_id for delivery_id, _ in broker] == [create.pk, create.pk]
+
+
+def test_every_duration_of_the_policy_follows_one_time_factor(settings):
+    from portal.integrations.delivery import policy
+
+    settings.DELIVERY_TIME_SCALE = 0.05
+    settings.BUZZIN_TIMEOUT_SECONDS = 15
+    settings.DELIVERY_BACKOFF_BASE_SECONDS, settings.DELIVERY_BACKOFF_MAX_SECONDS = 5, 3600
+    settings.DELIVERY_STUCK_SENDING_SECONDS, settings.DELIVERY_RELAY_GRACE_SECONDS = 600, 30
+    limits = policy.limits()
+    assert (limits.base_seconds, limits.max_seconds) == pytest.approx((0.25, 180.0))
+    assert (limits.stuck_sending_seconds, limits.relay_grace_seconds) == pytest.approx((30.0, 1.5))
+    assert limits.max_attempts == settings.DELIVERY_MAX_ATTEMPTS  # a count, not a duration
+    assert policy.early_tolerance() == pytest.approx(0.05)
+    assert policy.relay_interval() == pytest.approx(1.5)
+    assert policy.partner_timeout(settings.BUZZIN_TIMEOUT_SECONDS) == pytest.approx(0.75)
+    assert policy.backoff_delay(1, retry_after=100) == pytest.approx(5.0)  # Retry-After scaled too
+
+
 def test_the_relay_reclaims_rows_stuck_in_sending(broker, settings):
     settings.DELIVERY_STUCK_SENDING_SECONDS = 600
     create, _ = rows_of(permit_in_status("approved"))

@@ -264,14 +264,54 @@ def test_revoke_and_reissue_and_noc_replacement_reach_buzzin(buzzin_stub, actor)
     )
     services.permit_reissue(actor=actor, permit=permit)
     services.permit_revoke(actor=actor, permit=permit, reason="Unsafe scaffolding")
-    buzzin_stub.script.update(replace_noc=[ok()], reissue_pass=[ok()], revoke_pass=[ok()])
+    seen = ok({"accessCode": "CODE1", "integrations": {"damac": {"nocHistory": []}}})
+    buzzin_stub.script.update(get_permit=[seen, seen], replace_noc=[ok()], reissue_pass=[ok()], revoke_pass=[ok()])
 
     for row in OutboundDelivery.objects.filter(subscriber="buzzin", state="pending").order_by("pk"):
         assert sender.delivery_send(row.pk) == "succeeded"
-    assert buzzin_stub.names() == ["replace_noc", "reissue_pass", "revoke_pass"]
-    noc = buzzin_stub.calls[0][1][1]
+    assert buzzin_stub.names() == ["get_permit", "replace_noc", "get_permit", "reissue_pass", "revoke_pass"]
+    noc = buzzin_stub.calls[1][1][1]
     assert (noc["type"], noc["nocNumber"], noc["contentType"]) == ("base64", "NOC-2", "application/pdf")
-    assert buzzin_stub.calls[2][1] == (BUZZIN_ID, "Unsafe scaffolding")
+    assert buzzin_stub.calls[4][1] == (BUZZIN_ID, "Unsafe scaffolding")
+
+
+def test_a_noc_replacement_or_reissue_that_landed_unanswered_is_not_sent_again(buzzin_stub, actor):
+    """Neither call is idempotent at Buzz-In: a try whose answer was lost (worker killed after Buzz-In applied it)
+    is found by the next try's lookup, which then sends nothing."""
+    from tests.factories import pdf_file
+
+    permit = permit_in_status("active")
+    link_buzzin_permit(permit, BUZZIN_ID)
+    OutboundDelivery.objects.all().update(state="succeeded")
+    services.noc_version_upload(
+        actor=actor,
+        permit=permit,
+        noc_number="NOC-2",
+        issue_date=permit.valid_from.date() - datetime.timedelta(days=7),
+        expiry_date=permit.valid_till.date(),
+        file=pdf_file(),
+    )
+    services.permit_reissue(actor=actor, permit=permit)
+    replace, reissue = OutboundDelivery.objects.filter(subscriber="buzzin", state="pending").order_by("pk")
+    before = ok({"accessCode": "CODE1", "integrations": {"damac": {"nocHistory": []}}})
+    after = ok({"accessCode": "CODE1", "integrations": {"damac": {"nocHistory": [{"nocNumber": "NOC-1"}]}}})
+    buzzin_stub.script.update(get_permit=[before, after], replace_noc=[ok()])
+    claim, _ = sender.claim_delivery(replace.pk)
+    sender.perform(claim.delivery)  # Buzz-In applied it; the worker died before recording the answer
+    OutboundDelivery.objects.filter(pk=replace.pk).update(state="pending")
+    assert sender.delivery_send(replace.pk) == "succeeded"
+
+    reissued = ok({"accessCode": "CODE2"})
+    buzzin_stub.script.update(get_permit=[before, reissued], reissue_pass=[ok()])
+    claim, _ = sender.claim_delivery(reissue.pk)
+    sender.perform(claim.delivery)
+    OutboundDelivery.objects.filter(pk=reissue.pk).update(state="pending")
+    assert sender.delivery_send(reissue.pk) == "succeeded"
+
+    lookup = "get_permit"
+    assert buzzin_stub.names() == [lookup, "replace_noc", lookup, lookup, "reissue_pass", lookup]
+    assert OutboundDelivery.objects.get(pk=reissue.pk).result["found_applied"] is True
+    assert "CODE1" not in str(OutboundDelivery.objects.get(pk=reissue.pk).result)
 
 
 def test_a_noc_that_went_with_the_create_is_not_replaced_again(buzzin_stub, actor):

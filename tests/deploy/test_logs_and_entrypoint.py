@@ -102,3 +102,18 @@ def test_sentry_is_off_unless_a_dsn_is_set(dsn, active):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.base", "SENTRY_DSN": dsn}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == active, result.stderr[-2000:]
+
+
+def test_webhooks_have_a_queue_of_their_own_that_every_worker_consumes(settings):
+    """A backlog of partner deliveries never holds back what Buzz-In tells us (seen in the scale-out run)."""
+    from celery import current_app
+
+    from portal.integrations.webhooks.tasks import WEBHOOK_TASK_NAME
+    from portal.queues import webhook_queue
+
+    default = settings.CELERY_TASK_DEFAULT_QUEUE
+    queue = webhook_queue(default)
+    assert current_app.amqp.router.route({}, WEBHOOK_TASK_NAME)["queue"].name == queue
+    assert current_app.amqp.router.route({}, "integrations.delivery_send")["queue"].name == default
+    command = celery_worker_command(queue=default)
+    assert command[command.index("-Q") + 1].split(",") == [default, queue]

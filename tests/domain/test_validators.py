@@ -88,7 +88,7 @@ class TestBlackoutDates:
         with pytest.raises(ValidationError) as caught:
             self.check("2026-11-20", "2026-12-02")
         assert messages(caught.value) == [
-            "No work is allowed in Palm Gardens on 2026-12-02 (National Day); choose dates that avoid it."
+            "No work is allowed in Palm Gardens on 02 Dec 2026 (National Day); choose dates that avoid it."
         ]
 
     def test_window_starting_the_day_after_is_accepted(self):
@@ -113,7 +113,7 @@ class TestNoc:
     def test_noc_expiring_the_day_before_is_refused_in_words(self):
         with pytest.raises(ValidationError) as caught:
             v.validate_noc_covers_permit(datetime.date(2026, 8, 30), at("2026-08-31", 18), tz=DUBAI)
-        assert messages(caught.value) == ["The NOC expires on 2026-08-30, before the permit ends on 2026-08-31."]
+        assert messages(caught.value) == ["The NOC expires on 30 Aug 2026, before the permit ends on 31 Aug 2026."]
 
     def test_issue_and_expiry_on_the_same_day_is_accepted(self):
         v.validate_noc_dates(datetime.date(2026, 8, 1), datetime.date(2026, 8, 1))
@@ -135,7 +135,7 @@ class TestContractorRules:
                 licence_expiry=self.UNTIL - datetime.timedelta(days=1), insurance_expiry=self.UNTIL, until=self.UNTIL
             )
         assert messages(caught.value) == [
-            "The company's trade licence expires on 2026-08-30, before the permit ends on 2026-08-31."
+            "The company's trade licence expires on 30 Aug 2026, before the permit ends on 31 Aug 2026."
         ]
 
     def test_missing_insurance_is_refused(self):
@@ -157,7 +157,7 @@ class TestContractorRules:
             insurance_expiry=today + datetime.timedelta(days=31),
             today=today,
         )
-        assert warnings == ["Trade licence expires on 2026-08-31, within 30 days."]
+        assert warnings == ["Trade licence expires on 31 Aug 2026, within 30 days."]
 
 
 class TestPlates:

@@ -57,7 +57,7 @@ def test_translations_keep_their_placeholders():
     for entry in polib.pofile(str(CATALOGUE)):
         expected = sorted(set(PLACEHOLDER.findall(entry.msgid)))
         forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-        for text in forms:
+        for text in filter(None, forms):  # untranslated: test_no_string_is_left_untranslated
             found = sorted(set(PLACEHOLDER.findall(text)))
             if found != expected and not (entry.msgid_plural and set(found) <= set(expected)):
                 wrong.append((entry.msgid, text))

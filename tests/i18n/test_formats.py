@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_arabic_dates_are_day_month_year_with_arabic_month_names():
     day = datetime.date(2026, 12, 2)
     with translation.override("ar"):
-        assert formats.date_format(day) == "2 ديسمبر 2026"
-        assert formats.date_format(day, "SHORT_DATE_FORMAT") == "02/12/2026"
+        assert formats.date_format(day) == "02 ديسمبر 2026"
+        assert formats.date_format(datetime.datetime(2026, 12, 2, 17, 5), "DATETIME_FORMAT") == "02 ديسمبر 2026, 17:05"
         assert formats.time_format(datetime.time(17, 5)) == "17:05"
 
 

@@ -39,14 +39,14 @@ def test_a_lapsed_licence_flags_live_permits_and_a_renewal_clears_them():
     assert (result.flagged, result.suspended, result.cleared) == (2, 0, 0)
     for permit in (active, approved):
         permit.refresh_from_db()
-        assert permit.compliance_issue == "Trade licence expired on 2026-07-30."
+        assert permit.compliance_issue == "Trade licence expired on 30 Jul 2026."
         assert permit.status in (PermitStatus.ACTIVE, PermitStatus.APPROVED)
     draft.refresh_from_db()
     bystander.refresh_from_db()
     assert draft.compliance_issue == bystander.compliance_issue == ""
     flags = AuditEvent.objects.filter(action="permits.permit.compliance_flagged")
     assert sorted(flags.values_list("target_id", flat=True)) == sorted([str(active.pk), str(approved.pk)])
-    assert set(flags.values_list("reason", flat=True)) == {"Trade licence expired on 2026-07-30."}
+    assert set(flags.values_list("reason", flat=True)) == {"Trade licence expired on 30 Jul 2026."}
     assert compliance_check(now=BASE).flagged == 0  # nothing changed: no second event
 
     contractor = active.contractor
@@ -64,19 +64,19 @@ def test_both_documents_lapsed_are_named():
     active.contractor.save()
     compliance_check(now=BASE)
     active.refresh_from_db()
-    assert active.compliance_issue == "Trade licence expired on 2026-07-30. Insurance expired on 2026-07-01."
+    assert active.compliance_issue == "Trade licence expired on 30 Jul 2026. Insurance expired on 01 Jul 2026."
 
 
 def test_the_community_setting_suspends_with_a_reason_the_contractor_can_read():
     active, approved, draft = lapsed_contractor_permits(suspend=True)
     result = compliance_check(now=BASE)
     assert result.suspended == 2
-    reason = "Suspended: the company's trade licence expired on 2026-07-30."
+    reason = "Suspended: the company's trade licence expired on 30 Jul 2026."
     for permit in (active, approved):
         permit.refresh_from_db()
         assert permit.status == PermitStatus.REVOKED
         assert permit.revocation_reason == reason
-        assert permit.compliance_issue == "Trade licence expired on 2026-07-30."
+        assert permit.compliance_issue == "Trade licence expired on 30 Jul 2026."
     revokes = OutboundDelivery.objects.filter(operation="pass.revoke", target_id=str(active.pk))
     assert [d.params for d in revokes] == [{"reason": reason}]
     assert AuditEvent.objects.filter(action="permits.permit.revoked", reason=reason).count() == 2

@@ -57,7 +57,7 @@ def test_permit_end_reminders_at_7_days_then_1_day_each_once(at, settings, endin
     with at(ends - 7 * DAY + datetime.timedelta(minutes=1)):
         assert remind().permits == 3
         assert remind().sent == 0
-    subject = f"Work permit {permit.reference} ends within 7 days: 11 Aug 2026 07:00"
+    subject = f"Work permit {permit.reference} ends within 7 days: 11 Aug 2026, 07:00"
     assert sent_to() == [("ali@example.com", subject), ("bea@example.com", subject), ("pm@example.com", subject)]
     contractor_mail, manager_mail = mail_for("ali@example.com"), mail_for("pm@example.com")
     assert f"https://permits.example.com/permits/{permit.reference}/" in contractor_mail.body
@@ -65,7 +65,7 @@ def test_permit_end_reminders_at_7_days_then_1_day_each_once(at, settings, endin
     html, mimetype = contractor_mail.alternatives[0]
     assert mimetype == "text/html"
     assert f'href="https://permits.example.com/permits/{permit.reference}/"' in html
-    assert "11 August 2026, 07:00 (Asia/Dubai)" in contractor_mail.body
+    assert "11 Aug 2026, 07:00 (Asia/Dubai)" in contractor_mail.body
 
     mail.outbox.clear()
     with at(ends - DAY - datetime.timedelta(minutes=1)):
@@ -74,7 +74,7 @@ def test_permit_end_reminders_at_7_days_then_1_day_each_once(at, settings, endin
         assert remind().permits == 3
         assert remind().sent == 0
     assert {subject for _, subject in sent_to()} == {
-        f"Work permit {permit.reference} ends within 24 hours: 11 Aug 2026 07:00"
+        f"Work permit {permit.reference} ends within 24 hours: 11 Aug 2026, 07:00"
     }
     with at(ends + datetime.timedelta(minutes=1)):
         assert remind().sent == 0
@@ -131,7 +131,7 @@ def test_noc_expiring_before_the_permit_ends_is_reminded_early(at):
         NocVersionFactory(permit=permit, expiry_date=BASE.date() + datetime.timedelta(days=100))
         contractor_user(permit.contractor, "ali")
         assert remind().nocs == 1
-        assert "before the permit ends on 29 November 2026" in mail_for("ali@example.com").body
+        assert "before the permit ends on 29 Nov 2026" in mail_for("ali@example.com").body
     with at(BASE + 75 * DAY):  # the 30-day threshold is its own reminder
         assert remind().nocs == 1
         assert remind().nocs == 0

@@ -71,7 +71,7 @@ def test_a_licence_lapses_at_each_communitys_midnight(at, dubai, bogota):
     with at(BOGOTA_MIDNIGHT + MINUTE):
         assert compliance_check().flagged == 1
     assert flagged(in_dubai, in_bogota) == [True, True]
-    assert in_bogota.compliance_issue == "Trade licence expired on 2026-08-01."
+    assert in_bogota.compliance_issue == "Trade licence expired on 01 Aug 2026."
 
 
 def test_a_renewal_clears_on_each_communitys_day(at, dubai, bogota):

@@ -10,14 +10,18 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from contractors.choices import MembershipStatus
 from contractors.models import ContractorMembership
-from contractors.services import contractor_approve, contractor_register
+from contractors.services import contractor_approve, contractor_register, membership_attention_raise
 from permits import services
+from permits.models import PermitDecision
+from permits.services import permit_attention_raise
 from permits.services.contractors import contractor_revoke
+from permits.services.deadlines import decision_escalate, decision_remind
 from portal.core.actors import Actor
-from portal.core.models import AuditEvent
+from portal.core.models import AuditEvent, StaffMembership
 from portal.integrations.notifications.kinds import BY_EVENT, KINDS
 from portal.integrations.notifications.messages import notification_email
 from portal.integrations.notifications.models import Notification
@@ -40,6 +44,7 @@ class Case:
     subject: str  # "{ref}" stands for the permit's reference
     body: str  # a phrase the text and HTML bodies carry
     link: str  # the page the mail links to; "{ref}", "{pk}", "{membership}" filled in
+    also: tuple = ()  # (people, subject) that the same event raises under its other kind (needs attention)
 
 
 def manager(site):
@@ -52,6 +57,15 @@ def ali(site):
 
 def _membership(site):
     return ContractorMembership.objects.get(contractor=site.contractor, community=site.community)
+
+
+def _open_wait(permit) -> int:
+    return PermitDecision.objects.get(permit=permit, decided_at__isnull=True).pk
+
+
+def _escalate_to_lead(site, permit):
+    StaffMembership.objects.filter(user=site.managers[0]).update(is_lead=True)
+    decision_escalate(decision_id=_open_wait(permit), now=timezone.now())
 
 
 def _revoke_company(site, permit):
@@ -72,6 +86,12 @@ def _register(site, permit):
         "communities": [site.community],
     }
     contractor_register(company=company, email="nadia@fresh.example", password="a-long-pass-phrase-9")
+
+
+def _decline(site, permit):
+    services.permit_request_extension(actor=ali(site), permit=permit, valid_till=_later(permit, 3))
+    Notification.objects.all().delete()
+    services.permit_extension_decline(actor=manager(site), permit=permit, reason="The tower is closed that week.")
 
 
 def _later(permit, days=5):
@@ -184,6 +204,53 @@ CASES = [
         ADMIN_PERMIT,
     ),
     Case(
+        "approval_deadline",
+        "submitted",
+        lambda s, p: decision_remind(decision_id=_open_wait(p), now=timezone.now()),
+        MANAGERS,
+        "Work permit {ref} must be decided by {due}",
+        "Work permit {ref} of Al Noor LLC waits for a decision by",
+        ADMIN_PERMIT,
+    ),
+    Case(
+        "approval_overdue",
+        "submitted",
+        _escalate_to_lead,
+        MANAGERS,  # the manager made team lead
+        "Overdue: work permit {ref} was due for a decision by {due}",
+        "and is still waiting.",
+        ADMIN_PERMIT,
+        "extension_declined",
+        "active",
+        lambda s, p: _decline(s, p),
+        COMPANY,
+        "The extension of work permit {ref} was declined",
+        "Reason: The tower is closed that week.",
+        PERMIT_PAGE,
+    ),
+    Case(
+        "partner_refused",
+        "approved",
+        lambda s, p: permit_attention_raise(actor=BUZZIN, permit=p, reason="Unit A-101 is unknown.", by="manager"),
+        COMPANY,
+        "Work permit {ref} needs your attention",
+        "The property management corrects it; you need not do anything.",
+        PERMIT_PAGE,
+        also=((MANAGERS, "Work permit {ref} needs attention"),),
+    ),
+    Case(
+        "push_attention",
+        "",
+        lambda s, p: membership_attention_raise(
+            actor=BUZZIN, membership=_membership(s), reason="Phone refused.", by="company"
+        ),
+        MANAGERS,
+        "Al Noor LLC needs attention in Akoya",
+        "The company was asked to correct its contact details",
+        "https://permits.example.com/admin/contractors/contractormembership/{company_membership}/change/",
+        also=((COMPANY, "Al Noor LLC needs your attention in Akoya"),),
+    ),
+    Case(
         "company_waiting",
         "",
         _register,
@@ -205,12 +272,17 @@ def test_the_right_people_get_one_item_and_one_mail(site, case):
     case.act(site, permit)
 
     assert notified(case.kind) == case.people
-    assert notified() == case.people  # nothing else, for nobody else
+    others = [name for people, _ in case.also for name in people]
+    assert notified() == sorted(case.people + others)  # nothing else, for nobody else
     drain()
     fill = _fill(site, permit)
     subject = case.subject.format(**fill)
-    assert mailed() == [(f"{name}@example.com", subject) for name in case.people]
+    expected = [(f"{name}@example.com", subject) for name in case.people]
+    expected += [(f"{name}@example.com", other.format(**fill)) for people, other in case.also for name in people]
+    assert mailed() == sorted(expected)
     for message in mail.outbox:
+        if message.to[0] not in [f"{name}@example.com" for name in case.people]:
+            continue
         html, mimetype = message.alternatives[0]
         assert mimetype == "text/html"
         link = case.link.format(**fill)
@@ -220,18 +292,21 @@ def test_the_right_people_get_one_item_and_one_mail(site, case):
         assert f'href="{link}"' in html
         assert "Permit portal" in message.body and "Permit portal" in html  # the portal's name
     drain()
-    assert len(mail.outbox) == len(case.people)  # a second pass sends nothing more
+    assert len(mail.outbox) == len(expected)  # a second pass sends nothing more
 
 
 def _fill(site, permit) -> dict:
     fill = {"membership": ContractorMembership.objects.order_by("-pk").values_list("pk", flat=True).first()}
+    fill["company_membership"] = _membership(site).pk
     if permit is not None:
         permit.refresh_from_db()
         local = permit.valid_till.astimezone(site.community.tzinfo)
         requested = permit.extension_requested_till
-        fill |= {"ref": permit.reference, "pk": permit.pk, "till": f"{local:%d %b %Y %H:%M}"}
+        fill |= {"ref": permit.reference, "pk": permit.pk, "till": f"{local:%d %b %Y, %H:%M}"}
+        if permit.decision_due_at:
+            fill["due"] = f"{permit.decision_due_at.astimezone(site.community.tzinfo):%d %b %Y, %H:%M}"
         if requested:
-            fill["till3"] = f"{requested.astimezone(site.community.tzinfo):%d %b %Y %H:%M}"
+            fill["till3"] = f"{requested.astimezone(site.community.tzinfo):%d %b %Y, %H:%M}"
     return fill
 
 
@@ -241,7 +316,7 @@ def test_every_kind_raised_by_an_event_has_a_case():
 
 
 def test_the_table_maps_these_events():
-    assert {event: kind.slug for event, kind in BY_EVENT.items()} == {
+    single = {
         "permits.permit.approved": "permit_approved",
         "permits.permit.activated": "pass_issued",
         "permits.pass.reissued": "pass_issued",
@@ -249,11 +324,20 @@ def test_the_table_maps_these_events():
         "permits.permit.rejected": "permit_rejected",
         "permits.permit.revoked": "permit_revoked",
         "permits.permit.extended": "extension_decided",
+        "permits.permit.extension_declined": "extension_declined",
         "contractors.membership.approved": "company_approved",
         "contractors.membership.revoked": "company_revoked",
         "permits.permit.submitted": "permit_submitted",
         "permits.permit.extension_requested": "extension_requested",
         "contractors.membership.requested": "company_waiting",
+        "permits.permit.decision_due_soon": "approval_deadline",
+        "permits.permit.decision_overdue": "approval_overdue",
+    }
+    attention = ["partner_refused", "push_attention"]  # the company and the managers, each in their words
+    assert {event: [kind.slug for kind in kinds] for event, kinds in BY_EVENT.items()} == {
+        **{event: [slug] for event, slug in single.items()},
+        "permits.permit.needs_attention": attention,
+        "contractors.membership.needs_attention": attention,
     }
 
 

@@ -16,6 +16,7 @@ A new pattern without a registry entry fails ``test_every_pattern_is_classified`
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Callable
@@ -30,7 +31,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from permits.models import Permit
+from permits.models import Permit, PermitDecision
+from portal.core.models import PublicHoliday
 from portal.integrations.buzzin.models import BuzzinCommunity, BuzzinProperty, BuzzinUnit
 from portal.integrations.buzzin.records import contractor_buzzin_id, permit_buzzin_id
 from portal.integrations.notifications.models import Notification
@@ -96,6 +98,8 @@ ALLOW_LIST = {
     "admin/(?P<url>.*)$": "the admin's catch-all: redirects unknown admin paths, reads no row",
     "permits:company_document_upload": "<kind> is trade_licence or insurance of the signed-in company itself: "
     "no other company can be named (fuzzed in test_fuzz_forms)",
+    "permits:calendar_ics": "a private feed URL: its secret token is the credential (as a password-reset link), "
+    "it names its owner's own feed and nothing else; a wrong, rotated or revoked token is a 404 (tests/calendar)",
 }
 
 
@@ -143,6 +147,7 @@ def _admin_objects(w: World) -> dict[str, list]:
         "contractors.contractormembership": [b.membership],
         "permits.permit": [b.permits["submitted"], b.permits["active"], b.api_permit],
         "permits.gatescan": [b.scan],
+        "permits.clashsettings": [_clash_settings(b)],
         "integrations.outbounddelivery": [b.failed_delivery],
         "integrations.buzzincommunity": [BuzzinCommunity.objects.get(community=b.community)],
         "integrations.buzzinproperty": [BuzzinProperty.objects.get(property=b.property)],
@@ -150,7 +155,26 @@ def _admin_objects(w: World) -> dict[str, list]:
         "integrations.drift": [b.drift],
         "integrations.inboundevent": [b.inbound],
         "core.apikey": [b.api_key],
+        "core.publicholiday": [PublicHoliday.objects.create(community=b.community, date=datetime.date(2026, 12, 2))],
+        "permits.permitdecision": [_wait_of(b.permits["submitted"])],
     }
+
+
+def _clash_settings(b):
+    from permits.models import ClashSettings
+
+    settings, _ = ClashSettings.objects.get_or_create(community=b.community)
+    settings.capacities.get_or_create(property=b.property, permit_type="fit_out", defaults={"max_per_day": 2})
+    settings.exclusive_pairs.get_or_create(first_type="fit_out", second_type="fit_out")
+    return settings
+
+
+def _wait_of(permit):
+    """A waiting decision of B's (a closed one would do as well: the admin lists both)."""
+    moment = permit.valid_from
+    return PermitDecision.objects.create(
+        permit=permit, community=permit.community, stage="permit", started_at=moment, due_at=moment, remind_at=moment
+    )
 
 
 ADMIN_OBJECT_ROUTES = ("history", "delete", "change")
@@ -158,6 +182,10 @@ ADMIN_OBJECT_ROUTES = ("history", "delete", "change")
 ADMIN_CUSTOM_OBJECT_VIEWS = {
     **{f"admin:permits_permit_{slug}": "permits.permit" for slug in ("approve", "reject", "request_changes")},
     **{f"admin:permits_permit_{slug}": "permits.permit" for slug in ("extend", "revoke", "reissue")},
+    "admin:permits_permit_approve_over_capacity": "permits.permit",
+    "admin:permits_permit_extension_approve": "permits.permit",
+    "admin:permits_permit_extension_decline": "permits.permit",
+    "admin:contractors_contractor_contact": "contractors.contractor",
     "admin:contractors_contractormembership_approve": "contractors.contractormembership",
     "admin:contractors_contractormembership_revoke": "contractors.contractormembership",
     "admin:integrations_outbounddelivery_retry": "integrations.outbounddelivery",
@@ -198,6 +226,7 @@ def registry(w: World) -> dict[str, list[dict]]:
     entries["documents:noc"] = [{"pk": noc.pk} for noc in b.nocs[:2]] + [
         {"pk": noc.pk} for noc in b.api_permit.noc_versions.all()
     ]
+    entries["documents:noc_preview"] = entries["documents:noc"]
     entries["documents:contractor"] = [{"pk": document.pk} for document in b.documents]
     entries["documents:qr"] = [{"reference": b.permits["active"].reference}]
 
@@ -281,6 +310,9 @@ def post_data(kwargs: dict) -> dict:
         "noc-expiry_date": "2032-01-01",
         "noc-file": SimpleUploadedFile("noc.pdf", PDF_BYTES, content_type="application/pdf"),
         "jobs_summary": "Hijacked",
+        "contact_name": "Hijacker",
+        "email": "hijacker@example.com",
+        "phone": "+971505550001",
     }
     if "pk" in kwargs:
         data[f"plate-{kwargs['pk']}-plate"] = "HIJACK2"
@@ -379,6 +411,12 @@ def extra_list_urls(w: World) -> list[str]:
         query = {"app_label": "core", "model_name": "unit", "field_name": "property", "term": term}
         urls.append(f"/admin/autocomplete/?{urlencode(query)}")
     urls.append(f"/permits/?{urlencode({'status': 'active'})}")
+    b_month = {"date": f"{b.permits['active'].valid_from:%Y-%m-%d}", "view": "month"}
+    for calendar in ("/admin/permits/permit/calendar/", "/permits/calendar/"):
+        urls.append(f"{calendar}?{urlencode(b_month)}")
+        urls.append(f"{calendar}?{urlencode({**b_month, 'community': b.community.pk, 'property': b.property.pk})}")
+        urls.append(f"{calendar}?{urlencode({**b_month, 'property': b.property.pk, 'unit': b.units[0].pk})}")
+    urls.append(f"/admin/permits/permit/?{urlencode({'clashes': 'yes'})}")
     return urls
 
 

@@ -84,7 +84,7 @@ def test_warning_when_a_document_expires_within_30_days(client_a, company_a):
     company_a.insurance_expiry = _in(10)
     company_a.save()
     page = client_a.get(reverse("permits:company"))
-    assert_says(page, f"Insurance expires on {_in(10):%Y-%m-%d}, within 30 days.")
+    assert_says(page, f"Insurance expires on {_in(10):%d %b %Y}, within 30 days.")
 
 
 def test_warning_when_a_document_expires_before_a_permit_ends(client_a, company_a, community, prop, units):
@@ -95,8 +95,8 @@ def test_warning_when_a_document_expires_before_a_permit_ends(client_a, company_
     page = client_a.get(reverse("permits:company"))
     assert_says(
         page,
-        f"The company's trade licence expires on {company_a.trade_licence_expiry:%Y-%m-%d}, "
-        f"before the permit ends on {ends:%Y-%m-%d}",
+        f"The company's trade licence expires on {company_a.trade_licence_expiry:%d %b %Y}, "
+        f"before the permit ends on {ends:%d %b %Y}",
     )
     assert_says(page, permit.reference)
 
@@ -114,6 +114,6 @@ def test_the_company_page_is_on_the_clock_of_its_communities(client_a, company_a
     ContractorDocument.objects.update(uploaded_at=moment)
     with time_machine.travel(moment, tick=False):
         page = client_a.get(reverse("permits:company"))
-    assert_says(page, "Trade licence expires on 2026-08-01, within 30 days.")
+    assert_says(page, "Trade licence expires on 01 Aug 2026, within 30 days.")
     assert_says(page, "1 Aug 2026, 17:00")
     assert_says(page, "(America/Bogota)")

@@ -220,7 +220,7 @@ def test_a_two_year_permit_is_a_form_error(client_a, units, community):
 def _span(first_in: int, last_in: int) -> str:
     today = timezone.localtime(timezone.now(), DUBAI).date()
     first, last = today + datetime.timedelta(days=first_in), today + datetime.timedelta(days=last_in)
-    return f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    return f"{first:%d %b %Y} to {last:%d %b %Y}"
 
 
 def test_the_checklist_gives_no_tick_to_a_two_year_permit(client_a, permit_a):

@@ -55,7 +55,7 @@ def test_checklist_shows_rule_problems_too(client_a, permit_a, company_a):
     company_a.save()
     page = client_a.get(reverse("permits:detail", args=[permit_a.reference]))
     assert_says(page, "Also to resolve:")
-    assert_says(page, f"The company's insurance expires on {company_a.insurance_expiry:%Y-%m-%d}")
+    assert_says(page, f"The company's insurance expires on {company_a.insurance_expiry:%d %b %Y}")
 
 
 def test_answer_a_change_request_and_submit_again(client_a, place):
@@ -166,4 +166,4 @@ def test_the_list_warns_about_documents_lapsing(client_a, company_a):
     company_a.trade_licence_expiry = datetime.date.today() + datetime.timedelta(days=3)
     company_a.save()
     page = client_a.get(reverse("permits:list"))
-    assert_says(page, f"Trade licence expires on {company_a.trade_licence_expiry:%Y-%m-%d}, within 30 days.")
+    assert_says(page, f"Trade licence expires on {company_a.trade_licence_expiry:%d %b %Y}, within 30 days.")

@@ -60,7 +60,7 @@ def test_noc_expiring_before_the_permit_ends_is_refused(client_a, draft):
     data = _noc("NOC-SHORT")
     data["noc-expiry_date"] = f"{expiry:%Y-%m-%d}"
     response = _upload(client_a, draft, data)
-    assert_says(response, f"The NOC expires on {expiry:%Y-%m-%d}, before the permit ends on {ends:%Y-%m-%d}.")
+    assert_says(response, f"The NOC expires on {expiry:%d %b %Y}, before the permit ends on {ends:%d %b %Y}.")
     assert_says(response, "Choose the file again")
     assert 'value="NOC-SHORT"' in response.content.decode()
     assert counts.unchanged()

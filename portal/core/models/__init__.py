@@ -1,5 +1,5 @@
 from .audit import AuditEvent
-from .community import ApiKey, BlackoutDate, Community, Property, StaffMembership, Unit
+from .community import ApiKey, BlackoutDate, Community, Property, PublicHoliday, StaffMembership, Unit
 from .language import LanguagePreference
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "Community",
     "LanguagePreference",
     "Property",
+    "PublicHoliday",
     "StaffMembership",
     "Unit",
 ]

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import StaffRole
+from ..choices import DeadlineUnit, StaffRole, Weekend
 from ..contact import DEFAULT_COUNTRY, validate_country
 
 DEFAULT_MAX_PERMIT_DAYS = 90
@@ -62,10 +62,56 @@ class Community(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
         help_text=_("Calendar days from the first to the last day of a permit, extensions included."),
     )
+    overstay_grace_minutes = models.PositiveSmallIntegerField(
+        _("overstay grace (minutes)"),
+        default=30,
+        validators=[MaxValueValidator(720)],
+        help_text=_("A worker still inside this long after the permit's daily time-out is flagged as overstaying."),
+    )
+    no_show_days = models.PositiveSmallIntegerField(
+        _("no-show after (days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "An approved or active permit whose pass is not scanned in this many days from its first day is "
+            "flagged as a no-show."
+        ),
+    )
     suspend_on_compliance_lapse = models.BooleanField(
         default=False,
         help_text=_("Revoke the passes of contractors whose licence or insurance has lapsed."),
         verbose_name=_("suspend on compliance lapse"),
+    )
+    weekend = models.CharField(
+        _("weekend"),
+        max_length=8,
+        choices=Weekend.choices,
+        default=Weekend.SAT_SUN,
+        help_text=_("Days off of the office: decision deadlines count working days and hours without them."),
+    )
+    decision_deadline = models.PositiveSmallIntegerField(
+        _("decision deadline"),
+        default=2,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("Time to decide on a submitted permit, counted from its (re)submission. 0: the same working day."),
+    )
+    decision_deadline_unit = models.CharField(
+        _("unit"),
+        max_length=5,
+        choices=DeadlineUnit.choices,
+        default=DeadlineUnit.DAYS,
+    )
+    extension_deadline = models.PositiveSmallIntegerField(
+        _("extension decision deadline"),
+        default=1,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("Time to decide on a request to extend a permit."),
+    )
+    extension_deadline_unit = models.CharField(
+        _("unit"),
+        max_length=5,
+        choices=DeadlineUnit.choices,
+        default=DeadlineUnit.DAYS,
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
@@ -102,6 +148,25 @@ class BlackoutDate(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.reason}".strip()
+
+
+class PublicHoliday(models.Model):
+    """A day the community's office is closed: decision deadlines do not count it."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="public_holidays", verbose_name=_("community")
+    )
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        constraints = [models.UniqueConstraint(fields=["community", "date"], name="public_holiday_unique_per_day")]
+
+    def __str__(self):
+        return f"{self.date} {self.name}".strip()
 
 
 class Property(models.Model):
@@ -164,6 +229,11 @@ class StaffMembership(models.Model):
     )
     role = models.CharField(
         max_length=32, choices=StaffRole.choices, default=StaffRole.PROPERTY_MANAGER, verbose_name=_("role")
+    )
+    is_lead = models.BooleanField(
+        _("team lead"),
+        default=False,
+        help_text=_("Hears of every decision in the community that is overdue."),
     )
 
     class Meta:

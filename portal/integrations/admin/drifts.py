@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portal.core.actors import Actor
-from portal.core.admin_local_time import LIST_FORMAT, CommunityClockAdminMixin, community_time_column
+from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
-from portal.core.local_time import community_time
+from portal.core.formats import format_datetime
 from portal.core.scoping import is_operator
 
 from ..models import Drift
@@ -140,7 +140,7 @@ class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScop
     def state(self, drift):
         if drift.resolved_at is None:
             return "open"
-        return f"resolved {community_time(drift.resolved_at, drift.community):{LIST_FORMAT}}"
+        return f"resolved {format_datetime(drift.resolved_at, drift.community.tzinfo)}"
 
     @admin.display(description=_("repair"))
     def repair(self, drift):
@@ -209,4 +209,9 @@ def drift_summary(drift: Drift) -> str:
         return f"portal {detail.get('portal_status')}, Buzz-In {detail.get('buzzin_status')}{code}"
     if drift.kind == DriftKind.MISSING_AT_BUZZIN:
         return f"Buzz-In answers 404 for {detail.get('buzzin_id')}"
+    if drift.kind == DriftKind.SCAN_AFTER_END:
+        return (
+            f"{detail.get('scans', 1)} scan(s) after the end ({detail.get('ended_at')}), "
+            f"last at {detail.get('last_scanned_at')}"
+        )
     return detail.get("reason", "")

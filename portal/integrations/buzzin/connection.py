@@ -8,6 +8,7 @@ from django.views.decorators.debug import sensitive_variables
 from portal.core.models import Community
 
 from ..clients import cached_client
+from ..delivery.policy import partner_timeout
 from .client import BuzzinClient
 from .models import BuzzinCommunity
 
@@ -29,5 +30,6 @@ def buzzin_api_key_for(community: Community) -> str:
 @sensitive_variables()
 def buzzin_client(community: Community) -> BuzzinClient:
     """Buzz-In keys are scoped to one community: the client speaks with that community's key."""
-    url, key, timeout = settings.BUZZIN_API_URL, buzzin_api_key_for(community), settings.BUZZIN_TIMEOUT_SECONDS
+    url, key = settings.BUZZIN_API_URL, buzzin_api_key_for(community)
+    timeout = partner_timeout(settings.BUZZIN_TIMEOUT_SECONDS)
     return cached_client(("buzzin", url, key, timeout), lambda: BuzzinClient(url, key, timeout=timeout))

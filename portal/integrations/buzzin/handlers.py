@@ -7,10 +7,13 @@ Reactions beyond "retry what is transient, fail the rest":
   approve with this community's key. A 409 with no id held: wait when an earlier try of the row may have
   created it (the id arrives with ``communityContractors.approved``), else fail: this portal never
   registered that e-mail, an admin must act.
+- ``permit.replace_noc`` and ``pass.reissue`` change Buzz-In on every call (no idempotency there): each try
+  reads the permit first and sends nothing when an earlier try, whose answer was lost, already landed.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from contractors.models import ContractorMembership
@@ -209,6 +212,13 @@ def permit_update_validity(delivery: OutboundDelivery, permit: Permit, client: B
     return succeeded([result.call], body)
 
 
+def permit_update_people(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
+    """A worker added to a live permit: Buzz-In gets the whole list (``PATCH /permits/{id}``, contract DECISION)."""
+    body = _same_body_on_every_try(delivery, lambda: payloads.people_body(permit))
+    result = client.update_permit(_buzzin_id(permit), body, idempotency_key=idempotency_key(delivery.pk))
+    return succeeded([result.call], body)
+
+
 SENT_BODY = "sent_body"
 
 
@@ -230,12 +240,50 @@ def _same_body_on_every_try(delivery: OutboundDelivery, build: Callable[[], dict
 
 
 def permit_replace_noc(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
+    """``replaceNoc`` is not idempotent at Buzz-In (each call pushes the current NOC onto ``nocHistory``), and the
+    contract offers no idempotency key. So every try reads the permit first (``GET /permits/{id}``, the lookup the
+    contract documents): the first try notes how long ``nocHistory`` is, a later try that finds it longer knows
+    an earlier try landed (its answer was lost) and sends nothing. Rows of one permit go one at a time, so no
+    other replacement can lengthen it in between.
+    """
     noc = payloads.noc_version_for(permit, delivery.params.get("noc_version"))
     if noc.version <= selectors.create_succeeded_with_noc(permit.pk):
         return succeeded([], {"skipped": f"NOC version {noc.version} already went with the create"})
+    buzzin_id, key = _buzzin_id(permit), idempotency_key(delivery.pk)
+    seen = client.get_permit(buzzin_id, idempotency_key=key)
+    history = len(_damac(seen.data).get("nocHistory") or [])
+    before = _remember_before_first_send(delivery, NOC_HISTORY_BEFORE, history)
+    if history > before:
+        return succeeded([seen.call], {"noc_version": noc.version, "found_applied": True})
     descriptor = payloads.noc_descriptor(noc)
-    result = client.replace_noc(_buzzin_id(permit), descriptor, idempotency_key=idempotency_key(delivery.pk))
-    return succeeded([result.call], {"noc_version": noc.version})
+    result = client.replace_noc(buzzin_id, descriptor, idempotency_key=key)
+    return succeeded([seen.call, result.call], {"noc_version": noc.version})
+
+
+NOC_HISTORY_BEFORE = "noc_history_before"
+PASS_BEFORE = "pass_before"
+
+
+def _damac(data: dict) -> dict:
+    integrations = data.get("integrations") if isinstance(data.get("integrations"), dict) else {}
+    damac = integrations.get("damac")
+    return damac if isinstance(damac, dict) else {}
+
+
+def _remember_before_first_send(delivery: OutboundDelivery, name: str, value):
+    """What Buzz-In held before this row's first send, stored before that send; the stored value on later tries."""
+    result = delivery.result if isinstance(delivery.result, dict) else {}
+    if name in result:
+        return result[name]
+    delivery.result = {**result, name: value}
+    OutboundDelivery.objects.filter(pk=delivery.pk).update(result=delivery.result)
+    return value
+
+
+def _pass_fingerprint(data: dict) -> str:
+    """A digest of the access code Buzz-In holds (the code itself is a credential: never stored here)."""
+    code = data.get("accessCode")
+    return hashlib.sha256(code.encode()).hexdigest()[:16] if isinstance(code, str) and code else ""
 
 
 def pass_revoke(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
@@ -245,8 +293,16 @@ def pass_revoke(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient
 
 
 def pass_reissue(delivery: OutboundDelivery, permit: Permit, client: BuzzinClient) -> Outcome:
-    result = client.reissue_pass(_buzzin_id(permit), idempotency_key=idempotency_key(delivery.pk))
-    return succeeded([result.call])
+    """``reissuePass`` mints a new code on every call: like ``replaceNoc``, every try reads the permit first and a
+    later try that finds another code than the one before the first send knows that send landed."""
+    buzzin_id, key = _buzzin_id(permit), idempotency_key(delivery.pk)
+    seen = client.get_permit(buzzin_id, idempotency_key=key)
+    current = _pass_fingerprint(seen.data)
+    before = _remember_before_first_send(delivery, PASS_BEFORE, current)
+    if current != before:
+        return succeeded([seen.call], {"found_applied": True})
+    result = client.reissue_pass(buzzin_id, idempotency_key=key)
+    return succeeded([seen.call, result.call])
 
 
 HANDLERS: dict[str, Callable[[OutboundDelivery, object, BuzzinClient], Outcome]] = {
@@ -256,6 +312,7 @@ HANDLERS: dict[str, Callable[[OutboundDelivery, object, BuzzinClient], Outcome]]
     op.PERMIT_SUBMIT: permit_submit,
     op.PERMIT_UPDATE_VALIDITY: permit_update_validity,
     op.PERMIT_REPLACE_NOC: permit_replace_noc,
+    op.PERMIT_UPDATE_PEOPLE: permit_update_people,
     op.PASS_REVOKE: pass_revoke,
     op.PASS_REISSUE: pass_reissue,
 }

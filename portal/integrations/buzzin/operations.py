@@ -6,6 +6,7 @@ PERMIT_CREATE = "permit.create"
 PERMIT_SUBMIT = "permit.submit"
 PERMIT_UPDATE_VALIDITY = "permit.update_validity"
 PERMIT_REPLACE_NOC = "permit.replace_noc"
+PERMIT_UPDATE_PEOPLE = "permit.update_people"
 PASS_REVOKE = "pass.revoke"
 PASS_REISSUE = "pass.reissue"
 
@@ -16,6 +17,7 @@ LABELS = {
     PERMIT_SUBMIT: "Submit permit",
     PERMIT_UPDATE_VALIDITY: "Update validity",
     PERMIT_REPLACE_NOC: "Replace NOC",
+    PERMIT_UPDATE_PEOPLE: "Update workers",
     PASS_REVOKE: "Revoke pass",
     PASS_REISSUE: "Reissue pass",
 }

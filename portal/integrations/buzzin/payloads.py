@@ -91,6 +91,12 @@ def permit_details(permit: Permit) -> dict[str, Any]:
     }
 
 
+def people_body(permit: Permit) -> dict[str, Any]:
+    """The permit's workers (and live vehicles), as ``PATCH /permits/{id}`` takes them when they change."""
+    details = permit_details(permit)
+    return {"employees": details["employees"], "vehicles": details["vehicles"]}
+
+
 def live_plates(permit: Permit) -> list[str]:
     return list(
         permit.vehicles.filter(removed_at__isnull=True).order_by("position", "pk").values_list("plate", flat=True)

@@ -7,6 +7,7 @@
 | permits.permit.approved                 | permit.create (unless it has an id), submit   |
 | permits.permit.extended                 | permit.update_validity                        |
 | permits.noc.uploaded (approved, active) | permit.replace_noc                            |
+| permits.worker.added (approved, active) | permit.update_people (the whole list)         |
 | permits.permit.revoked                  | pass.revoke                                   |
 | permits.permit.reissue_requested        | pass.reissue                                  |
 
@@ -28,12 +29,12 @@ from contractors.models import ContractorMembership
 from permits.choices import PermitStatus
 from portal.core.models import AuditEvent
 
-from ..delivery.models import OutboundDelivery
+from ..delivery.models import OPEN_DELIVERY_STATES, OutboundDelivery
 from ..delivery.outcome import Outcome
 from ..delivery.planning import Planned, events_of
 from ..delivery.subscriber import DeliverySubscriber
 from ..http import CallRecord, PartnerError
-from . import handlers
+from . import attention, handlers
 from . import operations as op
 from .connection import buzzin_api_key_for, buzzin_client
 from .models import BuzzinContractorState, BuzzinMembership, BuzzinPermit
@@ -46,6 +47,10 @@ class BuzzinSubscriber(DeliverySubscriber):
     name = "buzzin"
     label = "Buzz-In"
     operations = op.LABELS
+
+    def receive(self, events: Sequence[AuditEvent]) -> None:
+        super().receive(events)
+        attention.resend_after_contact_update(events)
 
     def plan(self, events: Sequence[AuditEvent]) -> list[Planned]:
         echo = BUZZIN.label
@@ -63,6 +68,9 @@ class BuzzinSubscriber(DeliverySubscriber):
         for event in events_of(events, "permits.noc.uploaded"):
             if event.to_status in PASS_STATUSES:
                 planned.append(_permit_op(event, op.PERMIT_REPLACE_NOC, {"noc_version": event.data.get("noc")}))
+        for event in events_of(events, "permits.worker.added"):
+            if event.to_status in PASS_STATUSES:
+                planned.append(_permit_op(event, op.PERMIT_UPDATE_PEOPLE))
         for event in events_of(events, "permits.permit.revoked", echo_of=echo):
             planned.append(_permit_op(event, op.PASS_REVOKE, {"reason": event.reason}))
         for event in events_of(events, "permits.permit.reissue_requested"):
@@ -73,7 +81,8 @@ class BuzzinSubscriber(DeliverySubscriber):
         planned = []
         for event in events:
             link, _ = BuzzinMembership.objects.get_or_create(membership_id=int(event.target_id))
-            if link.state in (BuzzinContractorState.NOT_SENT, BuzzinContractorState.REMOVED):
+            gone = link.state in (BuzzinContractorState.NOT_SENT, BuzzinContractorState.REMOVED)
+            if gone or _revoke_on_its_way(link.membership_id):
                 BuzzinMembership.objects.filter(pk=link.pk).update(state=BuzzinContractorState.PENDING)
                 planned.append(_membership_op(event, op.CONTRACTOR_CREATE, companies))
         return planned
@@ -100,6 +109,12 @@ class BuzzinSubscriber(DeliverySubscriber):
 
     def error_outcome(self, error: PartnerError, calls: list[CallRecord]) -> Outcome:
         return handlers.error_outcome(error, calls)
+
+    def on_failed(self, delivery: OutboundDelivery, target, message: str) -> None:
+        attention.note_failure(delivery, target)
+
+    def on_succeeded(self, delivery: OutboundDelivery, target) -> None:
+        attention.note_success(delivery, target)
 
     def secrets(self, delivery: OutboundDelivery) -> tuple[str, ...]:
         return (buzzin_api_key_for(delivery.community), settings.BUZZIN_API_KEY)
@@ -140,6 +155,18 @@ def _companies_of(events: list[AuditEvent]) -> dict[int, int]:
     if not ids:
         return {}
     return dict(ContractorMembership.objects.filter(pk__in=ids).values_list("pk", "contractor_id"))
+
+
+def _revoke_on_its_way(membership_id: int) -> bool:
+    """A revoke not yet carried out: the company will be removed at Buzz-In, so a new approval must join again
+    (found by the fault script: approved again before the revoke went, the company stayed removed)."""
+    return OutboundDelivery.objects.filter(
+        subscriber=BuzzinSubscriber.name,
+        operation=op.CONTRACTOR_REVOKE,
+        target_type=ContractorMembership._meta.model_name,
+        target_id=str(membership_id),
+        state__in=OPEN_DELIVERY_STATES,
+    ).exists()
 
 
 def _membership_state(event: AuditEvent) -> str:

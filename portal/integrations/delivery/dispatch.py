@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from ..broker import hand_over
 from . import selectors
-from .models import DeliveryState
+from .models import DeliveryState, OutboundDelivery
 
 DELIVERY_TASK_NAME = "integrations.delivery_send"
 # At most this many rows of one transaction are handed over at commit; the relay sends the rest.
@@ -16,16 +18,31 @@ DISPATCH_LIMIT = 500
 
 
 def dispatch(delivery_id: int, countdown: float | None = None) -> bool:
-    """Queue ``integrations.delivery_send`` for the row; False when dispatch is off or the broker is down."""
+    """Queue ``integrations.delivery_send`` for the row; False when dispatch is off or the broker is down.
+
+    A task the broker took is noted on the row (``dispatched_at``, when it is due at a worker): the relay does
+    not hand the row over again while that task may still be queued behind others.
+    """
     if not settings.OUTBOX_DISPATCH:
         return False
-    return hand_over(DELIVERY_TASK_NAME, delivery_id, countdown=countdown)
+    if not hand_over(DELIVERY_TASK_NAME, delivery_id, countdown=countdown):
+        return False
+    due = timezone.now() + datetime.timedelta(seconds=countdown if countdown and countdown > 0 else 0)
+    OutboundDelivery.objects.filter(pk=delivery_id).update(dispatched_at=due)
+    return True
 
 
 def dispatch_many(delivery_ids: list[int]) -> int:
-    """Hand rows over in order, stopping at the first broker failure; returns how many went."""
+    """Hand rows over in order, stopping at the first broker failure; returns how many went.
+
+    Only rows first open in their sequence go: a row behind another is handed over when that one succeeds
+    (``dispatch_next``), and its own task would only be skipped, or find it done (a third of a busy worker's
+    tasks in the fault run). Read after the commit, so no row falls between: if its predecessor's success was
+    not visible here, this row was visible to that success's ``dispatch_next``.
+    """
+    heads = set(selectors.heads_among(delivery_ids[:DISPATCH_LIMIT]))
     sent = 0
-    for delivery_id in delivery_ids[:DISPATCH_LIMIT]:
+    for delivery_id in [pk for pk in delivery_ids[:DISPATCH_LIMIT] if pk in heads]:
         if not dispatch(delivery_id):
             break
         sent += 1

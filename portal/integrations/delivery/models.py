@@ -44,6 +44,11 @@ class OutboundDelivery(models.Model):
     state = models.CharField(max_length=16, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     attempt_count = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its last task, handed to the broker, was due at a worker (the relay waits).",
+    )
     last_error = models.TextField(blank=True)
     error_kind = models.CharField(max_length=32, blank=True)
     result = models.JSONField(default=dict, blank=True)

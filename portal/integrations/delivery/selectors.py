@@ -47,14 +47,24 @@ def earlier_try_unanswered(delivery: OutboundDelivery) -> bool:
     return called.filter(Q(status_code__isnull=True) | Q(status_code__gte=500)).exists()
 
 
-def due_heads(now: datetime.datetime, *, untouched_for: float = 0.0) -> QuerySet:
+def heads_among(ids: Iterable[int]) -> list[int]:
+    """Those of ``ids`` that are open and first open in their sequence."""
+    rows = OutboundDelivery.objects.filter(pk__in=list(ids), state__in=OPEN_DELIVERY_STATES)
+    return list(rows.filter(~Exists(_earlier_open_rows())).values_list("pk", flat=True))
+
+
+def due_heads(now: datetime.datetime, *, untouched_for: float = 0.0, handed_over_within: float = 0.0) -> QuerySet:
     """Pending rows that are due and first open in their sequence, oldest due first.
 
-    ``untouched_for`` skips rows changed (or dispatched) in the last seconds: their task is on its way.
+    ``untouched_for`` skips rows changed in the last seconds; ``handed_over_within`` skips rows whose task the
+    broker took and was due at a worker in the last seconds: it may be queued behind others, and handing it
+    over again under a backlog only lengthens the queue.
     """
     quiet_since = now - datetime.timedelta(seconds=untouched_for)
+    handed_over_since = now - datetime.timedelta(seconds=handed_over_within)
     return (
         OutboundDelivery.objects.filter(state=DeliveryState.PENDING, updated_at__lte=quiet_since)
+        .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=handed_over_since))
         .filter(Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
         .filter(~Exists(_earlier_open_rows()))
         .order_by("next_attempt_at", "pk")

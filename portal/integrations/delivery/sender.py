@@ -89,7 +89,7 @@ def _not_ready(delivery: OutboundDelivery, now: datetime.datetime) -> str:
         return f"already {delivery.state}"
     if delivery.state == DeliveryState.SENDING:
         return "being sent by another worker"
-    early = datetime.timedelta(seconds=policy.EARLY_TOLERANCE_SECONDS)
+    early = datetime.timedelta(seconds=policy.early_tolerance())
     if delivery.next_attempt_at and delivery.next_attempt_at > now + early:
         return f"not due before {delivery.next_attempt_at.isoformat()}"
     earlier = selectors.earlier_open(delivery).values_list("pk", flat=True).first()
@@ -148,7 +148,7 @@ def _settle(delivery: OutboundDelivery, target, outcome: Outcome) -> str:
     """Move the row to its next state from the outcome; returns the attempt's outcome name."""
     limits = policy.limits()
     if outcome.state == SUCCEEDED:
-        return _succeed(delivery, outcome)
+        return _succeed(delivery, target, outcome)
     if outcome.state == FAILED:
         return _fail(delivery, target, outcome.message, outcome.error_kind)
     waits = int(delivery.result.get("waits", 0)) if isinstance(delivery.result, dict) else 0
@@ -167,7 +167,7 @@ def _settle(delivery: OutboundDelivery, target, outcome: Outcome) -> str:
     return outcome.state
 
 
-def _succeed(delivery: OutboundDelivery, outcome: Outcome) -> str:
+def _succeed(delivery: OutboundDelivery, target, outcome: Outcome) -> str:
     if outcome.apply is not None:
         try:
             with transaction.atomic():
@@ -182,6 +182,11 @@ def _succeed(delivery: OutboundDelivery, outcome: Outcome) -> str:
     delivery.next_attempt_at = None
     delivery.last_error, delivery.error_kind = "", ""
     dispatch_next_on_commit(delivery.sequence_key)
+    try:
+        with transaction.atomic():
+            channel(delivery).on_succeeded(delivery, target)
+    except Exception:
+        _log_exception(delivery, f"the success could not be noted on its {delivery.target_type}")
     return SUCCEEDED
 
 

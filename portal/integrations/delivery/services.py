@@ -34,6 +34,9 @@ class RelayReport:
 def delivery_relay() -> RelayReport:
     """Hand due rows to the broker again (broker down at commit, countdown lost) and reclaim lost sends.
 
+    A row whose task the broker took is handed over again only once that task is presumed lost: not picked up
+    within ``DELIVERY_STUCK_SENDING_SECONDS`` of being due, the horizon after which a send is presumed lost too.
+
     Only rows first open in their sequence are sent; the others follow when their predecessor
     succeeds. One batch per run, a few indexed queries.
     """
@@ -41,9 +44,9 @@ def delivery_relay() -> RelayReport:
     limits = policy.limits()
     report = RelayReport(reclaimed=deliveries_reclaim_stuck(now=now, older_than=limits.stuck_sending_seconds))
     ids = list(
-        selectors.due_heads(now, untouched_for=limits.relay_grace_seconds).values_list("pk", flat=True)[
-            : limits.relay_batch
-        ]
+        selectors.due_heads(
+            now, untouched_for=limits.relay_grace_seconds, handed_over_within=limits.stuck_sending_seconds
+        ).values_list("pk", flat=True)[: limits.relay_batch]
     )
     report.due = len(ids)
     if ids:
@@ -61,7 +64,11 @@ def deliveries_reclaim_stuck(*, now=None, older_than: float | None = None) -> in
     older_than = policy.limits().stuck_sending_seconds if older_than is None else older_than
     # updated_at is left as it was, so the relay sends them in this very run.
     return selectors.stuck_sending(now, older_than=older_than).update(
-        state=DeliveryState.PENDING, next_attempt_at=now, last_error=RECLAIMED_NOTE, error_kind="reclaimed"
+        state=DeliveryState.PENDING,
+        next_attempt_at=now,
+        dispatched_at=None,
+        last_error=RECLAIMED_NOTE,
+        error_kind="reclaimed",
     )
 
 

@@ -46,6 +46,9 @@ class DeliverySubscriber:
     def on_failed(self, delivery: OutboundDelivery, target, message: str) -> None:
         """Note on the domain side that a row failed for good (the failed row itself is what admins retry)."""
 
+    def on_succeeded(self, delivery: OutboundDelivery, target) -> None:
+        """Note on the domain side that a row went through (e.g. clear a "needs attention" it had raised)."""
+
     def secrets(self, delivery: OutboundDelivery) -> tuple[str, ...]:
         """Credentials a message about this row could quote; redacted from everything stored."""
         return ()

@@ -8,7 +8,8 @@
 | permit_rejected     | permits.permit.rejected (reason)                    | company             | the permit  |
 | permit_revoked      | permits.permit.revoked (reason)                     | company             | the permit  |
 | extension_decided   | permits.permit.extended                             | company             | the permit  |
-| partner_refused     | TODO(#16): its "needs attention" event              | company             | the permit  |
+| partner_refused     | permits.permit / contractors.membership .needs_attention | company        | permit/company |
+| extension_declined  | permits.permit.extension_declined (reason)          | company             | the permit  |
 | company_approved    | contractors.membership.approved                     | company             | company     |
 | company_revoked     | contractors.membership.revoked (reason)             | company             | company     |
 | noc_expiring        | the daily reminders (``reminders``)                 | company             | the permit  |
@@ -17,12 +18,14 @@
 | permit_submitted    | permits.permit.submitted (daily digest possible)    | managers            | the permit  |
 | extension_requested | permits.permit.extension_requested                  | managers            | the permit  |
 | company_waiting     | contractors.membership.requested                    | managers            | membership  |
-| push_attention      | TODO(#16): its "needs attention" event              | managers            | the permit  |
-| approval_deadline   | TODO(#21): the deadline timer's event               | managers            | the permit  |
+| push_attention      | the same "needs attention" events                   | managers            | permit/membership |
+| approval_deadline   | permits.permit.decision_due_soon (deadline job)     | managers            | the permit  |
+| approval_overdue    | permits.permit.decision_overdue (deadline job)      | leads               | the permit  |
 | partner_fault       | failed deliveries with a configuration error        | operators           | deliveries  |
 
 "Company" is every active user of the permit's or membership's contractor; "managers" every active
-property manager of its community; "operators" superusers and the "operator" group. Nobody is told
+property manager of its community; "leads" every active manager marked team lead
+(``StaffMembership.is_lead``) of its community; "operators" superusers and the "operator" group. Nobody is told
 of what they did themselves. A kind ``waiting_for`` an issue has no event yet (TODO above): it is
 neither raised nor offered on the preferences page until that issue adds its event here.
 
@@ -39,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 CONTRACTOR = "contractor"
 MANAGER = "manager"
+LEAD = "lead"
 OPERATOR = "operator"
 
 # What a notification opens (``links.link_for``): a contractor page, or the admin page for staff.
@@ -47,6 +51,9 @@ PASS = "pass"
 COMPANY = "company"
 MEMBERSHIP = "membership"
 DELIVERIES = "deliveries"
+ATTENTION = "attention"  # the permit when the event is about one, else the company's standing
+
+ATTENTION_EVENTS = ("permits.permit.needs_attention", "contractors.membership.needs_attention")
 
 
 @dataclass(frozen=True)
@@ -123,9 +130,18 @@ KINDS: tuple[Kind, ...] = (
         _("Gate system refused a permit"),
         (CONTRACTOR,),
         _("Work permit %(reference)s needs your attention"),
+        ATTENTION,
+        events=ATTENTION_EVENTS,
+        variants={"company": _("%(company)s needs your attention in %(community_name)s")},
+        action=_("Open the page to correct it"),
+    ),
+    Kind(
+        "extension_declined",
+        _("Extension declined"),
+        (CONTRACTOR,),
+        _("The extension of work permit %(reference)s was declined"),
         PERMIT,
-        events=(),
-        waiting_for="#16",  # TODO(#16): the "needs attention" event of a partner refusal the company can fix
+        events=("permits.permit.extension_declined",),
         action=_("Open the permit"),
     ),
     Kind(
@@ -208,19 +224,31 @@ KINDS: tuple[Kind, ...] = (
         _("Partner push needing attention"),
         (MANAGER,),
         _("Work permit %(reference)s needs attention"),
-        PERMIT,
-        events=(),
-        waiting_for="#16",  # TODO(#16): the "needs attention" event of a push an admin must look at
-        action=_("Open the permit"),
+        ATTENTION,
+        events=ATTENTION_EVENTS,
+        variants={"company": _("%(company)s needs attention in %(community_name)s")},
+        action=_("Open the page to correct it"),
     ),
     Kind(
         "approval_deadline",
-        _("Approval deadline close"),
+        _("Decision deadline close"),
         (MANAGER,),
         _("Work permit %(reference)s must be decided by %(deadline)s"),
         PERMIT,
-        events=(),
-        waiting_for="#21",  # TODO(#21): the deadline timer's event
+        events=("permits.permit.decision_due_soon",),
+        variants={"extension": _("The extension of work permit %(reference)s must be decided by %(deadline)s")},
+        action=_("Review the permit"),
+    ),
+    Kind(
+        "approval_overdue",
+        _("Decision overdue (team leads)"),
+        (LEAD,),
+        _("Overdue: work permit %(reference)s was due for a decision by %(deadline)s"),
+        PERMIT,
+        events=("permits.permit.decision_overdue",),
+        variants={
+            "extension": _("Overdue: the extension of work permit %(reference)s was due for a decision by %(deadline)s")
+        },
         action=_("Review the permit"),
     ),
     Kind(
@@ -234,7 +262,10 @@ KINDS: tuple[Kind, ...] = (
 )
 
 BY_SLUG: dict[str, Kind] = {kind.slug: kind for kind in KINDS}
-BY_EVENT: dict[str, Kind] = {event: kind for kind in KINDS for event in kind.events}
+BY_EVENT: dict[str, list[Kind]] = {}
+for _kind in KINDS:
+    for _event in _kind.events:
+        BY_EVENT.setdefault(_event, []).append(_kind)
 
 
 def kind_named(slug: str) -> Kind:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from .kinds import COMPANY, DELIVERIES, MEMBERSHIP, PASS, PERMIT, kind_named
+from .kinds import ATTENTION, COMPANY, DELIVERIES, MEMBERSHIP, PASS, PERMIT, kind_named
 
 
 def link_path(kind: str, data: dict, *, staff: bool) -> str:
@@ -54,4 +54,15 @@ def _deliveries(data: dict, staff: bool) -> str:
     return f"{reverse('admin:integrations_outbounddelivery_changelist')}?{urlencode(query)}"
 
 
-_LINKS = {PERMIT: _permit, PASS: _pass, COMPANY: _company, MEMBERSHIP: _membership, DELIVERIES: _deliveries}
+def _attention(data: dict, staff: bool) -> str:
+    return _permit(data, staff) if "permit" in data else _membership(data, staff)
+
+
+_LINKS = {
+    ATTENTION: _attention,
+    PERMIT: _permit,
+    PASS: _pass,
+    COMPANY: _company,
+    MEMBERSHIP: _membership,
+    DELIVERIES: _deliveries,
+}

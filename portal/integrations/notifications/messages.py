@@ -32,8 +32,8 @@ from .models import Notification
 DATETIME_KEYS = ("valid_till", "requested_till", "ends", "deadline")
 DATE_KEYS = ("expiry", "permit_ends", "last_live_end")
 DOCUMENTS = {"trade_licence": _("trade licence"), "insurance": _("insurance")}
-SHORT_MOMENT, LONG_MOMENT = "d M Y H:i", "j F Y, H:i"
-SHORT_DAY, LONG_DAY = "d M Y", "j F Y"
+SHORT_MOMENT = LONG_MOMENT = "DATETIME_FORMAT"  # the one format (portal/formats)
+SHORT_DAY = LONG_DAY = "DATE_FORMAT"
 SUBJECT_MAX = 300
 
 

@@ -13,12 +13,13 @@ from contractors.models import ContractorMembership
 from permits.models import Permit
 from portal.core.models import AuditEvent
 
-from .kinds import BY_EVENT, CONTRACTOR, MANAGER, OPERATOR
+from .kinds import BY_EVENT, CONTRACTOR, LEAD, MANAGER, OPERATOR
 from .models import Notification
 from .preferences import email_choices, email_route
-from .recipients import Recipient, community_managers, company_users, operators
+from .recipients import Recipient, community_leads, community_managers, company_users, operators
 
 PERMIT_TARGET = Permit._meta.model_name
+DEADLINE_EVENTS = ("permits.permit.decision_due_soon", "permits.permit.decision_overdue")
 MEMBERSHIP_TARGET = ContractorMembership._meta.model_name
 
 
@@ -32,7 +33,7 @@ class About:
 
 
 def notifications_from_events(events: Sequence[AuditEvent]) -> list[Notification]:
-    chosen = [(event, BY_EVENT[event.action]) for event in events if event.action in BY_EVENT]
+    chosen = [(event, kind) for event in events for kind in BY_EVENT.get(event.action, ())]
     if not chosen:
         return []
     abouts = _abouts([event for event, _ in chosen])
@@ -72,6 +73,7 @@ class _Audiences:
         abouts = list(abouts)
         self.company = company_users(a.contractor_id for a in abouts) if CONTRACTOR in needed else {}
         self.managers = community_managers(a.community_id for a in abouts) if MANAGER in needed else {}
+        self.leads = community_leads(a.community_id for a in abouts) if LEAD in needed else {}
         self.operators = operators() if OPERATOR in needed else []
 
     def of(self, audience: str, about: About) -> list[Recipient]:
@@ -79,6 +81,8 @@ class _Audiences:
             return self.company.get(about.contractor_id, [])
         if audience == MANAGER:
             return self.managers.get(about.community_id, [])
+        if audience == LEAD:
+            return self.leads.get(about.community_id, [])
         return self.operators
 
 
@@ -138,12 +142,21 @@ def _abouts(events: list[AuditEvent]) -> dict[int, About]:
 def _event_data(event: AuditEvent) -> dict:
     """What the event itself adds: the reason or note, the new end, the end asked for."""
     data = {"reason": event.reason} if event.reason else {}
-    if event.action == "permits.permit.extended":
+    if event.action.endswith(".needs_attention"):
+        data["by"] = event.data.get("by", "")
+        if event.target_type == MEMBERSHIP_TARGET:
+            data["variant"] = "company"
+    elif event.action == "permits.permit.extended":
         till = event.data.get("valid_till")
         if isinstance(till, list) and len(till) == 2:
             data["valid_till"] = till[1]
-    elif event.action == "permits.permit.extension_requested" and event.data.get("requested_till"):
+    elif event.action in ("permits.permit.extension_requested", "permits.permit.extension_declined") and event.data.get(
+        "requested_till"
+    ):
         data["requested_till"] = event.data["requested_till"]
+    elif event.action in DEADLINE_EVENTS and event.data.get("due_at"):
+        data["deadline"] = event.data["due_at"]
+        data["variant"] = "extension" if event.data.get("stage") == "extension" else ""
     elif event.data.get("pass_number"):
         data["pass_number"] = event.data["pass_number"]
     return data

@@ -15,7 +15,7 @@ from django.db.models import Q
 from portal.core.choices import StaffRole
 from portal.core.scoping import OPERATORS_GROUP, is_operator
 
-from .kinds import CONTRACTOR, MANAGER, OPERATOR
+from .kinds import CONTRACTOR, LEAD, MANAGER, OPERATOR
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,12 @@ def community_managers(community_ids: Iterable[int]) -> defaultdict[int, list[Re
     return _grouped(rows.values_list("staff_memberships__community_id", "pk", "email"))
 
 
+def community_leads(community_ids: Iterable[int]) -> defaultdict[int, list[Recipient]]:
+    """Active team leads (managers whose membership is marked lead) of each community, by community id."""
+    rows = _active().filter(staff_memberships__community_id__in=set(community_ids), staff_memberships__is_lead=True)
+    return _grouped(rows.values_list("staff_memberships__community_id", "pk", "email"))
+
+
 def operators() -> list[Recipient]:
     """Superusers and members of the operator group (``portal.core.scoping.is_operator``)."""
     rows = _active().filter(Q(is_superuser=True) | Q(groups__name=OPERATORS_GROUP)).distinct().order_by("pk")
@@ -51,6 +57,8 @@ def audiences_of(user) -> set[str]:
         audiences.add(CONTRACTOR)
     if user.staff_memberships.filter(role=StaffRole.PROPERTY_MANAGER).exists():
         audiences.add(MANAGER)
+    if user.staff_memberships.filter(is_lead=True).exists():
+        audiences.add(LEAD)
     if is_operator(user):
         audiences.add(OPERATOR)
     return audiences

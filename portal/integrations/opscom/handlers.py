@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 
@@ -59,8 +60,9 @@ def parking_update(delivery: OutboundDelivery, vehicle: Vehicle, client: OpscomC
     reference = parking_reference(vehicle)
     if not reference:
         return _push(vehicle, client, idempotency_key(delivery.pk, "push"))
+    arguments = _same_arguments_on_every_try(delivery, lambda: payloads.update_arguments(vehicle, reference))
     try:
-        result = client.update_permit(**payloads.update_arguments(vehicle, reference), idempotency_key=key)
+        result = client.update_permit(**arguments, idempotency_key=key)
     except PartnerError as error:
         if reaction_for(error) == NOT_FOUND:
             return _push(vehicle, client, idempotency_key(delivery.pk, "push"), earlier=[error.call])
@@ -69,6 +71,22 @@ def parking_update(delivery: OutboundDelivery, vehicle: Vehicle, client: OpscomC
     return succeeded(
         [result.call], {"reference_id": reference}, apply=_applied(vehicle, reference, ParkingState.ACTIVE)
     )
+
+
+SENT_ARGUMENTS = "sent_arguments"
+
+
+def _same_arguments_on_every_try(delivery: OutboundDelivery, build: Callable[[], dict]) -> dict:
+    """The update a row's first try sent, again on every later try under the same Idempotency-Key: a try whose
+    answer was lost may have landed, and its repeat must change nothing (a newer change has its own row)."""
+    stored = delivery.result.get(SENT_ARGUMENTS) if isinstance(delivery.result, dict) else None
+    if isinstance(stored, dict) and stored:
+        return {**stored, "end": datetime.datetime.fromisoformat(stored["end"])}
+    arguments = build()
+    kept = {**arguments, "end": arguments["end"].isoformat()}
+    delivery.result = {**(delivery.result if isinstance(delivery.result, dict) else {}), SENT_ARGUMENTS: kept}
+    OutboundDelivery.objects.filter(pk=delivery.pk).update(result=delivery.result)
+    return arguments
 
 
 def parking_delete(delivery: OutboundDelivery, vehicle: Vehicle, client: OpscomClient) -> Outcome:

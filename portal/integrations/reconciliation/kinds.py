@@ -11,6 +11,7 @@ class DriftKind(models.TextChoices):
     DATES_DIFFER = "dates_differ", "Dates differ"
     MISSING_AT_BUZZIN = "missing_at_buzzin", "Missing at Buzz-In"
     PARKING_MISSING = "parking_missing", "Parking permit missing at OPS-COM"
+    SCAN_AFTER_END = "scan_after_end", "Pass scanned after the permit ended"
 
 
 # What one check of a target can find; a kind in scope but not found again is resolved.

@@ -7,6 +7,7 @@
 | missing at Buzz-In | Buzz-In ``permit.create`` then ``permit.submit`` (a 409 adopts the existing permit) |
 | status differs | what the comparison named: ``permit.submit`` (a lost submit) or ``pass.reissue`` (a lost pass) |
 | parking missing | OPS-COM ``parking.push`` |
+| pass scanned after the end | ``pass.revoke`` (revoked or archived permit) or ``permit.update_validity`` (ended) |
 
 A status drift where Buzz-In killed a pass the portal still holds live has no repair by push: the
 service refuses it with a sentence saying what to do. The drift keeps the last delivery of its
@@ -45,7 +46,7 @@ NO_REPAIR = (
 
 def repair_operations(drift: Drift) -> list[str]:
     """The operations that repair ``drift``, in order; empty when no push can."""
-    if drift.kind == DriftKind.STATUS_DIFFERS:
+    if drift.kind in (DriftKind.STATUS_DIFFERS, DriftKind.SCAN_AFTER_END):
         repair = (drift.detail or {}).get("repair")
         return [repair] if repair else []
     return [str(operation) for operation in FIXED_REPAIRS.get(drift.kind, [])]

@@ -39,6 +39,7 @@ from ..buzzin.models import BuzzinContractorState, BuzzinMembership, BuzzinPermi
 from ..buzzin.records import BUZZIN, buzzin_membership_record, buzzin_permit_note_event
 from ..delivery.services import deliveries_wake_waiting
 from ..locking import locked_row
+from ..reconciliation.scans import drift_scan_after_end_record
 from .envelope import Envelope, moment, partner_status, qr_png, text, url
 from .lookups import BUZZIN_ID_LENGTH, membership_for, permit_for
 from .notices import permit_expiring_notify
@@ -129,7 +130,7 @@ def on_pass_expired(envelope: Envelope, _=None) -> PartnerOutcome:
 def on_pass_scanned(envelope: Envelope, _=None, *, kind: ScanKind) -> PartnerOutcome:
     data = envelope.data
     direction = text(data, "direction", 8).lower()
-    return gate_scan_record(
+    outcome = gate_scan_record(
         actor=BUZZIN,
         permit=permit_for(envelope),
         event_id=envelope.id,
@@ -139,6 +140,9 @@ def on_pass_scanned(envelope: Envelope, _=None, *, kind: ScanKind) -> PartnerOut
         gate=text(data, "gate", 100),
         employee_name=text(data, "employeeName", 200),
     )
+    if outcome.applied and outcome.target.after_end:
+        drift_scan_after_end_record(scan=outcome.target)
+    return outcome
 
 
 def on_contractor_approved(envelope: Envelope, _=None) -> PartnerOutcome:

@@ -1,0 +1,65 @@
+"""The "Needs attention" section of the permit and membership pages: what was refused, and who must act."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from portal.core.admin_dashboard import admin_url
+from portal.core.admin_panels import Panel, admin_panel
+
+from ..selectors.contractor import Attention, permit_attention
+
+
+def _panel(request, attention: Attention | None, *, contractor_id: int, target: str, target_id: int) -> Panel | None:
+    if attention is None:
+        return None
+    context = {
+        "attention": attention,
+        "contact_url": reverse("admin:contractors_contractor_contact", args=[contractor_id]),
+        "deliveries_url": admin_url(
+            "integrations_outbounddelivery_changelist",
+            query=f"state__exact=failed&target_type={target}&target_id={target_id}",
+        ),
+    }
+    html = render_to_string("admin/includes/needs_attention.html", context, request=request)
+    return Panel(id="needs-attention", title=_("Needs attention"), html=mark_safe(html))
+
+
+@admin_panel("permits.permit", order=1)
+def permit_attention_panel(request, permit) -> Panel | None:
+    return _panel(
+        request, permit_attention(permit), contractor_id=permit.contractor_id, target="permit", target_id=permit.pk
+    )
+
+
+@admin_panel("contractors.contractormembership", order=1)
+def membership_attention_panel(request, membership) -> Panel | None:
+    if membership.attention_since is None:
+        return None
+    attention = Attention(membership.attention_note, membership.attention_by, membership.attention_since, True)
+    return _panel(
+        request,
+        attention,
+        contractor_id=membership.contractor_id,
+        target="contractormembership",
+        target_id=membership.pk,
+    )
+
+
+def warn_needs_attention(request, permit) -> None:
+    """On top of the permit page: the section itself is further down, with the other panels."""
+    attention = permit_attention(permit) if permit is not None else None
+    if attention is not None and request.method == "GET":
+        messages.warning(
+            request,
+            format_html(
+                '{} <a href="#needs-attention">{}</a>',
+                _("Needs attention: %(note)s") % {"note": attention.note},
+                _("What to do"),
+            ),
+        )

@@ -1,0 +1,132 @@
+"""What the gate scans add to the admin: the flag filter of the permit list, the dashboard's flag and trend
+panels (their own provider and template), and the flags panel of the permit page."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.admin_dashboard import admin_url, bar_chart, dashboard_provider
+from portal.core.admin_panels import Panel, admin_panel
+from portal.core.local_time import local_today
+from portal.core.models import Community
+from portal.core.scoping import scope_to_communities
+
+from ..models import Permit
+from ..selectors import scans as selectors
+
+FLAG_LIST_LENGTH = 5
+HEAT_LEVELS = 5
+
+
+class ScanFlagFilter(admin.SimpleListFilter):
+    title = _("gate scans")
+    parameter_name = "scan_flag"
+
+    def lookups(self, request, model_admin):
+        return [(flag.code, flag.label) for flag in selectors.FLAGS]
+
+    def queryset(self, request, queryset):
+        if self.value() in selectors.FLAG_CODES:
+            return selectors.flagged(queryset, self.value())
+        return queryset
+
+
+@dashboard_provider(order=150)
+def scans_panel(request) -> dict:
+    if not request.user.has_perm("permits.view_permit"):
+        return {}
+    now = timezone.now()
+    permits = scope_to_communities(Permit.objects.all(), request.user)
+    counts = selectors.flag_counts(permits, now=now)
+    changelist = admin_url("permits_permit_changelist")
+    flags = []
+    for flag in selectors.FLAGS:
+        examples = []
+        if counts[flag.code]:
+            examples = list(
+                selectors.flagged(permits, flag.code, now=now)
+                .select_related("contractor", "main_unit")
+                .order_by("-valid_from", "-pk")[:FLAG_LIST_LENGTH]
+            )
+        flags.append(
+            {
+                "flag": flag,
+                "count": counts[flag.code],
+                "url": changelist and f"{changelist}?scan_flag={flag.code}",
+                "examples": examples,
+            }
+        )
+    return {
+        "scan_flags": flags,
+        "scan_trends": _trends(request, now),
+        "on_site_url": admin_url("permits_gatescan_on_site"),
+    }
+
+
+def _trends(request, now: datetime.datetime) -> list[dict]:
+    communities = list(scope_to_communities(Community.objects.order_by("name"), request.user, "pk"))
+    if not communities:
+        return []
+    today = max(local_today(community.tzinfo, now) for community in communities)
+    ids = [community.pk for community in communities]
+    series = selectors.scan_trends(ids, today=today)
+    heat = selectors.busiest_hours(ids, today=today)
+    result = []
+    for community in communities:
+        days = series[community.pk]
+        rows = [{"label": _tick(row["day"], index), **row} for index, row in enumerate(days)]
+        result.append(
+            {
+                "community": community,
+                "chart": bar_chart(rows, ["scans", "workers"], height=100, bar=5, gap=3),
+                "days": days,
+                "heat": _heat_rows(heat[community.pk]),
+                "total_scans": sum(row["scans"] for row in days),
+            }
+        )
+    return result
+
+
+def _tick(day: datetime.date, index: int) -> str:
+    return day.strftime("%d-%m") if index % 7 == 0 else ""
+
+
+WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+
+
+def _heat_rows(heat: dict) -> list[dict]:
+    peak = heat["peak"] or 1
+    return [
+        {
+            "weekday": WEEKDAYS[index],
+            "cells": [
+                {
+                    "value": value,
+                    "level": 0 if not value else 1 + min(HEAT_LEVELS - 1, value * HEAT_LEVELS // (peak + 1)),
+                }
+                for value in line
+            ],
+        }
+        for index, line in enumerate(heat["grid"])
+    ]
+
+
+def _heat_level(value: int, peak: int) -> int:
+    """0 for no scan, then 1 to ``HEAT_LEVELS`` by share of the busiest hour."""
+    return 0 if not value else 1 + min(HEAT_LEVELS - 1, (value - 1) * HEAT_LEVELS // peak)
+
+
+@admin_panel("permits.permit", order=50)
+def permit_scan_flags_panel(request, permit) -> Panel | None:
+    flags = selectors.permit_flags(permit)
+    html = render_to_string(
+        "admin/permits/scans/_permit_flags.html",
+        {"flags": flags},
+        request=request,
+    )
+    return Panel(id="permit-scan-flags", title=str(_("Gate scan flags")), html=html)

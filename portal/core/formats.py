@@ -1,0 +1,32 @@
+"""Dates and times in Python code, written the one way the templates write them.
+
+The formats live in ``portal/formats/<language>/formats.py`` (``FORMAT_MODULE_PATH``): "05 Dec 2026, 08:00",
+day-month-year, 24-hour. Use these wherever Python (not a template) writes a date for a person:
+admin columns, CSV, e-mail text, validation messages.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import formats, timezone
+
+
+def format_date(day: datetime.date | None) -> str:
+    return formats.date_format(day, "DATE_FORMAT") if day else ""
+
+
+def format_datetime(moment: datetime.datetime | None, tz: datetime.tzinfo | None = None) -> str:
+    """``moment`` on ``tz``'s clock (default: the active zone), e.g. "05 Dec 2026, 08:00"."""
+    if not moment:
+        return ""
+    if timezone.is_aware(moment):
+        moment = moment.astimezone(tz) if tz else timezone.localtime(moment)
+    return formats.date_format(moment, "DATETIME_FORMAT")
+
+
+def format_local_date(moment: datetime.datetime | None, tz: datetime.tzinfo | None = None) -> str:
+    """The day ``moment`` falls on, on ``tz``'s clock."""
+    if not moment:
+        return ""
+    return format_date((moment.astimezone(tz) if tz else timezone.localtime(moment)).date())

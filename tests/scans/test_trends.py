@@ -1,0 +1,75 @@
+"""Scans and distinct workers per local day, busiest hours; counted as scans arrive, the same as a rebuild."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from permits.choices import ScanDirection, ScanKind
+from permits.models import GateScanHour
+from permits.selectors.scans import busiest_hours, scan_trends
+from permits.services.scan_counts import gate_scan_hours_rebuild
+
+from .conftest import DAY, local, scan
+
+pytestmark = pytest.mark.django_db
+
+NEXT = DAY + datetime.timedelta(days=1)
+
+
+def counts():
+    return sorted(GateScanHour.objects.values_list("community_id", "day", "hour", "scans", "workers"))
+
+
+@pytest.fixture
+def scans_of_two_days(permit_a):
+    scan(permit_a, local(DAY, 3, 59), name="Ravi Kumar")  # 23:59 UTC the day before: the community's DAY
+    scan(permit_a, local(DAY, 9), ScanDirection.EXIT, name="Ravi Kumar")
+    scan(permit_a, local(DAY, 9, 30), name="Ali Hassan")
+    scan(permit_a, local(DAY, 9, 30), kind=ScanKind.FIRST, name="Ali Hassan")  # the same scan told again
+    scan(permit_a, local(NEXT, 8), name="Ravi Kumar")
+    return permit_a
+
+
+def test_scans_and_distinct_workers_per_local_day(scans_of_two_days):
+    community = scans_of_two_days.community_id
+    [series] = scan_trends([community], today=NEXT, days=3).values()
+    assert [(row["day"], row["scans"], row["workers"]) for row in series] == [
+        (DAY - datetime.timedelta(days=1), 0, 0),
+        (DAY, 3, 2),
+        (NEXT, 1, 1),
+    ]
+
+
+def test_counts_kept_as_scans_arrive_equal_a_rebuild(scans_of_two_days):
+    kept = counts()
+    assert gate_scan_hours_rebuild() == len(kept)
+    assert counts() == kept
+
+
+def test_busiest_hours_by_weekday_and_local_hour(scans_of_two_days):
+    heat = busiest_hours([scans_of_two_days.community_id], today=NEXT)[scans_of_two_days.community_id]
+    tuesday, wednesday = heat["grid"][1], heat["grid"][2]  # DAY is a Tuesday; Monday is row 0
+    assert (tuesday[3], tuesday[9], wednesday[8]) == (1, 2, 1)
+    assert heat["peak"] == 2
+
+
+@time_machine.travel(local(NEXT, 12), tick=False)
+def test_dashboard_draws_the_chart_and_heat_map_in_constant_queries(scans_of_two_days, manager_client):
+    url = reverse("admin:index")
+    manager_client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        manager_client.get(url)
+    for hour in range(10, 14):
+        scan(scans_of_two_days, local(DAY - datetime.timedelta(days=hour), hour), name=f"Worker {hour}")
+    with CaptureQueriesContext(connection) as after:
+        response = manager_client.get(url)
+    assert len(after) == len(before)
+    content = response.content.decode()
+    assert 'id="dashboard-scan-trend-' in content and "<svg" in content and 'class="heat"' in content
+    assert "<script" not in content.split('id="dashboard-scan-flags"')[1]
