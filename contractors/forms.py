@@ -195,11 +195,11 @@ class ContactForm(forms.Form):
     """The company's contact details, as its users and its communities' managers correct them."""
 
     contact_name = model_field(Contractor, "contact_name")
-    email = model_field(Contractor, "email", label="Company e-mail address")
+    email = model_field(Contractor, "email", label=_("Company e-mail address"))
     phone = model_field(
         Contractor,
         "phone",
-        help_text=f"{PHONE_HINT} Without +, it is read as a number of the community's country.",
+        help_text=format_lazy("{} {}", PHONE_HINT, _("Without +, it is read as a number of the community's country.")),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 

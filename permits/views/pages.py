@@ -26,6 +26,7 @@ PASS_LABELS = {
     "company": gettext_lazy("Company"),
     "permit": gettext_lazy("Permit"),
     "valid": gettext_lazy("Valid"),
+    "starts_on": gettext_lazy("Starts on"),
     "daily": gettext_lazy("Daily"),
     "units": gettext_lazy("Units"),
     "representative": gettext_lazy("Representative"),

@@ -30,7 +30,12 @@ def permits(company_a, community, prop, units):
     draft = permit_in_status("draft", main_unit=units[0], **kwargs)
     active = permit_in_status("active", main_unit=units[1], **kwargs)
     Vehicle.objects.create(permit=draft, plate="DXBA12345")
-    return {"draft": draft, "active": active, "changes": permit_in_status("changes_requested", **kwargs)}
+    return {
+        "draft": draft,
+        "active": active,
+        "changes": permit_in_status("changes_requested", **kwargs),
+        "revoked": permit_in_status("revoked", **kwargs),
+    }
 
 
 def data_of(user, permits, community, prop, units) -> list[str]:
@@ -42,6 +47,7 @@ def data_of(user, permits, community, prop, units) -> list[str]:
     for permit in permits.values():
         values += [permit.reference, permit.representative_name, permit.representative_contact, permit.jobs_summary]
         values += [permit.main_unit.name, permit.decision_note, permit.pass_number, permit.access_code]
+        values += [permit.revocation_reason]
         for worker in permit.workers.all():
             values += [worker.name, worker.id_number]
         for noc in permit.noc_versions.all():
@@ -60,9 +66,12 @@ def pages(permits, prop) -> list[str]:
         reverse("permits:edit", args=[draft]),
         reverse("permits:detail", args=[changes]),
         reverse("permits:detail", args=[active]),
+        reverse("permits:detail", args=[permits["revoked"].reference]),
         reverse("permits:extension", args=[active]),
         reverse("permits:pass", args=[active]),
         reverse("permits:company"),
+        reverse("permits:calendar"),
+        reverse("permits:calendar") + "?view=week",
         reverse("notifications:list"),
         reverse("notifications:preferences"),
     ]

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 # Words that stay as they are in Arabic pages: abbreviations of the trade and file types.
-ALLOWED = {"NOC", "QR", "ID", "PDF", "PNG", "JPEG", "AED", "API", "E.164", "WP", "v"}
+ALLOWED = {"NOC", "QR", "ID", "PDF", "PNG", "JPEG", "AED", "API", "E.164", "WP", "v", "Outlook", "Google"}
 READABLE_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label", "data-confirm", "data-label", "value")
 SKIPPED_TAGS = {"script", "style", "bdi", "code"}
 # Codes and examples of them (DXB A 12345, 784-YYYY-NNNNNNN-C, AE): capitals, digits and dashes, no words.
@@ -29,9 +29,8 @@ class _Text(HTMLParser):
         skip = skip or "ltr" in (attributes.get("class") or "").split()
         if not self._skipping() and not skip:
             for name in READABLE_ATTRIBUTES:
-                if attributes.get(name) and not (name == "value" and tag != "button" and tag != "input"):
-                    if name == "value" and attributes.get("type") not in ("submit", "button"):
-                        continue
+                shown = name != "value" or (tag == "input" and attributes.get("type") in ("submit", "button"))
+                if attributes.get(name) and shown:  # a <button>'s value is sent, not shown
                     self.parts.append(attributes[name])
         if tag not in ("br", "img", "input", "meta", "link", "hr", "source", "wbr"):
             self.stack.append((tag, skip))
