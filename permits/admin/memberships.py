@@ -120,14 +120,27 @@ class ContractorMembershipAdmin(
         ]
 
     def approve_view(self, request, object_id):
-        return self._decision(request, object_id, ConfirmForm, _("Approve"), lambda m, data: _approve(request, m))
+        return self._decision(
+            request,
+            object_id,
+            ConfirmForm,
+            _("Approve"),
+            lambda m, data: _approve(request, m),
+            done=_("Approved %(who)s."),
+        )
 
     def revoke_view(self, request, object_id):
         return self._decision(
-            request, object_id, ReasonForm, _("Revoke"), lambda m, data: _revoke(request, m, data["reason"]), intro=True
+            request,
+            object_id,
+            ReasonForm,
+            _("Revoke"),
+            lambda m, data: _revoke(request, m, data["reason"]),
+            intro=True,
+            done=_("Revoked %(who)s."),
         )
 
-    def _decision(self, request, object_id, form_class, verb, call, intro=False):
+    def _decision(self, request, object_id, form_class, verb, call, intro=False, done=""):
         membership = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
         if not self.can_decide(request):
             raise PermissionDenied
@@ -142,7 +155,7 @@ class ContractorMembershipAdmin(
                     return redirect(change_url)
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"{verb}d {_label(membership)}.")
+                messages.success(request, str(done) % {"who": _label(membership)})
                 return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),

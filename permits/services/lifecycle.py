@@ -167,7 +167,7 @@ def permit_extension_decline(*, actor: Actor, permit: Permit, reason: str) -> Pe
     reason = require_reason(reason, "for declining the extension")
     permit = lock_permit(permit)
     if permit.extension_requested_till is None:
-        raise ValidationError("No extension is requested for this permit.", code="no_request")
+        raise ValidationError(_("No extension is requested for this permit."), code="no_request")
     requested = permit.extension_requested_till
     permit.extension_requested_till = None
     permit.extension_request_note = ""

@@ -79,7 +79,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for key in queryset.filter(revoked_at__isnull=True):
             api_key_revoke(actor=actor, key=key)
             revoked += 1
-        self.message_user(request, f"{revoked} key(s) revoked.", messages.SUCCESS)
+        self.message_user(request, _("%(count)s key(s) revoked.") % {"count": revoked}, messages.SUCCESS)
 
     def has_module_permission(self, request):
         return is_operator(request.user)

@@ -58,7 +58,7 @@ def api_key_create(*, actor: Actor, community: Community, name: str, raw_key: st
                     created_by=actor.user,
                 )
         except IntegrityError:
-            raise ValidationError("A key with the same first characters exists; generate another.") from None
+            raise ValidationError(_("A key with the same first characters exists; generate another.")) from None
         data = {"name": key.name, "prefix": key.prefix}
         event_record(actor=actor, target=key, action="api.key.created", community=community, data=data)
     return key, raw_key

@@ -194,9 +194,15 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
         )
         skipped = len(selected) - len(abandoned)
         if abandoned:
-            self.message_user(request, f"Gave up on {len(abandoned)} failed deliveries.", messages.SUCCESS)
+            self.message_user(
+                request, _("Gave up on %(count)s failed deliveries.") % {"count": len(abandoned)}, messages.SUCCESS
+            )
         if skipped:
-            self.message_user(request, f"{skipped} left alone: only failed ones can be given up.", messages.WARNING)
+            self.message_user(
+                request,
+                _("%(count)s left alone: only failed ones can be given up.") % {"count": skipped},
+                messages.WARNING,
+            )
 
     def has_retry_permission(self, request) -> bool:
         return self.can_retry(request)
@@ -237,13 +243,15 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
 
     def _report_retry(self, request, retried: list[int], skipped: int = 0) -> None:
         if retried:
-            self.message_user(request, f"{len(retried)} failed deliveries sent again.", messages.SUCCESS)
+            self.message_user(
+                request, _("%(count)s failed deliveries sent again.") % {"count": len(retried)}, messages.SUCCESS
+            )
         if skipped:
             self.message_user(
                 request, f"{skipped} deliveries left alone: only failed ones are retried.", messages.WARNING
             )
         if not retried and not skipped:
-            self.message_user(request, "No failed deliveries to retry.", messages.INFO)
+            self.message_user(request, _("No failed deliveries to retry."), messages.INFO)
 
 
 @dashboard_provider(order=900)

@@ -192,7 +192,7 @@ class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScop
             except ValidationError as error:
                 self.message_user(request, f"{drift}: {' '.join(error.messages)}", messages.WARNING)
         if sent:
-            self.message_user(request, f"Repair sent for {sent} drift(s).", messages.SUCCESS)
+            self.message_user(request, _("Repair sent for %(count)s drift(s).") % {"count": sent}, messages.SUCCESS)
 
 
 def drift_summary(drift: Drift) -> str:
