@@ -148,7 +148,7 @@ def test_the_contractor_journey_in_arabic(chromium, live_server, world, shoot, t
     permit_pass_issue(actor=actor, permit=permit, pass_number="WP-000001", access_code="7H2KQ9ZTM4XB1RPA8VC0DLEN")
 
     page.goto(f"{base}/permits/")
-    page.locator(".badge--active").first.wait_for()
+    page.get_by_text("يبدأ في").first.wait_for()  # active, first day still to come: "Starts on …"
     shoot(page, "ar-04-permit-list")
     page.goto(f"{base}/permits/{permit.reference}/pass/")
     # Bilingual whatever the viewer's language: the labels in both, English on the left, Arabic on the right.
