@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.core.language.UserLanguageMiddleware",
+    "portal.core.digits.ArabicIndicDigitsMiddleware",  # a no-op unless ARABIC_INDIC_DIGITS
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the outcome of every sign-in attempt.
@@ -167,8 +168,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["portal.formats"]
-# Arabic pages write numbers with Western digits (plates and codes use them); True: Arabic-Indic digits.
+# Arabic pages write numbers with Western digits (plates and codes use them); True: Arabic-Indic digits in
+# their text, codes kept as typed (portal.core.digits).
 ARABIC_INDIC_DIGITS = env.bool("ARABIC_INDIC_DIGITS", default=False)
 TIME_ZONE = "Asia/Dubai"
 USE_I18N = True
