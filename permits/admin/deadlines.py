@@ -9,12 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin
-from portal.core.local_time import community_time
+from portal.core.formats import format_datetime
 
 from ..models import PermitDecision
 from ..selectors.deadlines import due_state, due_today_q, overdue_q
-
-LIST_FORMAT = "%d-%m-%Y %H:%M"
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -43,7 +41,7 @@ def decide_by(permit):
     return format_html(
         '<span class="deadline{}"><span class="deadline-at">{}</span><br><small>{}</small></span>',
         " deadline--overdue" if state.overdue else "",
-        community_time(state.due_at, permit.community).strftime(LIST_FORMAT),
+        format_datetime(state.due_at, permit.community.tzinfo),
         state.left,
     )
 
