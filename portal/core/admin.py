@@ -7,6 +7,9 @@ from .admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, Scoped
 from .models import AuditEvent, BlackoutDate, Community, Property, PublicHoliday, StaffMembership, Unit
 from .scoping import is_operator
 
+admin.site.site_header = _("Permit portal administration")
+admin.site.site_title = _("Permit portal")
+
 
 class BlackoutDateInline(ScopedInlineMixin, admin.TabularInline):
     model = BlackoutDate
@@ -65,11 +68,11 @@ class UnitAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["external_id", "name", "property__name"]
     autocomplete_fields = ["property"]
 
-    @admin.display(description="property", ordering="property__name")
+    @admin.display(description=_("property"), ordering="property__name")
     def property_name(self, unit):
         return unit.property.name
 
-    @admin.display(description="community", ordering="property__community__name")
+    @admin.display(description=_("community"), ordering="property__community__name")
     def community_name(self, unit):
         return unit.property.community.name
 
@@ -110,11 +113,11 @@ class AuditEventAdmin(ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.Model
     ]
     readonly_fields = fields
 
-    @admin.display(description="user account")
+    @admin.display(description=_("user account"))
     def actor_record(self, event):
         return _record_or_deleted(get_user_model(), event.actor_id, "user")
 
-    @admin.display(description="community")
+    @admin.display(description=_("community"))
     def community_record(self, event):
         return _record_or_deleted(Community, event.community_id, "community")
 

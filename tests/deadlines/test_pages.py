@@ -91,7 +91,7 @@ def test_report_page_csv_and_dashboard_are_scoped(estate, waiting):
     )
     assert rows[0][:3] == ["community", "month", "decisions"]
     assert {row[0] for row in rows[1:]} == {"Akoya"}
-    current = [row for row in rows[1:] if row[1] == f"{timezone.now():%Y-%m}"]
+    current = [row for row in rows[1:] if row[1] == f"{timezone.now():%b %Y}"]
     assert current and current[0][2] == "1" and current[0][7] == "1"  # one decision, one overdue now
     dashboard = client.get(reverse("admin:index")).content.decode()
     assert 'id="dashboard-deadlines"' in dashboard and 'id="dashboard-service-levels"' in dashboard
