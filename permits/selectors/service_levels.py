@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from portal.core.local_time import default_zone, local_today
 from portal.core.models import Community
@@ -47,7 +48,7 @@ class ServiceLevel:
 
     @property
     def label(self) -> str:
-        return f"{self.month:%m/%y}"
+        return date_format(self.month, "M")  # under a bar of the chart; the table says the year
 
 
 def first_month(months: int, now: datetime.datetime) -> datetime.date:
