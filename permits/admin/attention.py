@@ -30,8 +30,8 @@ def _panel(request, attention: Attention | None, *, contractor_id: int, target: 
     return Panel(id="needs-attention", title=_("Needs attention"), html=mark_safe(html))
 
 
-@admin_panel("permits.permit", order=1)
 def permit_attention_panel(request, permit) -> Panel | None:
+    """On top of the permit's decision page (not folded away with the partners' panels)."""
     return _panel(
         request, permit_attention(permit), contractor_id=permit.contractor_id, target="permit", target_id=permit.pk
     )

@@ -189,6 +189,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
             "history": permit_history_lines(permit),
             "panels": panels_for(request, permit),
             "id_warnings": [manager_warning(conflict) for conflict in id_number_conflicts(permit)],
+            "attention_panel": attention.permit_attention_panel(request, permit) if permit else None,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
