@@ -176,7 +176,6 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         permit = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
-        attention.warn_needs_attention(request, permit)
         extra_context = {
             **(extra_context or {}),
             "is_nav_sidebar_enabled": False,  # the decision page needs the width
