@@ -11,13 +11,14 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.db.models import Q
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 
+from portal.core.formats import format_date
 from portal.core.models import Community, Property, Unit
 
 from ..choices import PermitStatus, PermitType
@@ -49,6 +50,7 @@ class CalendarQuery:
     def params(self, **changes) -> str:
         """The query string of this calendar with ``changes`` (e.g. another anchor)."""
         values = {
+            "filtered": "1",  # the statuses below are the chosen ones, even when none is
             "view": self.view,
             "date": self.anchor.isoformat() if self.anchor else "",
             "community": self.community_id or "",
@@ -70,11 +72,15 @@ def _int_or_none(raw) -> int | None:
 
 
 def _date_or_none(raw) -> datetime.date | None:
-    try:
-        day = datetime.date.fromisoformat(raw or "")
-    except ValueError:
-        return None
-    return day if 1 < day.year < 9999 else None
+    """ISO (the page's own links) or as people type it (``DATE_INPUT_FORMATS``: day-month-year)."""
+    raw = (raw or "").strip()
+    for pattern in ("%Y-%m-%d", *get_format("DATE_INPUT_FORMATS")):
+        try:
+            day = datetime.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+        return day if 1 < day.year < 9999 else None
+    return None
 
 
 def parse_calendar_query(params) -> CalendarQuery:
@@ -101,6 +107,7 @@ class Bar:
     unit: str
     building: str
     hours: str
+    period: str  # the permit's first and last day
     column: int  # 1 = Monday
     span: int
     continues_before: bool
@@ -190,6 +197,7 @@ def _lay_out(permits: Iterable[Permit], weeks: list[Week], link: Callable[[Permi
                     unit=permit.main_unit.external_id,
                     building=permit.property.name,
                     hours=_hours(permit),
+                    period=f"{days[0]:%d-%m-%Y} – {days[-1]:%d-%m-%Y}",
                     column=(shown[0] - week.days[0]).days + 1,
                     span=len(shown),
                     continues_before=days[0] < shown[0],
@@ -221,7 +229,7 @@ def calendar_page(
 ) -> CalendarPage:
     """``permits``: the user's own (scoped) permits. ``today``: on the clock of the community shown."""
     anchor = query.anchor or today
-    query = CalendarQuery(**{**query.__dict__, "anchor": anchor})
+    query = replace(query, anchor=anchor)
     days = _days_shown(query.view, anchor)
     weeks = [Week(days=days[n : n + 7]) for n in range(0, len(days), 7)]
     shown = (
@@ -231,7 +239,7 @@ def calendar_page(
     )
     shown = list(shown)
     _lay_out(shown[:MAX_PERMITS], weeks, link)
-    week_title = _("Week of %(day)s") % {"day": f"{days[0]:%d-%m-%Y}"}
+    week_title = _("Week of %(day)s") % {"day": format_date(days[0])}
     title = week_title if query.view == WEEK else date_format(anchor, "F Y")
     return CalendarPage(
         query=query,
