@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -30,8 +28,8 @@ def _panel(request, attention: Attention | None, *, contractor_id: int, target: 
     return Panel(id="needs-attention", title=_("Needs attention"), html=mark_safe(html))
 
 
-@admin_panel("permits.permit", order=1)
 def permit_attention_panel(request, permit) -> Panel | None:
+    """On top of the permit's decision page (not folded away with the partners' panels)."""
     return _panel(
         request, permit_attention(permit), contractor_id=permit.contractor_id, target="permit", target_id=permit.pk
     )
@@ -49,17 +47,3 @@ def membership_attention_panel(request, membership) -> Panel | None:
         target="contractormembership",
         target_id=membership.pk,
     )
-
-
-def warn_needs_attention(request, permit) -> None:
-    """On top of the permit page: the section itself is further down, with the other panels."""
-    attention = permit_attention(permit) if permit is not None else None
-    if attention is not None and request.method == "GET":
-        messages.warning(
-            request,
-            format_html(
-                '{} <a href="#needs-attention">{}</a>',
-                _("Needs attention: %(note)s") % {"note": attention.note},
-                _("What to do"),
-            ),
-        )

@@ -176,7 +176,6 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         permit = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
-        attention.warn_needs_attention(request, permit)
         extra_context = {
             **(extra_context or {}),
             "is_nav_sidebar_enabled": False,  # the decision page needs the width
@@ -189,6 +188,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
             "history": permit_history_lines(permit),
             "panels": panels_for(request, permit),
             "id_warnings": [manager_warning(conflict) for conflict in id_number_conflicts(permit)],
+            "attention_panel": attention.permit_attention_panel(request, permit) if permit else None,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
