@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.actors import Actor
 from portal.core.admin_dashboard import dashboard_provider
@@ -52,7 +53,11 @@ class ExpiryFilter(admin.SimpleListFilter):
     field_name = ""
 
     def lookups(self, request, model_admin):
-        return [("expired", "Expired"), ("soon", f"Expires within {SOON_DAYS} days"), ("missing", "Not given")]
+        return [
+            ("expired", _("Expired")),
+            ("soon", format_lazy(_("Expires within {days} days"), days=SOON_DAYS)),
+            ("missing", _("Not given")),
+        ]
 
     def queryset(self, request, queryset):
         field = self.field_name
@@ -101,7 +106,7 @@ class DocumentInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by").order_by("-uploaded_at", "-id")
 
-    @admin.display(description="document")
+    @admin.display(description=_("document"))
     def download(self, document):
         return link_or_dash("documents:contractor", {"pk": document.pk}, document.download_name)
 
@@ -223,8 +228,8 @@ def contractor_documents_panel(request) -> dict:
         today = todays[contractor.pk]
         until = today + datetime.timedelta(days=DASHBOARD_DAYS)
         for label, expiry in (
-            ("Trade licence", contractor.trade_licence_expiry),
-            ("Insurance", contractor.insurance_expiry),
+            (_("Trade licence"), contractor.trade_licence_expiry),
+            (_("Insurance"), contractor.insurance_expiry),
         ):
             if expiry and today <= expiry <= until:
                 documents.append({"contractor": contractor, "kind": label, "expiry": expiry})

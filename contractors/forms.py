@@ -13,6 +13,9 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.contact import PHONE_HINT, country_of, normalize_email, normalize_phone
 from portal.core.models import Community
@@ -21,7 +24,9 @@ from portal.core.widgets import DayInput
 from .models import Contractor, ContractorDocument
 
 ACCEPTED_FILES = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
-FILE_AGAIN_HINT = "PDF, PNG or JPEG. If the form shows an error, choose the file again: browsers do not keep it."
+FILE_AGAIN_HINT = _("PDF, PNG or JPEG. If the form shows an error, choose the file again: browsers do not keep it.")
+# The password rules in the reader's language (Django's own sentences), not frozen at import.
+password_rules_html = lazy(password_validation.password_validators_help_text_html, str)
 
 
 def model_field(model, name: str, **kwargs) -> forms.Field:
@@ -40,7 +45,7 @@ def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
 
 def document_file_field(**kwargs) -> forms.FileField:
     return forms.FileField(
-        label=kwargs.pop("label", "Document"),
+        label=kwargs.pop("label", _("Document")),
         help_text=FILE_AGAIN_HINT,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
         **kwargs,
@@ -55,7 +60,7 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "E-mail address or user name"
+        self.fields["username"].label = _("E-mail address or user name")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
 
     def clean_username(self):
@@ -86,32 +91,32 @@ def _same_email(typed: str, stored: str) -> bool:
 class RegistrationForm(forms.Form):
     company_name = model_field(Contractor, "company_name")
     contact_name = model_field(Contractor, "contact_name")
-    company_email = model_field(Contractor, "email", label="Company e-mail address")
+    company_email = model_field(Contractor, "email", label=_("Company e-mail address"))
     phone = model_field(
         Contractor,
         "phone",
-        help_text=f"{PHONE_HINT} Without +, it is read as a number of the community's country.",
+        help_text=format_lazy("{} {}", PHONE_HINT, _("Without +, it is read as a number of the community's country.")),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     trade_licence_number = model_field(Contractor, "trade_licence_number")
     community = forms.ModelChoiceField(
         queryset=Community.objects.order_by("name"),
-        label="Community you want to work in",
-        empty_label="Choose a community",
+        label=_("Community you want to work in"),
+        empty_label=_("Choose a community"),
     )
     email = forms.EmailField(
-        label="Your e-mail address",
-        help_text="You sign in with it. It may be the company's address.",
+        label=_("Your e-mail address"),
+        help_text=_("You sign in with it. It may be the company's address."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
+        help_text=password_rules_html(),
     )
     password2 = forms.CharField(
-        label="Password again",
+        label=_("Password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -139,7 +144,7 @@ class RegistrationForm(forms.Form):
                 self.add_error("phone", error)
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif password1:
             user = get_user_model()(username=cleaned.get("email", ""), email=cleaned.get("email", ""))
             try:
@@ -163,8 +168,8 @@ class RegistrationForm(forms.Form):
 class CompanyDocumentForm(forms.Form):
     """A new version of the trade licence (with its number) or of the insurance."""
 
-    number = model_field(ContractorDocument, "number", label="Licence number")
-    expiry_date = forms.DateField(label="Expiry date", widget=DateInput())
+    number = model_field(ContractorDocument, "number", label=_("Licence number"))
+    expiry_date = forms.DateField(label=_("Expiry date"), widget=DateInput())
     file = document_file_field()
 
     def __init__(self, *args, kind: str, **kwargs):
@@ -187,11 +192,11 @@ class ContactForm(forms.Form):
     """The company's contact details, as its users and its communities' managers correct them."""
 
     contact_name = model_field(Contractor, "contact_name")
-    email = model_field(Contractor, "email", label="Company e-mail address")
+    email = model_field(Contractor, "email", label=_("Company e-mail address"))
     phone = model_field(
         Contractor,
         "phone",
-        help_text=f"{PHONE_HINT} Without +, it is read as a number of the community's country.",
+        help_text=format_lazy("{} {}", PHONE_HINT, _("Without +, it is read as a number of the community's country.")),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 

@@ -7,6 +7,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.core.actors import Actor
 from portal.core.contact import country_of, normalize_email
@@ -39,7 +40,7 @@ def contractor_create(
     """Register a company (by itself, an admin or a CRM); it is pending in each community."""
     contact = normalize_contractor_contact(email=email, phone=phone, region=country_of(communities))
     if Contractor.objects.filter(email__iexact=contact["email"]).exists():
-        raise ValidationError({"email": "A company with this e-mail address is already registered."})
+        raise ValidationError({"email": _("A company with this e-mail address is already registered.")})
     taken_in = phone_taken_in(contact["phone"], communities)
     if taken_in:
         raise ValidationError({"phone": phone_taken_message(taken_in)})
@@ -66,7 +67,7 @@ def contractor_user_create(*, actor: Actor, contractor: Contractor, email: str, 
     with on_field("email"):
         email = normalize_email(email)
     if User.objects.filter(username__iexact=email).exists():
-        raise ValidationError({"email": "This e-mail address already has an account."})
+        raise ValidationError({"email": _("This e-mail address already has an account.")})
     user = User(username=email, email=email)
     if password:
         user.set_password(password)
@@ -119,7 +120,10 @@ def contractor_approve(*, actor: Actor, membership: ContractorMembership) -> Con
         ContractorMembership.objects.select_for_update().select_related("contractor", "community").get(pk=membership.pk)
     )
     if membership.status == MembershipStatus.APPROVED:
-        raise ValidationError(f"{membership.contractor} is already approved in {membership.community}.")
+        raise ValidationError(
+            _("%(company)s is already approved in %(community)s.")
+            % {"company": membership.contractor, "community": membership.community}
+        )
     from_status = membership.status
     membership.status = MembershipStatus.APPROVED
     membership.status_changed_at = timezone.now()
@@ -140,12 +144,15 @@ def membership_set_revoked(*, actor: Actor, membership: ContractorMembership, re
     """The membership half of ``permits.services.contractor_revoke``, which also archives permits."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Give a reason for revoking the contractor.", code="reason_required")
+        raise ValidationError(_("Give a reason for revoking the contractor."), code="reason_required")
     membership = (
         ContractorMembership.objects.select_for_update().select_related("contractor", "community").get(pk=membership.pk)
     )
     if membership.status == MembershipStatus.REVOKED:
-        raise ValidationError(f"{membership.contractor} is already revoked in {membership.community}.")
+        raise ValidationError(
+            _("%(company)s is already revoked in %(community)s.")
+            % {"company": membership.contractor, "community": membership.community}
+        )
     from_status = membership.status
     membership.status = MembershipStatus.REVOKED
     membership.status_changed_at = timezone.now()

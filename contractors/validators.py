@@ -3,6 +3,8 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.core.contact import normalize_email, normalize_phone
 from portal.core.formats import format_date
@@ -28,17 +30,39 @@ def normalize_contractor_contact(*, email: str, phone: str, region: str) -> dict
 
 
 def phone_taken_message(community_names: list[str]) -> str:
-    return (
-        f"Another company working in {', '.join(community_names)} already has this phone number; "
-        "each company needs its own."
-    )
+    return _(
+        "Another company working in %(communities)s already has this phone number; each company needs its own."
+    ) % {"communities": ", ".join(community_names)}
 
 
 def validate_contractor_approved(*, status: str | None, company_name: str, community_name: str) -> None:
     if status != MembershipStatus.APPROVED:
         raise ValidationError(
-            f"{company_name} is not approved to work in {community_name}.", code="contractor_not_approved"
+            _("%(company)s is not approved to work in %(community)s.")
+            % {"company": company_name, "community": community_name},
+            code="contractor_not_approved",
         )
+
+
+# One sentence per document (Arabic words change with the document, so the label is not slotted in).
+MISSING = {
+    "trade licence": gettext_lazy("The company's trade licence expiry date is missing."),
+    "insurance": gettext_lazy("The company's insurance expiry date is missing."),
+}
+LAPSES = {
+    "trade licence": gettext_lazy(
+        "The company's trade licence expires on %(expiry)s, before the permit ends on %(until)s."
+    ),
+    "insurance": gettext_lazy("The company's insurance expires on %(expiry)s, before the permit ends on %(until)s."),
+}
+EXPIRED = {
+    "trade licence": gettext_lazy("Trade licence expired on %(expiry)s."),
+    "insurance": gettext_lazy("Insurance expired on %(expiry)s."),
+}
+EXPIRES_SOON = {
+    "trade licence": gettext_lazy("Trade licence expires on %(expiry)s, within %(days)s days."),
+    "insurance": gettext_lazy("Insurance expires on %(expiry)s, within %(days)s days."),
+}
 
 
 def validate_compliance_through(
@@ -46,17 +70,13 @@ def validate_compliance_through(
 ) -> None:
     """The trade licence and insurance must stay valid until the permit ends, not just today."""
     errors = []
-    for label, expiry in (("trade licence", licence_expiry), ("insurance", insurance_expiry)):
+    for code, expiry in (("trade licence", licence_expiry), ("insurance", insurance_expiry)):
         if expiry is None:
-            errors.append(ValidationError(f"The company's {label} expiry date is missing.", code=f"{label}_missing"))
+            message = MISSING[code]
+            errors.append(ValidationError(str(message), code=f"{code}_missing"))
         elif expiry < until:
-            errors.append(
-                ValidationError(
-                    f"The company's {label} expires on {format_date(expiry)}, "
-                    f"before the permit ends on {format_date(until)}.",
-                    code="compliance_lapses",
-                )
-            )
+            message = LAPSES[code] % {"expiry": format_date(expiry), "until": format_date(until)}
+            errors.append(ValidationError(message, code="compliance_lapses"))
     if errors:
         raise ValidationError(errors)
 
@@ -70,11 +90,11 @@ def documents_expiring(
 ) -> list[str]:
     """Warnings for documents that lapse within ``days`` days (or already have)."""
     warnings = []
-    for label, expiry in (("Trade licence", licence_expiry), ("Insurance", insurance_expiry)):
+    for code, expiry in (("trade licence", licence_expiry), ("insurance", insurance_expiry)):
         if expiry is None:
             continue
         if expiry < today:
-            warnings.append(f"{label} expired on {format_date(expiry)}.")
+            warnings.append(str(EXPIRED[code]) % {"expiry": format_date(expiry)})
         elif expiry <= today + datetime.timedelta(days=days):
-            warnings.append(f"{label} expires on {format_date(expiry)}, within {days} days.")
+            warnings.append(str(EXPIRES_SOON[code]) % {"expiry": format_date(expiry), "days": days})
     return warnings

@@ -9,6 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import services
@@ -52,7 +53,8 @@ def register(request):
             community = form.cleaned_data["community"]
             messages.success(
                 request,
-                f"{profile.contractor} is registered. It can draft permits in {community} once the estate approves it.",
+                _("%(company)s is registered. It can draft permits in %(community)s once the estate approves it.")
+                % {"company": profile.contractor, "community": community},
             )
             return redirect("permits:company")
     return render(request, "registration/register.html", {"form": form})

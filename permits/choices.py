@@ -3,50 +3,50 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PermitStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    ACTIVE = "active", "Active"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
-    ARCHIVED = "archived", "Archived"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    ARCHIVED = "archived", _("Archived")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class PermitType(models.TextChoices):
-    FIT_OUT = "fit_out", "Fit-out"
-    MAINTENANCE = "maintenance", "Maintenance"
-    MOVE_IN = "move_in", "Move-in"
-    MOVE_OUT = "move_out", "Move-out"
-    BUILD_UP = "build_up", "Build-up"
-    OTHER = "other", "Other"
+    FIT_OUT = "fit_out", _("Fit-out")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    MOVE_IN = "move_in", _("Move-in")
+    MOVE_OUT = "move_out", _("Move-out")
+    BUILD_UP = "build_up", _("Build-up")
+    OTHER = "other", _("Other")
 
 
 class PermitSource(models.TextChoices):
-    PORTAL = "portal", "Portal"
-    API = "api", "API"
+    PORTAL = "portal", _("Portal")
+    API = "api", _("API")
 
 
 class ParkingState(models.TextChoices):
-    NONE = "none", "No parking permit"
-    REQUESTED = "requested", "Requested"
-    ACTIVE = "active", "Active"
-    DELETED = "deleted", "Deleted"
-    FAILED = "failed", "Failed"
+    NONE = "none", _("No parking permit")
+    REQUESTED = "requested", _("Requested")
+    ACTIVE = "active", _("Active")
+    DELETED = "deleted", _("Deleted")
+    FAILED = "failed", _("Failed")
 
 
 class ScanKind(models.TextChoices):
-    SCANNED = "scanned", "Scan"
-    FIRST = "first", "First scan"
-    LAST = "last", "Last scan"
+    SCANNED = "scanned", _("Scan")
+    FIRST = "first", _("First scan")
+    LAST = "last", _("Last scan")
 
 
 class ScanDirection(models.TextChoices):
-    ENTRY = "entry", "Entry"
-    EXIT = "exit", "Exit"
-    UNKNOWN = "unknown", "Unknown"
+    ENTRY = "entry", _("Entry")
+    EXIT = "exit", _("Exit")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class DecisionStage(models.TextChoices):

@@ -57,7 +57,7 @@ class CommunityTimeFormMixin:
 class PropertyChoiceForm(forms.Form):
     """Step one of a new permit: the building, grouped by community (approved communities only)."""
 
-    property = forms.ModelChoiceField(queryset=Property.objects.none(), label="Community and building")
+    property = forms.ModelChoiceField(queryset=Property.objects.none(), label=_("Community and building"))
 
     def __init__(self, *args, properties, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,29 +66,31 @@ class PropertyChoiceForm(forms.Form):
         groups: dict[str, list] = {}
         for prop in properties:
             groups.setdefault(prop.community.name, []).append((prop.pk, str(prop)))
-        field.choices = [("", "Choose a building"), *groups.items()]
+        field.choices = [("", _("Choose a building")), *groups.items()]
 
 
 class PermitDraftForm(CommunityTimeFormMixin, forms.Form):
-    main_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="Main unit", empty_label="Choose a unit")
+    main_unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Main unit"), empty_label=_("Choose a unit")
+    )
     additional_units = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.none(),
         required=False,
-        label="Additional units",
+        label=_("Additional units"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Other units of the same building the work covers.",
+        help_text=_("Other units of the same building the work covers."),
     )
     permit_type = model_field(Permit, "permit_type")
-    valid_from = LocalDateTimeField(label="Valid from")
-    valid_till = LocalDateTimeField(label="Valid till")
-    time_in = model_field(Permit, "time_in", label="Daily start", widget=TimeInput())
-    time_out = model_field(Permit, "time_out", label="Daily end", widget=TimeInput())
-    representative_name = model_field(Permit, "representative_name", label="Representative's name")
+    valid_from = LocalDateTimeField(label=_("Valid from"))
+    valid_till = LocalDateTimeField(label=_("Valid till"))
+    time_in = model_field(Permit, "time_in", label=_("Daily start"), widget=TimeInput())
+    time_out = model_field(Permit, "time_out", label=_("Daily end"), widget=TimeInput())
+    representative_name = model_field(Permit, "representative_name", label=_("Representative's name"))
     representative_contact = model_field(
         Permit,
         "representative_contact",
-        label="Representative's contact",
-        help_text="A mobile number the gate can call (e.g. 050 123 4567), or an e-mail address.",
+        label=_("Representative's contact"),
+        help_text=_("A mobile number the gate can call (e.g. 050 123 4567), or an e-mail address."),
     )
     jobs_summary = model_field(Permit, "jobs_summary", widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -132,31 +134,31 @@ class WorkerForm(forms.Form):
     phone = model_field(
         Worker,
         "phone",
-        help_text="Optional. e.g. 050 123 4567",
+        help_text=_("Optional. e.g. 050 123 4567"),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
 
 
 class VehicleForm(forms.Form):
-    plate = model_field(Vehicle, "plate", label="Plate", help_text=PLATE_HINT)
+    plate = model_field(Vehicle, "plate", label=_("Plate"), help_text=PLATE_HINT)
 
 
 class NocForm(forms.Form):
     noc_number = model_field(NocVersion, "noc_number")
-    issue_date = model_field(NocVersion, "issue_date", widget=DateInput(), help_text="Today or earlier.")
+    issue_date = model_field(NocVersion, "issue_date", widget=DateInput(), help_text=_("Today or earlier."))
     expiry_date = model_field(
-        NocVersion, "expiry_date", widget=DateInput(), help_text="On or after the day the permit ends."
+        NocVersion, "expiry_date", widget=DateInput(), help_text=_("On or after the day the permit ends.")
     )
-    file = document_file_field(label="NOC document")
+    file = document_file_field(label=_("NOC document"))
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="Reason (optional)", required=False, max_length=500)
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
 
 
 class ExtensionForm(CommunityTimeFormMixin, forms.Form):
-    valid_till = LocalDateTimeField(label="New end")
-    note = forms.CharField(label="Why (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    valid_till = LocalDateTimeField(label=_("New end"))
+    note = forms.CharField(label=_("Why (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, permit: Permit, **kwargs):
         super().__init__(*args, **kwargs)

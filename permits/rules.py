@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from contractors.validators import validate_compliance_through, validate_contractor_approved
 from portal.core.models import Community
@@ -160,12 +161,12 @@ def _blackouts(facts: PermitFacts) -> dict[datetime.date, str]:
 
 # What a permit needs before it can be submitted, in the contractor's words (and in this order).
 SUBMISSION_REQUIREMENTS = (
-    "the validity dates",
-    "the daily start and end times",
-    "the representative's name",
-    "the representative's contact",
-    "at least one worker",
-    "the NOC document",
+    _("the validity dates"),
+    _("the daily start and end times"),
+    _("the representative's name"),
+    _("the representative's contact"),
+    _("at least one worker"),
+    _("the NOC document"),
 )
 
 
@@ -180,7 +181,7 @@ def submission_missing(
     worker_count: int,
     has_current_noc: bool,
 ) -> list[str]:
-    """The entries of ``SUBMISSION_REQUIREMENTS`` a permit still lacks."""
+    """The entries of ``SUBMISSION_REQUIREMENTS`` a permit still lacks, in the active language."""
     present = (
         valid_from and valid_till,
         time_in and time_out,
@@ -189,7 +190,7 @@ def submission_missing(
         worker_count > 0,
         has_current_noc,
     )
-    return [label for label, ok in zip(SUBMISSION_REQUIREMENTS, present, strict=True) if not ok]
+    return [str(label) for label, ok in zip(SUBMISSION_REQUIREMENTS, present, strict=True) if not ok]
 
 
 # Statuses whose ``status_changed_at`` is when the pass stopped (revoked, or archived with its contractor).

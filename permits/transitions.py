@@ -3,6 +3,8 @@
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
 
 from .choices import PermitStatus as S
 
@@ -54,35 +56,49 @@ class TransitionNotAllowed(ValidationError):
     pass
 
 
+# The subject of the refusal sentences, one per status (articles and word order differ between languages).
+STATUS_PHRASES = {
+    S.DRAFT: _("A draft permit"),
+    S.SUBMITTED: _("A submitted permit"),
+    S.CHANGES_REQUESTED: _("A changes requested permit"),
+    S.APPROVED: _("An approved permit"),
+    S.REJECTED: _("A rejected permit"),
+    S.ACTIVE: _("An active permit"),
+    S.EXPIRED: _("An expired permit"),
+    S.REVOKED: _("A revoked permit"),
+    S.ARCHIVED: _("An archived permit"),
+    S.CANCELLED: _("A cancelled permit"),
+}
+
+
 def status_phrase(status: str) -> str:
-    """ "a draft permit", "an active permit": the subject of the refusal sentences."""
-    label = S(status).label.lower()
-    article = "An" if label[0] in "aeiou" else "A"
-    return f"{article} {label} permit"
+    """ "A draft permit", "An active permit": the subject of the refusal sentences, in the active language."""
+    return str(STATUS_PHRASES[S(status)])
 
 
 def allowed_moves(status: str) -> list[Move]:
-    return [move for move, (sources, _) in TRANSITIONS.items() if status in sources]
+    return [move for move, (sources, _target) in TRANSITIONS.items() if status in sources]
 
 
 def target_status(status: str, move: Move) -> str:
     """The status after ``move``; raises TransitionNotAllowed with a sentence a person understands."""
     sources, target = TRANSITIONS[move]
     if status not in sources:
-        raise TransitionNotAllowed(f"{status_phrase(status)} cannot be {_PAST[move]}.", code="transition_not_allowed")
+        message = gettext_now("%(permit)s cannot be %(done)s.") % {"permit": status_phrase(status), "done": _PAST[move]}
+        raise TransitionNotAllowed(message, code="transition_not_allowed")
     return target or status
 
 
 _PAST = {
-    Move.SUBMIT: "submitted",
-    Move.APPROVE: "approved",
-    Move.REJECT: "rejected",
-    Move.REQUEST_CHANGES: "sent back for changes",
-    Move.CANCEL: "cancelled",
-    Move.ACTIVATE: "activated",
-    Move.EXTEND: "extended",
-    Move.REVOKE: "revoked",
-    Move.REISSUE: "reissued",
-    Move.EXPIRE: "expired",
-    Move.ARCHIVE: "archived",
+    Move.SUBMIT: _("submitted"),
+    Move.APPROVE: _("approved"),
+    Move.REJECT: _("rejected"),
+    Move.REQUEST_CHANGES: _("sent back for changes"),
+    Move.CANCEL: _("cancelled"),
+    Move.ACTIVATE: _("activated"),
+    Move.EXTEND: _("extended"),
+    Move.REVOKE: _("revoked"),
+    Move.REISSUE: _("reissued"),
+    Move.EXPIRE: _("expired"),
+    Move.ARCHIVE: _("archived"),
 }

@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.core.contact import normalize_contact, normalize_optional_phone
 from portal.core.formats import format_date
@@ -19,14 +21,14 @@ from portal.core.formats import format_date
 # characters a parking camera reads, so one vehicle never has two spellings.
 PLATE_PATTERN = re.compile(r"^(?=.*[0-9])[A-Z0-9]{1,25}$")
 PLATE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—.·_/]+")
-PLATE_HINT = "Letters and digits as on the plate, e.g. DXB A 12345; spaces and dashes are dropped."
+PLATE_HINT = gettext_lazy("Letters and digits as on the plate, e.g. DXB A 12345; spaces and dashes are dropped.")
 
 # Emirates ID: 784-YYYY-NNNNNNN-C, C the Luhn check digit of the 15 digits. Stored with its dashes.
 EMIRATES_ID_PREFIX = "784-"
 EMIRATES_ID_DIGITS = re.compile(r"^784[0-9]{12}$")
 ID_SEPARATORS = re.compile(r"[\s\-‐‑‒–—.]+")
 PASSPORT_PATTERN = re.compile(r"^(?=.*[0-9])[A-Z0-9]{6,9}$")
-ID_NUMBER_HINT = (
+ID_NUMBER_HINT = gettext_lazy(
     "An Emirates ID (784-YYYY-NNNNNNN-C, with or without dashes) or a passport number (6 to 9 letters and digits)."
 )
 
@@ -37,17 +39,17 @@ def local_date(moment: datetime.datetime, tz: datetime.tzinfo) -> datetime.date:
 
 def validate_validity_window(valid_from: datetime.datetime, valid_till: datetime.datetime) -> None:
     if valid_till <= valid_from:
-        raise ValidationError("The permit must end after it starts.", code="window_order")
+        raise ValidationError(_("The permit must end after it starts."), code="window_order")
 
 
 def validate_ends_in_future(valid_till: datetime.datetime, *, now: datetime.datetime) -> None:
     if valid_till <= now:
-        raise ValidationError("The permit's end date must be in the future.", code="ends_in_past")
+        raise ValidationError(_("The permit's end date must be in the future."), code="ends_in_past")
 
 
 def validate_daily_times(time_in: datetime.time | None, time_out: datetime.time | None) -> None:
     if time_in and time_out and time_out <= time_in:
-        raise ValidationError("The daily end time must be after the daily start time.", code="daily_times_order")
+        raise ValidationError(_("The daily end time must be after the daily start time."), code="daily_times_order")
 
 
 def validate_working_hours(
@@ -60,7 +62,8 @@ def validate_working_hours(
 ) -> None:
     if (time_in and time_in < day_start) or (time_out and time_out > day_end):
         raise ValidationError(
-            f"Work in {community_name} is allowed between {day_start:%H:%M} and {day_end:%H:%M}.",
+            _("Work in %(community)s is allowed between %(start)s and %(end)s.")
+            % {"community": community_name, "start": f"{day_start:%H:%M}", "end": f"{day_end:%H:%M}"},
             code="outside_working_hours",
         )
 
@@ -79,7 +82,8 @@ def validate_no_blackout(
         day = hits[0]
         why = f" ({blackout_dates[day]})" if blackout_dates[day] else ""
         raise ValidationError(
-            f"No work is allowed in {community_name} on {format_date(day)}{why}; choose dates that avoid it.",
+            _("No work is allowed in %(community)s on %(day)s%(why)s; choose dates that avoid it.")
+            % {"community": community_name, "day": format_date(day), "why": why},
             code="blackout_date",
         )
 
@@ -97,8 +101,14 @@ def validate_max_length(
     days = (last - first).days + 1
     if days > max_days:
         raise ValidationError(
-            f"A permit in {community_name} may cover at most {max_days} days; "
-            f"{format_date(first)} to {format_date(last)} is {days} days.",
+            _("A permit in %(community)s may cover at most %(max_days)s days; %(first)s to %(last)s is %(days)s days.")
+            % {
+                "community": community_name,
+                "max_days": max_days,
+                "first": format_date(first),
+                "last": format_date(last),
+                "days": days,
+            },
             code="permit_too_long",
         )
 
@@ -107,14 +117,15 @@ def validate_noc_issued(issue_date: datetime.date, *, today: datetime.date) -> N
     """``today`` in the community's time zone: a NOC cannot be issued after the day it is uploaded."""
     if issue_date > today:
         raise ValidationError(
-            f"The NOC's issue date {format_date(issue_date)} is in the future (today is {format_date(today)}).",
+            _("The NOC's issue date %(issued)s is in the future (today is %(today)s).")
+            % {"issued": format_date(issue_date), "today": format_date(today)},
             code="noc_issued_in_future",
         )
 
 
 def validate_noc_dates(issue_date: datetime.date, expiry_date: datetime.date) -> None:
     if expiry_date < issue_date:
-        raise ValidationError("The NOC's expiry date is before its issue date.", code="noc_dates_order")
+        raise ValidationError(_("The NOC's expiry date is before its issue date."), code="noc_dates_order")
 
 
 def validate_noc_covers_permit(
@@ -123,7 +134,8 @@ def validate_noc_covers_permit(
     ends = local_date(valid_till, tz)
     if noc_expiry < ends:
         raise ValidationError(
-            f"The NOC expires on {format_date(noc_expiry)}, before the permit ends on {format_date(ends)}.",
+            _("The NOC expires on %(expiry)s, before the permit ends on %(ends)s.")
+            % {"expiry": format_date(noc_expiry), "ends": format_date(ends)},
             code="noc_expires_before_permit",
         )
 
@@ -131,7 +143,10 @@ def validate_noc_covers_permit(
 def validate_units_in_property(units: Iterable, property_id: int, property_label: str) -> None:
     outside = [unit.external_id for unit in units if unit.property_id != property_id]
     if outside:
-        raise ValidationError(f"Unit {', '.join(outside)} is not in {property_label}.", code="unit_outside_property")
+        raise ValidationError(
+            _("Unit %(units)s is not in %(property)s.") % {"units": ", ".join(outside), "property": property_label},
+            code="unit_outside_property",
+        )
 
 
 def normalize_plate(plate: str) -> str:
@@ -144,8 +159,8 @@ def validate_plate(plate: str, *, as_typed: str | None = None) -> None:
     """Expects a normalised plate; the message quotes ``as_typed`` when given."""
     if not PLATE_PATTERN.fullmatch(plate):
         raise ValidationError(
-            f"“{plate if as_typed is None else as_typed}” is not a valid plate: "
-            "letters and digits with at least one digit, at most 25 characters.",
+            _("“%(plate)s” is not a valid plate: letters and digits with at least one digit, at most 25 characters.")
+            % {"plate": plate if as_typed is None else as_typed},
             code="invalid_plate",
         )
 
@@ -185,18 +200,24 @@ def normalize_id_number(raw: str) -> str:
     if EMIRATES_ID_DIGITS.fullmatch(text):
         if int(text[-1]) != emirates_id_check_digit(text[:14]):
             raise ValidationError(
-                f"“{raw.strip()}” is not a valid Emirates ID: its last digit does not match (check the number).",
+                _("“%(number)s” is not a valid Emirates ID: its last digit does not match (check the number).")
+                % {"number": raw.strip()},
                 code="invalid_emirates_id",
             )
         return format_emirates_id(text)
     if text.isdigit() and text.startswith("784") and len(text) > 9:
         raise ValidationError(
-            f"“{raw.strip()}” is not a valid Emirates ID: it has 15 digits, 784-YYYY-NNNNNNN-C.",
+            _("“%(number)s” is not a valid Emirates ID: it has 15 digits, 784-YYYY-NNNNNNN-C.")
+            % {"number": raw.strip()},
             code="invalid_emirates_id",
         )
     if PASSPORT_PATTERN.fullmatch(text):
         return text
-    raise ValidationError(f"“{str(raw or '').strip()}” is not a valid ID number. {ID_NUMBER_HINT}", code="invalid_id")
+    raise ValidationError(
+        _("“%(number)s” is not a valid ID number. %(hint)s")
+        % {"number": str(raw or "").strip(), "hint": ID_NUMBER_HINT},
+        code="invalid_id",
+    )
 
 
 def same_person_name(one: str, other: str) -> bool:
@@ -214,7 +235,7 @@ def normalize_worker(*, name: str, id_number: str, phone: str = "", region: str)
     worker: dict[str, str] = {"name": (name or "").strip()}
     errors: dict[str, list[ValidationError]] = {}
     if not worker["name"]:
-        errors["name"] = [ValidationError("Give the worker's name.", code="required")]
+        errors["name"] = [ValidationError(_("Give the worker's name."), code="required")]
     for field_name, normalise in (
         ("id_number", lambda: normalize_id_number(id_number)),
         ("phone", lambda: normalize_optional_phone(phone, region=region)),

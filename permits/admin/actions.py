@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.actors import Actor
 
@@ -60,15 +61,15 @@ def report(request, outcome: BulkOutcome, *, done: str, not_done: str) -> None:
     messages.add_message(request, level, " ".join(parts))
 
 
-@admin.action(description="Approve selected permits", permissions=["change"])
+@admin.action(description=_("Approve selected permits"), permissions=["change"])
 def approve_selected(modeladmin, request, queryset):
     actor = Actor.for_user(request.user)
     approve = logged(modeladmin, request, "Approve", lambda permit: services.permit_approve(actor=actor, permit=permit))
     outcome = run_each(queryset, approve)
-    report(request, outcome, done="Approved", not_done="Not approved")
+    report(request, outcome, done=_("Approved"), not_done=_("Not approved"))
 
 
-@admin.action(description="Reject selected permits…", permissions=["change"])
+@admin.action(description=_("Reject selected permits…"), permissions=["change"])
 def reject_selected(modeladmin, request, queryset):
     """Asks once for the reason on an intermediate page, then rejects each permit with it."""
     form = ReasonForm(request.POST if "apply" in request.POST else None)
@@ -81,11 +82,11 @@ def reject_selected(modeladmin, request, queryset):
 
         reject = logged(modeladmin, request, "Reject", call)
         outcome = run_each(queryset, reject)
-        report(request, outcome, done="Rejected", not_done="Not rejected")
+        report(request, outcome, done=_("Rejected"), not_done=_("Not rejected"))
         return None
     rows = queryset.select_related("main_unit", "contractor")
     objects = {p.pk: f"{p.reference} · {p.main_unit.external_id} · {p.contractor.company_name}" for p in rows}
-    return reason_page(modeladmin, request, objects, form, action="reject_selected", verb="Reject")
+    return reason_page(modeladmin, request, objects, form, action="reject_selected", verb=_("Reject"))
 
 
 def reason_page(modeladmin, request, objects: dict, form, *, action: str, verb: str):
@@ -104,6 +105,6 @@ def reason_page(modeladmin, request, objects: dict, form, *, action: str, verb: 
     return TemplateResponse(request, "admin/bulk_reason_form.html", context)
 
 
-@admin.action(description="Export selected to CSV", permissions=["view"])
+@admin.action(description=_("Export selected to CSV"), permissions=["view"])
 def export_selected_csv(modeladmin, request, queryset):
     return permits_csv_response(queryset)

@@ -5,6 +5,7 @@
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_scoping import ScopedRelatedFieldListFilter, scoped_queryset_for
@@ -14,7 +15,10 @@ from ..models import NocVersion
 from ..selectors.admin import ends_within_q, noc_expires_before_end, starts_within_q
 
 SOON_DAYS = 7
-DAY_CHOICES = {"today": ("Today", 1), "7d": (f"Within {SOON_DAYS} days", SOON_DAYS)}  # value: (label, days)
+DAY_CHOICES = {
+    "today": (_("Today"), 1),
+    "7d": (format_lazy(_("Within {days} days"), days=SOON_DAYS), SOON_DAYS),
+}  # value: (label, days)
 
 
 class _LocalDaysFilter(admin.SimpleListFilter):
@@ -49,7 +53,7 @@ class NocCoverageFilter(admin.SimpleListFilter):
     parameter_name = "noc"
 
     def lookups(self, request, model_admin):
-        return [("short", "Expires before the permit ends"), ("missing", "No current NOC")]
+        return [("short", _("Expires before the permit ends")), ("missing", _("No current NOC"))]
 
     def queryset(self, request, queryset):
         if self.value() == "short":

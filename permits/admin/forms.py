@@ -30,7 +30,9 @@ class OverrideForm(ConfirmForm):
 
 
 class NoteForm(ConfirmForm):
-    note = forms.CharField(label="What must change", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), strip=True)
+    note = forms.CharField(
+        label=_("What must change"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), strip=True
+    )
 
 
 REJECT_REASONS = [
@@ -106,8 +108,8 @@ class ChangesForm(CommonReasonsMixin, NoteForm):
 class ExtendForm(ConfirmForm):
     """New validity, read in the community's time zone (the view activates it)."""
 
-    valid_from = datetime_local_field(label="Starts", required=False, help_text="Leave as is to keep the start.")
-    valid_till = datetime_local_field(label="Ends")
+    valid_from = datetime_local_field(label=_("Starts"), required=False, help_text=_("Leave as is to keep the start."))
+    valid_till = datetime_local_field(label=_("Ends"))
 
     def __init__(self, *args, permit=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_scoping import ReadOnlyInlineMixin, ScopedInlineMixin, link_or_dash
 
@@ -19,7 +20,7 @@ class NocVersionInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInli
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("-version")
 
-    @admin.display(description="document")
+    @admin.display(description=_("document"))
     def document(self, noc):
         return link_or_dash("documents:noc", {"pk": noc.pk}, noc.download_name)
 

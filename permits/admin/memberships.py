@@ -11,7 +11,8 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from contractors.choices import MembershipStatus
 from contractors.models import ContractorMembership
@@ -21,7 +22,7 @@ from portal.core.admin_local_time import CommunityClockAdminMixin, community_tim
 from portal.core.admin_panels import panels_for
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 
-from ..selectors.admin import revocation_effects
+from ..selectors.admin import revocation_effects, revocation_effects_many
 from ..services import contractor_revoke
 from .actions import reason_page, report, run_each
 from .forms import ConfirmForm, ReasonForm, add_service_errors, error_text
@@ -36,15 +37,15 @@ def _revoke(request, membership, reason):
     return contractor_revoke(actor=Actor.for_user(request.user), membership=membership, reason=reason)
 
 
-@admin.action(description="Approve selected contractors in their community", permissions=["change"])
+@admin.action(description=_("Approve selected contractors in their community"), permissions=["change"])
 def approve_memberships(modeladmin, request, queryset):
     outcome = run_each(
         queryset.select_related("contractor", "community"), lambda membership: _approve(request, membership), _label
     )
-    report(request, outcome, done="Approved", not_done="Not approved")
+    report(request, outcome, done=_("Approved"), not_done=_("Not approved"))
 
 
-@admin.action(description="Revoke selected contractors in their community…", permissions=["change"])
+@admin.action(description=_("Revoke selected contractors in their community…"), permissions=["change"])
 def revoke_memberships(modeladmin, request, queryset):
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -54,23 +55,36 @@ def revoke_memberships(modeladmin, request, queryset):
             lambda membership: _revoke(request, membership, reason),
             _label,
         )
-        report(request, outcome, done="Revoked", not_done="Not revoked")
+        report(request, outcome, done=_("Revoked"), not_done=_("Not revoked"))
         return None
-    objects = {m.pk: _label(m) for m in queryset.select_related("contractor", "community")}
-    return reason_page(modeladmin, request, objects, form, action="revoke_memberships", verb="Revoke")
+    memberships = list(queryset.select_related("contractor", "community"))
+    effects = revocation_effects_many([(m.contractor_id, m.community_id) for m in memberships])
+    objects = {m.pk: revocation_intro(m, effects[(m.contractor_id, m.community_id)]) for m in memberships}
+    return reason_page(modeladmin, request, objects, form, action="revoke_memberships", verb=_("Revoke"))
 
 
-def revocation_intro(membership) -> str:
+def revocation_intro(membership, effects: dict | None = None) -> str:
     """Before confirming: what the revocation ends, in numbers."""
-    effects = revocation_effects(contractor_id=membership.contractor_id, community_id=membership.community_id)
-    return _(
-        "Revoking %(company)s in %(community)s ends %(passes)s live pass(es) and %(parking)s parking permit(s): "
-        "its %(permits)s approved or active permit(s) there are archived and the contractor reads your reason. "
-        "Its other communities keep their passes."
+    if effects is None:
+        effects = revocation_effects(contractor_id=membership.contractor_id, community_id=membership.community_id)
+    passes = ngettext("%(count)s live pass", "%(count)s live passes", effects["passes"]) % {"count": effects["passes"]}
+    parking = ngettext("%(count)s parking permit", "%(count)s parking permits", effects["parking"]) % {
+        "count": effects["parking"]
+    }
+    permits = ngettext(
+        "its %(count)s approved or active permit there is archived",
+        "its %(count)s approved or active permits there are archived",
+        effects["permits"],
+    ) % {"count": effects["permits"]}
+    return gettext(
+        "Revoking %(company)s in %(community)s ends %(passes)s and %(parking)s: %(permits)s, and the contractor "
+        "reads your reason. Its other communities keep their passes."
     ) % {
         "company": membership.contractor.company_name,
         "community": membership.community.name,
-        **effects,
+        "passes": passes,
+        "parking": parking,
+        "permits": permits,
     }
 
 
@@ -101,9 +115,9 @@ class ContractorMembershipAdmin(
         buttons = []
         if self.can_decide(request):
             if membership.status != MembershipStatus.APPROVED:
-                buttons.append({"label": "Approve", "url": self._url("approve", membership), "posts": True})
+                buttons.append({"label": _("Approve"), "url": self._url("approve", membership), "posts": True})
             if membership.status != MembershipStatus.REVOKED:
-                buttons.append({"label": "Revoke", "url": self._url("revoke", membership), "posts": False})
+                buttons.append({"label": _("Revoke"), "url": self._url("revoke", membership), "posts": False})
         extra_context = {
             **(extra_context or {}),
             "decision_buttons": buttons,
@@ -120,14 +134,27 @@ class ContractorMembershipAdmin(
         ]
 
     def approve_view(self, request, object_id):
-        return self._decision(request, object_id, ConfirmForm, "Approve", lambda m, data: _approve(request, m))
+        return self._decision(
+            request,
+            object_id,
+            ConfirmForm,
+            _("Approve"),
+            lambda m, data: _approve(request, m),
+            done=_("Approved %(who)s."),
+        )
 
     def revoke_view(self, request, object_id):
         return self._decision(
-            request, object_id, ReasonForm, "Revoke", lambda m, data: _revoke(request, m, data["reason"]), intro=True
+            request,
+            object_id,
+            ReasonForm,
+            _("Revoke"),
+            lambda m, data: _revoke(request, m, data["reason"]),
+            intro=True,
+            done=_("Revoked %(who)s."),
         )
 
-    def _decision(self, request, object_id, form_class, verb, call, intro=False):
+    def _decision(self, request, object_id, form_class, verb, call, intro=False, done=""):
         membership = self.get_object(request, unquote(object_id))  # 404 outside the user's communities
         if not self.can_decide(request):
             raise PermissionDenied
@@ -142,7 +169,7 @@ class ContractorMembershipAdmin(
                     return redirect(change_url)
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"{verb}d {_label(membership)}.")
+                messages.success(request, str(done) % {"who": _label(membership)})
                 return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),

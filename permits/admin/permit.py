@@ -38,11 +38,11 @@ from .scans import ScanFlagFilter
 
 PERMIT_FIELDSETS = [
     (None, {"fields": ["reference", "crm_reference", "source", "status", "permit_type"]}),
-    ("Where and who", {"fields": ["community", "property", "main_unit", "additional_units_list", "contractor"]}),
-    ("Validity", {"fields": ["valid_from", "valid_till", "time_in", "time_out"]}),
-    ("Representative and work", {"fields": ["representative_name", "representative_contact", "jobs_summary"]}),
+    (_("Where and who"), {"fields": ["community", "property", "main_unit", "additional_units_list", "contractor"]}),
+    (_("Validity"), {"fields": ["valid_from", "valid_till", "time_in", "time_out"]}),
+    (_("Representative and work"), {"fields": ["representative_name", "representative_contact", "jobs_summary"]}),
     (
-        "Review",
+        _("Review"),
         {
             "fields": [
                 "submitted_at",
@@ -56,8 +56,8 @@ PERMIT_FIELDSETS = [
             ]
         },
     ),
-    ("Pass", {"fields": ["pass_number", "access_code", "pass_issued_at", "pass_documentation_url"]}),
-    ("Record", {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+    (_("Pass"), {"fields": ["pass_number", "access_code", "pass_issued_at", "pass_documentation_url"]}),
+    (_("Record"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
 ]
 
 
@@ -79,14 +79,14 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     list_display = [
         "reference",
+        deadlines.decide_by,  # second, so the reviewer sees it without scrolling the list sideways
         "unit",
         "contractor_name",
         "permit_type",
         "status_badge",
         "validity",
         "noc_expiry_display",
-        community_time_column("waiting_since", name="waiting_since_display", description="waiting since"),
-        deadlines.decide_by,
+        community_time_column("waiting_since", name="waiting_since_display", description=_("waiting since")),
     ]
     list_filter = [
         filters.ReviewStatusFilter,
@@ -104,7 +104,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
     ]
     list_select_related = ["community", "main_unit", "contractor"]
     search_fields = ["reference"]  # the real search is ``permit_search_q``
-    search_help_text = "Reference, unit, company, plate or worker name."
+    search_help_text = _("Reference, unit, company, plate or worker name.")
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
@@ -142,11 +142,11 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
             return queryset, False
         return queryset.filter(permit_search_q(search_term)), False
 
-    @admin.display(description="unit", ordering="main_unit__external_id")
+    @admin.display(description=_("unit"), ordering="main_unit__external_id")
     def unit(self, permit):
         return permit.main_unit.external_id
 
-    @admin.display(description="contractor", ordering="contractor__company_name")
+    @admin.display(description=_("contractor"), ordering="contractor__company_name")
     def contractor_name(self, permit):
         return permit.contractor.company_name
 
@@ -178,7 +178,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     # --- the permit page ---
 
-    @admin.display(description="additional units")
+    @admin.display(description=_("additional units"))
     def additional_units_list(self, permit):
         units = permit.additional_units.select_related("property")
         return format_html_join(", ", "{}", ((unit.external_id,) for unit in units)) or "—"
@@ -220,7 +220,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
-            messages.error(request, "These filters cannot be exported.")
+            messages.error(request, _("These filters cannot be exported."))
             return redirect(reverse("admin:permits_permit_changelist"))
         return permits_csv_response(changelist.queryset)
 
@@ -238,7 +238,7 @@ class GateScanAdmin(CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScope
         "gate",
         "employee_name",
     ]
-    list_filter = ["kind", "direction", "permit__community"]
+    list_filter = ["kind", "direction", "off_hours", "after_end", "permit__community"]
     list_select_related = ["permit__main_unit", "permit__community"]
     search_fields = ["permit__reference", "gate", "employee_name"]
     show_full_result_count = False

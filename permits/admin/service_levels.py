@@ -48,6 +48,8 @@ def chart_of(levels: list[ServiceLevel]) -> dict:
     return bar_chart(
         [{"label": level.label, "decisions": level.decisions, "within": level.within} for level in levels],
         ["decisions", "within"],
+        bar=12,
+        gap=24,
     )
 
 

@@ -40,7 +40,7 @@ from .forms import (
 @dataclass(frozen=True)
 class DecisionButton:
     move: Move
-    label: str
+    label: str  # these three are lazy translations, rendered in the reader's language
     slug: str
     form_class: type[forms.Form]
     call: Callable[[Actor, Permit, dict], Permit]
@@ -62,11 +62,11 @@ class DecisionButton:
 BUTTONS = [
     DecisionButton(
         Move.APPROVE,
-        "Approve",
+        _("Approve"),
         "approve",
         ConfirmForm,
         lambda actor, permit, data: services.permit_approve(actor=actor, permit=permit),
-        "Approved {ref}: the pass follows once the gates have issued it.",
+        _("Approved {ref}: the pass follows once the gates have issued it."),
         style="primary",
     ),
     DecisionButton(
@@ -83,50 +83,50 @@ BUTTONS = [
     ),
     DecisionButton(
         Move.REJECT,
-        "Reject",
+        _("Reject"),
         "reject",
         RejectForm,
         lambda actor, permit, data: services.permit_reject(actor=actor, permit=permit, reason=data["reason"]),
-        "Rejected {ref}.",
-        "The contractor sees this reason.",
+        _("Rejected {ref}."),
+        _("The contractor sees this reason."),
     ),
     DecisionButton(
         Move.REQUEST_CHANGES,
-        "Request changes",
+        _("Request changes"),
         "request-changes",
         ChangesForm,
         lambda actor, permit, data: services.permit_request_changes(actor=actor, permit=permit, note=data["note"]),
-        "Sent {ref} back to the contractor for changes.",
-        "The permit goes back to the contractor, who edits and submits it again.",
+        _("Sent {ref} back to the contractor for changes."),
+        _("The permit goes back to the contractor, who edits and submits it again."),
     ),
     DecisionButton(
         Move.EXTEND,
-        "Extend validity",
+        _("Extend validity"),
         "extend",
         ExtendForm,
         lambda actor, permit, data: services.permit_extend(
             actor=actor, permit=permit, valid_till=data["valid_till"], valid_from=data.get("valid_from") or None
         ),
-        "Changed the validity of {ref}; the pass and parking permits follow.",
-        "Times are in the community's time zone. Every permit rule is checked again.",
+        _("Changed the validity of {ref}; the pass and parking permits follow."),
+        _("Times are in the community's time zone. Every permit rule is checked again."),
     ),
     DecisionButton(
         Move.REVOKE,
-        "Revoke pass",
+        _("Revoke pass"),
         "revoke",
         RevokeForm,
         lambda actor, permit, data: services.permit_revoke(actor=actor, permit=permit, reason=data["reason"]),
-        "Revoked the pass of {ref}; its parking permits are released.",
-        "The pass stops working at the gates at once and the vehicles lose their parking. This cannot be undone.",
+        _("Revoked the pass of {ref}; its parking permits are released."),
+        _("The pass stops working at the gates at once and the vehicles lose their parking. This cannot be undone."),
         style="danger",
     ),
     DecisionButton(
         Move.REISSUE,
-        "Reissue pass",
+        _("Reissue pass"),
         "reissue",
         ConfirmForm,
         lambda actor, permit, data: services.permit_reissue(actor=actor, permit=permit),
-        "Asked for a new pass for {ref}; the old access code stops working once it is issued.",
+        _("Asked for a new pass for {ref}; the old access code stops working once it is issued."),
     ),
 ]
 

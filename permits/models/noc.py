@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.references import new_reference
 from portal.core.uploads import extension_for, safe_file_name
@@ -15,24 +16,38 @@ class NocVersion(models.Model):
     """An immutable version of a permit's NOC document; exactly one is current."""
 
     # No single-column index: noc_version_unique leads with the permit.
-    permit = models.ForeignKey("permits.Permit", on_delete=models.CASCADE, related_name="noc_versions", db_index=False)
-    version = models.PositiveIntegerField()
-    is_current = models.BooleanField(default=True)
-    file = models.FileField(upload_to=noc_document_path, blank=True, max_length=255)
-    document_url = models.URLField(max_length=500, blank=True, help_text="A link given through the API, never fetched.")
-    original_name = models.CharField(max_length=255, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    noc_number = models.CharField("NOC number", max_length=64)
-    issue_date = models.DateField()
-    expiry_date = models.DateField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    uploaded_by_label = models.CharField(max_length=200, blank=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    permit = models.ForeignKey(
+        "permits.Permit",
+        on_delete=models.CASCADE,
+        related_name="noc_versions",
+        db_index=False,
+        verbose_name=_("permit"),
+    )
+    version = models.PositiveIntegerField(verbose_name=_("version"))
+    is_current = models.BooleanField(default=True, verbose_name=_("is current"))
+    file = models.FileField(upload_to=noc_document_path, blank=True, max_length=255, verbose_name=_("file"))
+    document_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text=_("A link given through the API, never fetched."),
+        verbose_name=_("document url"),
+    )
+    original_name = models.CharField(max_length=255, blank=True, verbose_name=_("original name"))
+    content_type = models.CharField(max_length=100, blank=True, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(default=0, verbose_name=_("size"))
+    noc_number = models.CharField(_("NOC number"), max_length=64)
+    issue_date = models.DateField(verbose_name=_("issue date"))
+    expiry_date = models.DateField(verbose_name=_("expiry date"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("uploaded by")
+    )
+    uploaded_by_label = models.CharField(max_length=200, blank=True, verbose_name=_("uploaded by label"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["-version"]
-        verbose_name = "NOC version"
+        verbose_name = _("NOC version")
+        verbose_name_plural = _("NOC versions")
         constraints = [
             models.UniqueConstraint(fields=["permit", "version"], name="noc_version_unique"),
             models.UniqueConstraint(fields=["permit"], condition=Q(is_current=True), name="noc_one_current_per_permit"),

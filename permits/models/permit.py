@@ -1,9 +1,11 @@
+import builtins
 from functools import partial
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contractors.choices import AttentionParty
 from portal.core.references import new_reference
@@ -19,60 +21,112 @@ class Permit(models.Model):
         unique=True,
         default=partial(new_reference, "a1P"),
         editable=False,
-        help_text="Public reference, stable once given: the partners know the permit by it.",
+        help_text=_("Public reference, stable once given: the partners know the permit by it."),
+        verbose_name=_("reference"),
     )
     crm_reference = models.CharField(
-        max_length=18, null=True, blank=True, help_text="salesforcePermitId given by a CRM; unique in its community."
+        max_length=18,
+        null=True,
+        blank=True,
+        help_text=_("salesforcePermitId given by a CRM; unique in its community."),
+        verbose_name=_("crm reference"),
     )
-    source = models.CharField(max_length=8, choices=PermitSource.choices, default=PermitSource.PORTAL)
+    source = models.CharField(
+        max_length=8, choices=PermitSource.choices, default=PermitSource.PORTAL, verbose_name=_("source")
+    )
     # No single-column indexes: the composite indexes below lead with these columns.
-    community = models.ForeignKey("core.Community", on_delete=models.PROTECT, related_name="permits", db_index=False)
+    community = models.ForeignKey(
+        "core.Community", on_delete=models.PROTECT, related_name="permits", db_index=False, verbose_name=_("community")
+    )
     contractor = models.ForeignKey(
-        "contractors.Contractor", on_delete=models.PROTECT, related_name="permits", db_index=False
+        "contractors.Contractor",
+        on_delete=models.PROTECT,
+        related_name="permits",
+        db_index=False,
+        verbose_name=_("contractor"),
     )
-    property = models.ForeignKey("core.Property", on_delete=models.PROTECT, related_name="permits")
-    main_unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="main_permits")
-    additional_units = models.ManyToManyField("core.Unit", through="PermitUnit", related_name="additional_permits")
-    permit_type = models.CharField(max_length=16, choices=PermitType.choices, default=PermitType.FIT_OUT)
-    valid_from = models.DateTimeField()
-    valid_till = models.DateTimeField()
-    time_in = models.TimeField(null=True, blank=True, help_text="Daily start, community local time.")
-    time_out = models.TimeField(null=True, blank=True, help_text="Daily end, community local time.")
-    representative_name = models.CharField(max_length=200, blank=True)
-    representative_contact = models.CharField(max_length=100, blank=True)
-    jobs_summary = models.TextField(blank=True)
+    property = models.ForeignKey(
+        "core.Property", on_delete=models.PROTECT, related_name="permits", verbose_name=_("property")
+    )
+    main_unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="main_permits", verbose_name=_("main unit")
+    )
+    additional_units = models.ManyToManyField(
+        "core.Unit", through="PermitUnit", related_name="additional_permits", verbose_name=_("additional units")
+    )
+    permit_type = models.CharField(
+        max_length=16, choices=PermitType.choices, default=PermitType.FIT_OUT, verbose_name=_("permit type")
+    )
+    valid_from = models.DateTimeField(verbose_name=_("valid from"))
+    valid_till = models.DateTimeField(verbose_name=_("valid till"))
+    time_in = models.TimeField(
+        null=True, blank=True, help_text=_("Daily start, community local time."), verbose_name=_("time in")
+    )
+    time_out = models.TimeField(
+        null=True, blank=True, help_text=_("Daily end, community local time."), verbose_name=_("time out")
+    )
+    representative_name = models.CharField(max_length=200, blank=True, verbose_name=_("representative name"))
+    representative_contact = models.CharField(max_length=100, blank=True, verbose_name=_("representative contact"))
+    jobs_summary = models.TextField(blank=True, verbose_name=_("jobs summary"))
 
-    status = models.CharField(max_length=20, choices=PermitStatus.choices, default=PermitStatus.DRAFT, editable=False)
-    status_changed_at = models.DateTimeField(auto_now_add=True)
-    submitted_at = models.DateTimeField(null=True, blank=True, help_text="Waiting for review since.")
-    decision_note = models.TextField(blank=True, help_text="Last rejection reason or change request.")
-    revocation_reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=PermitStatus.choices,
+        default=PermitStatus.DRAFT,
+        editable=False,
+        verbose_name=_("status"),
+    )
+    status_changed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("status changed at"))
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Waiting for review since."), verbose_name=_("submitted at")
+    )
+    decision_note = models.TextField(
+        blank=True, help_text=_("Last rejection reason or change request."), verbose_name=_("decision note")
+    )
+    revocation_reason = models.TextField(blank=True, verbose_name=_("revocation reason"))
     decision_due_at = models.DateTimeField(
-        "decide by", null=True, blank=True, editable=False, help_text="Deadline of the decision it waits for, if any."
+        "decide by",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Deadline of the decision it waits for, if any."),
     )
-    extension_requested_till = models.DateTimeField(null=True, blank=True)
-    extension_request_note = models.TextField(blank=True)
-    compliance_issue = models.CharField(max_length=300, blank=True)
+    extension_requested_till = models.DateTimeField(null=True, blank=True, verbose_name=_("extension requested till"))
+    extension_request_note = models.TextField(blank=True, verbose_name=_("extension request note"))
+    compliance_issue = models.CharField(max_length=300, blank=True, verbose_name=_("compliance issue"))
     attention_since = models.DateTimeField(
-        null=True, blank=True, help_text="Set while a refusal elsewhere waits for a person to fix this permit."
+        null=True,
+        blank=True,
+        help_text=_("Set while a refusal elsewhere waits for a person to fix this permit."),
+        verbose_name=_("attention since"),
     )
-    attention_note = models.TextField(blank=True, help_text="Why it needs attention, in plain words.")
+    attention_note = models.TextField(
+        blank=True, help_text=_("Why it needs attention, in plain words."), verbose_name=_("attention note")
+    )
     attention_by = models.CharField(
-        max_length=16, blank=True, choices=AttentionParty.choices, help_text="Who must act on it."
+        max_length=16,
+        blank=True,
+        choices=AttentionParty.choices,
+        help_text=_("Who must act on it."),
+        verbose_name=_("attention by"),
     )
-    work_started_at = models.DateTimeField(null=True, blank=True)
+    work_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("work started at"))
 
-    pass_number = models.CharField(max_length=32, blank=True)
-    access_code = models.CharField(max_length=32, blank=True)
-    qr_image = models.FileField(upload_to="passes/", blank=True, max_length=255)
-    pass_documentation_url = models.URLField(max_length=500, blank=True)
-    pass_issued_at = models.DateTimeField(null=True, blank=True)
+    pass_number = models.CharField(max_length=32, blank=True, verbose_name=_("pass number"))
+    access_code = models.CharField(max_length=32, blank=True, verbose_name=_("access code"))
+    qr_image = models.FileField(upload_to="passes/", blank=True, max_length=255, verbose_name=_("qr image"))
+    pass_documentation_url = models.URLField(max_length=500, blank=True, verbose_name=_("pass documentation url"))
+    pass_issued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pass issued at"))
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("permit")
+        verbose_name_plural = _("permits")
         ordering = ["-created_at", "-id"]
         constraints = [
             # Each community's CRM numbers its own permits: uniqueness across communities would leak and collide.
@@ -96,18 +150,21 @@ class Permit(models.Model):
     def __str__(self):
         return f"{self.reference} · {self.main_unit.external_id if self.main_unit_id else ''}"
 
+    @builtins.property  # plain ``property`` is a field of this model
     def not_started(self) -> bool:
-        """Approved or with its pass, but its first day is still to come: "Starts on …", never "Active".
-
-        A method, not a property: ``property`` is a field of this model. Templates call it as ``permit.not_started``."""
+        """Approved or with its pass, but its first day is still to come: "Starts on …", never "Active"."""
         return self.status in (PermitStatus.APPROVED, PermitStatus.ACTIVE) and self.valid_from > timezone.now()
 
 
 class PermitUnit(models.Model):
-    permit = models.ForeignKey(Permit, on_delete=models.CASCADE, db_index=False)  # led by permit_unit_unique
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT)
+    permit = models.ForeignKey(
+        Permit, on_delete=models.CASCADE, db_index=False, verbose_name=_("permit")
+    )  # led by permit_unit_unique
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, verbose_name=_("unit"))
 
     class Meta:
+        verbose_name = _("permit unit")
+        verbose_name_plural = _("permit units")
         constraints = [models.UniqueConstraint(fields=["permit", "unit"], name="permit_unit_unique")]
 
     def __str__(self):
@@ -115,14 +172,20 @@ class PermitUnit(models.Model):
 
 
 class Worker(models.Model):
-    permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="workers")
-    name = models.CharField(max_length=200)
+    permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="workers", verbose_name=_("permit"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     id_number = models.CharField(
-        "ID number", max_length=64, help_text="Emirates ID as 784-YYYY-NNNNNNN-C, or a passport number."
+        _("ID number"),
+        max_length=64,
+        help_text=_("Emirates ID as 784-YYYY-NNNNNNN-C, or a passport number."),
     )
-    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +971501234567.")
+    phone = models.CharField(
+        max_length=20, blank=True, help_text=_("E.164, e.g. +971501234567."), verbose_name=_("phone")
+    )
 
     class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
         ordering = ["id"]
         # One Emirates ID under two names is looked up on every permit page (selectors.people).
         indexes = [models.Index(fields=["id_number"], name="worker_id_number_idx")]
@@ -134,14 +197,22 @@ class Worker(models.Model):
 class Vehicle(models.Model):
     """A vehicle on a permit and the state of its parking permit. Removal is soft: parking must be released."""
 
-    permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="vehicles")
-    plate = models.CharField(max_length=25, help_text="Canonical: letters and digits only, e.g. DXBA12345.")
-    position = models.PositiveSmallIntegerField(default=1, help_text="1, 2, … within the permit.")
-    parking_state = models.CharField(max_length=16, choices=ParkingState.choices, default=ParkingState.NONE)
-    parking_error = models.CharField(max_length=300, blank=True)
-    removed_at = models.DateTimeField(null=True, blank=True)
+    permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="vehicles", verbose_name=_("permit"))
+    plate = models.CharField(
+        max_length=25, help_text=_("Canonical: letters and digits only, e.g. DXBA12345."), verbose_name=_("plate")
+    )
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text=_("1, 2, … within the permit."), verbose_name=_("position")
+    )
+    parking_state = models.CharField(
+        max_length=16, choices=ParkingState.choices, default=ParkingState.NONE, verbose_name=_("parking state")
+    )
+    parking_error = models.CharField(max_length=300, blank=True, verbose_name=_("parking error"))
+    removed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("removed at"))
 
     class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
         ordering = ["position", "id"]
 
     def __str__(self):

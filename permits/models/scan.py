@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import ScanDirection, ScanKind
 
@@ -6,18 +7,33 @@ from ..choices import ScanDirection, ScanKind
 class GateScan(models.Model):
     """A pass scanned at a gate, as the gate system reported it."""
 
-    permit = models.ForeignKey("permits.Permit", on_delete=models.CASCADE, related_name="scans")
-    event_id = models.CharField(max_length=64, unique=True, help_text="The webhook envelope id.")
-    kind = models.CharField(max_length=8, choices=ScanKind.choices, default=ScanKind.SCANNED)
-    scanned_at = models.DateTimeField()
-    direction = models.CharField(max_length=8, choices=ScanDirection.choices, default=ScanDirection.UNKNOWN)
-    gate = models.CharField(max_length=100, blank=True)
-    employee_name = models.CharField(max_length=200, blank=True)
+    permit = models.ForeignKey(
+        "permits.Permit", on_delete=models.CASCADE, related_name="scans", verbose_name=_("permit")
+    )
+    event_id = models.CharField(
+        max_length=64, unique=True, help_text=_("The webhook envelope id."), verbose_name=_("event id")
+    )
+    kind = models.CharField(max_length=8, choices=ScanKind.choices, default=ScanKind.SCANNED, verbose_name=_("kind"))
+    scanned_at = models.DateTimeField(verbose_name=_("scanned at"))
+    direction = models.CharField(
+        max_length=8, choices=ScanDirection.choices, default=ScanDirection.UNKNOWN, verbose_name=_("direction")
+    )
+    gate = models.CharField(max_length=100, blank=True, verbose_name=_("gate"))
+    employee_name = models.CharField(max_length=200, blank=True, verbose_name=_("employee name"))
+    off_hours = models.BooleanField(
+        default=False,
+        help_text=_("An entry outside the permit's daily hours, on its community's clock."),
+        verbose_name=_("off hours"),
+    )
     after_end = models.BooleanField(
-        default=False, help_text="Accepted at the gate after the permit had ended or was revoked (a drift)."
+        default=False,
+        help_text=_("Accepted at the gate after the permit had ended or was revoked (a drift)."),
+        verbose_name=_("after end"),
     )
 
     class Meta:
+        verbose_name = _("gate scan")
+        verbose_name_plural = _("gate scans")
         ordering = ["-scanned_at", "-id"]
         indexes = [
             models.Index(fields=["permit", "scanned_at"], name="scan_permit_time_idx"),
@@ -25,6 +41,9 @@ class GateScan(models.Model):
             models.Index(fields=["scanned_at"], name="scan_time_idx"),
             # Scans after the end should never happen: the few there are, found without reading the rest.
             models.Index(fields=["permit"], condition=models.Q(after_end=True), name="scan_after_end_idx"),
+            models.Index(
+                fields=["permit", "scanned_at"], condition=models.Q(off_hours=True), name="scan_off_hours_idx"
+            ),
         ]
 
     def __str__(self):
@@ -38,13 +57,17 @@ class GateScanHour(models.Model):
     pass and the employee name it was scanned for) whose first scan of that local day fell in that hour.
     """
 
-    community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="+", db_index=False)
-    day = models.DateField()
-    hour = models.PositiveSmallIntegerField()
-    scans = models.PositiveIntegerField(default=0)
-    workers = models.PositiveIntegerField(default=0)
+    community = models.ForeignKey(
+        "core.Community", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("community")
+    )
+    day = models.DateField(verbose_name=_("day"))
+    hour = models.PositiveSmallIntegerField(verbose_name=_("hour"))
+    scans = models.PositiveIntegerField(default=0, verbose_name=_("scans"))
+    workers = models.PositiveIntegerField(default=0, verbose_name=_("workers"))
 
     class Meta:
+        verbose_name = _("gate scan hour")
+        verbose_name_plural = _("gate scan hours")
         constraints = [
             models.UniqueConstraint(fields=["community", "day", "hour"], name="scan_hour_unique"),
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from contractors.selectors import contractor_for_user
 from portal.core.scoping import managed_community_ids
@@ -25,5 +26,5 @@ def permit_for_user_or_404(user, **lookup) -> Permit:
     """A permit the user may see, else 404 (never 403: a foreign permit's existence is not told)."""
     permit = permits_visible_to(user).filter(**lookup).first()
     if permit is None:
-        raise Http404("No such permit.")
+        raise Http404(_("No such permit."))
     return permit

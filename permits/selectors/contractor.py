@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
 
 from contractors.choices import MembershipStatus
 from contractors.local_time import contractor_today
@@ -87,11 +89,11 @@ class Checklist:
 
     @property
     def ready(self) -> bool:
-        return all(done for _, done in self.items) and not self.problems
+        return all(done for _label, done in self.items) and not self.problems
 
 
 # The checklist item that a rule broken on these fields un-ticks (a two-year permit has dates, not good ones).
-ITEM_OF_FIELD = {"valid_from": "the validity dates", "valid_till": "the validity dates"}
+ITEM_OF_FIELD = {"valid_from": 0, "valid_till": 0}  # index in SUBMISSION_REQUIREMENTS
 
 
 def submission_checklist(permit: Permit) -> Checklist:
@@ -103,16 +105,23 @@ def submission_checklist(permit: Permit) -> Checklist:
         check_permit_rules(facts, stage=Stage.SUBMIT, now=timezone.now())
     except ValidationError as error:
         problems = error.messages
-        missing |= {ITEM_OF_FIELD[name] for name in getattr(error, "error_dict", {}) if name in ITEM_OF_FIELD}
+        fields = getattr(error, "error_dict", {})
+        missing |= {str(SUBMISSION_REQUIREMENTS[ITEM_OF_FIELD[name]]) for name in fields if name in ITEM_OF_FIELD}
+    labels = [str(label) for label in SUBMISSION_REQUIREMENTS]
     return Checklist(
-        items=[(label, label not in missing) for label in SUBMISSION_REQUIREMENTS],
+        items=[(label, label not in missing) for label in labels],
         problems=problems,
         warnings=rule_warnings(facts, stage=Stage.SUBMIT),
     )
 
 
+def status_label(status: str) -> str:
+    return str(PermitStatus(status).label) if status in PermitStatus.values else status
+
+
 def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:
-    """The permit's audit events, each with a ``label`` such as "Submitted" or "Worker added"."""
+    """The permit's audit events, each with a ``label`` such as "Submitted" or "Worker added" and its statuses'
+    labels (``from_label``, ``to_label``), in the reader's language."""
     events = list(
         AuditEvent.objects.filter(target_type="permit", target_id=str(permit.pk)).only(
             "at", "action", "from_status", "to_status", "reason"
@@ -120,6 +129,8 @@ def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:
     )
     for event in events:
         event.label = said(event.action)  # the same words as the manager's page
+        event.from_label = status_label(event.from_status) if event.from_status else ""
+        event.to_label = status_label(event.to_status) if event.to_status else ""
     return events
 
 
@@ -144,7 +155,8 @@ def compliance_warnings(contractor: Contractor, *, today: datetime.date | None =
                 until=until,
             )
         except ValidationError as error:
-            warnings += [f"{message} (permit {latest.reference})" for message in error.messages]
+            suffix = gettext_now("(permit %(reference)s)") % {"reference": latest.reference}
+            warnings += [f"{message} {suffix}" for message in error.messages]
     return warnings
 
 
@@ -158,7 +170,7 @@ def documents_by_kind(contractor: Contractor) -> dict[str, list[ContractorDocume
 def noc_for_user_or_404(user, pk: int) -> NocVersion:
     noc = NocVersion.objects.filter(pk=pk).exclude(file="").first()
     if noc is None:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     permit_for_user_or_404(user, pk=noc.permit_id)
     return noc
 
@@ -175,14 +187,14 @@ def contractor_document_for_user_or_404(user, pk: int) -> ContractorDocument:
         documents = documents.filter(contractor=contractor) if contractor else documents.none()
     document = documents.filter(pk=pk).distinct().first()
     if document is None:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     return document
 
 
 def permit_with_qr_for_user_or_404(user, reference: str) -> Permit:
     permit = permit_for_user_or_404(user, reference=reference)
     if not permit.qr_image:
-        raise Http404("No QR image.")
+        raise Http404(_("No QR image."))
     return permit
 
 

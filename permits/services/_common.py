@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.core.actors import Actor
 from portal.core.events import event_record
@@ -69,11 +70,14 @@ def audit_permit(permit: Permit, action: str, *, actor: Actor, reason: str = "",
 
 def require_editable(permit: Permit) -> None:
     if permit.status not in EDITABLE_STATUSES:
-        raise ValidationError(f"{status_phrase(permit.status)} can no longer be edited.", code="not_editable")
+        raise ValidationError(
+            _("%(permit)s can no longer be edited.") % {"permit": status_phrase(permit.status)}, code="not_editable"
+        )
 
 
 def require_reason(reason: str, what: str) -> str:
+    """``what`` is the whole request, e.g. ``_("Give a reason for the rejection.")``."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(f"Give a reason {what}.", code="reason_required")
+        raise ValidationError(str(what), code="reason_required")
     return reason

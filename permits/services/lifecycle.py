@@ -6,12 +6,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.core.actors import Actor
 from portal.core.events import domain_service
 from portal.core.storage import StoredFile
 
-from ..choices import DecisionStage
+from ..choices import DecisionOutcome, DecisionStage
 from ..clashes import Clash, ClashKind
 from ..models import Permit
 from ..rules import Stage, check_permit_rules, submission_missing
@@ -19,7 +20,7 @@ from ..selectors.clashes import permit_clashes
 from ..selectors.rules import current_noc, permit_facts
 from ..transitions import Move, target_status
 from ._common import apply_move, audit_permit, lock_permit, require_reason
-from .deadlines import decision_open
+from .deadlines import decision_close, decision_open
 from .expiry import permits_expire
 
 
@@ -41,7 +42,8 @@ def _check_ready(permit: Permit, *, stage: Stage, capacity_override_reason: str 
     missing = permit_missing_for_submission(permit)
     if missing:
         raise ValidationError(
-            "The permit cannot be submitted yet. Still missing: " + "; ".join(missing) + ".", code="incomplete"
+            _("The permit cannot be submitted yet. Still missing: %(missing)s.") % {"missing": "; ".join(missing)},
+            code="incomplete",
         )
     clashes = permit_clashes(permit, stage=stage)
     facts = permit_facts(permit, clashes=clashes, capacity_override_reason=capacity_override_reason)
@@ -87,7 +89,7 @@ def permit_approve(*, actor: Actor, permit: Permit, capacity_override_reason: st
 
 @domain_service
 def permit_reject(*, actor: Actor, permit: Permit, reason: str) -> Permit:
-    reason = require_reason(reason, "for the rejection")
+    reason = require_reason(reason, _("Give a reason for the rejection."))
     permit = lock_permit(permit)
     apply_move(permit, Move.REJECT, actor=actor, reason=reason)
     permit.decision_note = reason
@@ -97,7 +99,7 @@ def permit_reject(*, actor: Actor, permit: Permit, reason: str) -> Permit:
 
 @domain_service
 def permit_request_changes(*, actor: Actor, permit: Permit, note: str) -> Permit:
-    note = require_reason(note, "saying what must change")
+    note = require_reason(note, _("Give a reason saying what must change."))
     permit = lock_permit(permit)
     apply_move(permit, Move.REQUEST_CHANGES, actor=actor, reason=note)
     permit.decision_note = note
@@ -120,7 +122,7 @@ def permit_request_extension(*, actor: Actor, permit: Permit, valid_till: dateti
     permit = lock_permit(permit)
     target_status(permit.status, Move.EXTEND)
     if valid_till <= permit.valid_till:
-        raise ValidationError({"valid_till": "Ask for an end later than the current one."})
+        raise ValidationError({"valid_till": _("Ask for an end later than the current one.")})
     check_permit_rules(permit_facts(permit, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now())
     permit.extension_requested_till = valid_till
     permit.extension_request_note = note
@@ -165,10 +167,11 @@ def permit_extension_decline(*, actor: Actor, permit: Permit, reason: str) -> Pe
     reason = require_reason(reason, "for declining the extension")
     permit = lock_permit(permit)
     if permit.extension_requested_till is None:
-        raise ValidationError("No extension is requested for this permit.", code="no_request")
+        raise ValidationError(_("No extension is requested for this permit."), code="no_request")
     requested = permit.extension_requested_till
     permit.extension_requested_till = None
     permit.extension_request_note = ""
+    decision_close(permit, DecisionOutcome.REJECTED, now=timezone.now())  # a decision: it counts as one
     permit.save()
     audit_permit(
         permit,
@@ -182,7 +185,7 @@ def permit_extension_decline(*, actor: Actor, permit: Permit, reason: str) -> Pe
 
 @domain_service
 def permit_revoke(*, actor: Actor, permit: Permit, reason: str) -> Permit:
-    reason = require_reason(reason, "for revoking the pass")
+    reason = require_reason(reason, _("Give a reason for revoking the pass."))
     permit = lock_permit(permit)
     apply_move(permit, Move.REVOKE, actor=actor, reason=reason)
     permit.revocation_reason = reason

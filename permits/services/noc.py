@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.core.actors import Actor
 from portal.core.events import domain_service
@@ -40,7 +41,7 @@ def noc_version_upload(
 ) -> NocVersion:
     """A new current NOC version from an upload (``file``), an already stored ``document`` or a link."""
     if file is None and document is None and not document_url:
-        raise ValidationError({"file": "Attach the NOC document."})
+        raise ValidationError({"file": _("Attach the NOC document.")})
     errors = _field_errors(
         ("expiry_date", lambda: validate_noc_dates(issue_date, expiry_date)),
         ("file", lambda: file is not None and validate_upload(file)),
@@ -77,7 +78,9 @@ def _noc_version_record(
 ) -> NocVersion:
     permit = lock_permit(permit)
     if permit.status in TERMINAL_STATUSES:
-        raise ValidationError(f"{status_phrase(permit.status)} takes no new NOC.", code="not_editable")
+        raise ValidationError(
+            _("%(permit)s takes no new NOC.") % {"permit": status_phrase(permit.status)}, code="not_editable"
+        )
     tz = permit.community.tzinfo
     errors = _field_errors(
         ("issue_date", lambda: validate_noc_issued(issue_date, today=local_date(timezone.now(), tz))),

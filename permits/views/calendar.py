@@ -55,7 +55,7 @@ def calendar_ics(request, token: str):
     """No session: the secret in the URL is the credential. Unknown, rotated or revoked: 404."""
     feed = feed_for_token(token)
     if feed is None:
-        raise Http404("No such calendar.")
+        raise Http404(_("No such calendar."))
     if feed.user is not None:
         name = _("Permits") + f" · {feed.user.get_username()}"
         link = lambda permit: reverse("admin:permits_permit_change", args=[permit.pk])  # noqa: E731

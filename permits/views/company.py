@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from contractors import services as contractor_services
@@ -17,6 +18,11 @@ from contractors.views import contractor_required
 
 from ..selectors.contractor import compliance_warnings, documents_by_kind
 from ._helpers import actor_for
+
+UPLOADED = {
+    DocumentKind.TRADE_LICENCE: gettext_lazy("Trade licence uploaded. Earlier versions stay listed."),
+    DocumentKind.INSURANCE: gettext_lazy("Insurance uploaded. Earlier versions stay listed."),
+}
 
 
 def _document_form(kind: str, data=None, files=None) -> CompanyDocumentForm:
@@ -56,7 +62,7 @@ def company(request):
 @contractor_required
 def company_document_upload(request, kind):
     if kind not in DocumentKind.values:
-        raise Http404("No such document kind.")
+        raise Http404(_("No such document kind."))
     form = _document_form(kind, request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -66,7 +72,7 @@ def company_document_upload(request, kind):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"{DocumentKind(kind).label} uploaded. Earlier versions stay listed.")
+            messages.success(request, UPLOADED[kind])
             return redirect("permits:company")
     return render_company_page(request, bound=form)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
@@ -22,7 +23,7 @@ def _file_response(field_file, *, content_type: str, filename: str, attachment: 
     try:
         handle = field_file.open("rb")
     except (FileNotFoundError, ValueError):
-        raise Http404("The file is missing.") from None
+        raise Http404(_("The file is missing.")) from None
     response = FileResponse(
         handle, as_attachment=attachment, filename=filename, content_type=content_type or "application/octet-stream"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from contractors.views import contractor_required
@@ -36,7 +37,11 @@ def permit_create(request):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"Draft {permit.reference} saved. Add workers, vehicles and the NOC next.")
+            messages.success(
+                request,
+                _("Draft %(reference)s saved. Add workers, vehicles and the NOC next.")
+                % {"reference": permit.reference},
+            )
             return redirect(permit_url(permit))
     context = {"form": form, "property": prop, "can_change_property": len(properties) > 1}
     return render(request, "portal/permit_form.html", context)
@@ -57,6 +62,6 @@ def permit_edit(request, reference):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Changes saved.")
+            messages.success(request, _("Changes saved."))
             return redirect(permit_url(permit))
     return render(request, "portal/permit_form.html", {"form": form, "property": permit.property, "permit": permit})

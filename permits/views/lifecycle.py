@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from contractors.views import contractor_required
@@ -23,7 +24,7 @@ def permit_submit(request, reference):
         request,
         permit,
         call=lambda: services.permit_submit(actor=actor_for(request), permit=permit),
-        success="Submitted. The property manager will review it; you will see the decision here.",
+        success=_("Submitted. The property manager will review it; you will see the decision here."),
     )
 
 
@@ -36,7 +37,7 @@ def permit_cancel(request, reference):
         permit,
         CancelForm(request.POST, prefix="cancel"),
         call=lambda data: services.permit_cancel(actor=actor_for(request), permit=permit, reason=data["reason"]),
-        success=f"Permit {permit.reference} cancelled.",
+        success=_("Permit %(reference)s cancelled.") % {"reference": permit.reference},
         anchor="",
         form_key="cancel_form",
     )
@@ -57,6 +58,6 @@ def permit_extension(request, reference):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Extension requested. The property manager will decide.")
+            messages.success(request, _("Extension requested. The property manager will decide."))
             return redirect(permit_url(permit))
     return render(request, "portal/permit_extension.html", {"form": form, "permit": permit})

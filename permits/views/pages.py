@@ -5,15 +5,36 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from contractors.views import STAFF_HOME, contractor_required
 
-from ..choices import PermitStatus
+from ..choices import PermitStatus, PermitType
 from ..selectors.contractor import compliance_warnings, permit_attention, permit_ending, permits_for_list
 from ._helpers import permit_or_404, permit_url, render_permit_page
 
 PAGE_SIZE = 25
+
+# The pass is printed in Arabic and English side by side whatever the viewer's language (``{% both %}``).
+PASS_LABELS = {
+    "title": gettext_lazy("Work permit pass"),
+    "no_qr": gettext_lazy("The QR image is not available yet. The gate can use the access code."),
+    "access_code": gettext_lazy("Access code"),
+    "pass_number": gettext_lazy("Pass"),
+    "company": gettext_lazy("Company"),
+    "permit": gettext_lazy("Permit"),
+    "valid": gettext_lazy("Valid"),
+    "starts_on": gettext_lazy("Starts on"),
+    "daily": gettext_lazy("Daily"),
+    "units": gettext_lazy("Units"),
+    "representative": gettext_lazy("Representative"),
+    "workers": gettext_lazy("Workers (%(count)s)"),
+    "id": gettext_lazy("ID"),
+    "none_listed": gettext_lazy("None listed"),
+    "foot": gettext_lazy("Times in %(zone)s. Show this pass at the gate; it is valid only with the access code above."),
+}
 
 
 @require_GET
@@ -35,8 +56,12 @@ def permit_list(request):
     context = {
         "page": page,
         "status": status,
+        "status_label": PermitStatus(status).label if status else "",
         "statuses": PermitStatus.choices,
         "warnings": compliance_warnings(request.contractor),
+        "attention_memberships": request.contractor.memberships.filter(attention_since__isnull=False).select_related(
+            "community"
+        ),
     }
     return render(request, "portal/permit_list.html", context)
 
@@ -57,7 +82,13 @@ def permit_pass(request, reference):
         context = {"permit": permit, "ending": ending, "attention": permit_attention(permit)}
         return render(request, "portal/permit_no_pass.html", context)
     if permit.status != PermitStatus.ACTIVE:
-        messages.info(request, "The pass is shown here once the permit is active.")
+        messages.info(request, _("The pass is shown here once the permit is active."))
         return redirect(permit_url(permit))
-    context = {"permit": permit, "workers": permit.workers.all(), "additional_units": permit.additional_units.all()}
+    context = {
+        "permit": permit,
+        "workers": permit.workers.all(),
+        "additional_units": permit.additional_units.all(),
+        "labels": PASS_LABELS,
+        "permit_type": PermitType(permit.permit_type).label if permit.permit_type in PermitType.values else "",
+    }
     return render(request, "portal/permit_pass.html", context)

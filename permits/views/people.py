@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contractors.views import contractor_required
@@ -22,7 +23,7 @@ def worker_add(request, reference):
         permit,
         WorkerForm(request.POST, prefix="worker"),
         call=lambda data: services.worker_add(actor=actor_for(request), permit=permit, **data),
-        success="Worker added.",
+        success=_("Worker added."),
         anchor="workers",
         form_key="worker_form",
     )
@@ -37,7 +38,7 @@ def worker_remove(request, reference, pk):
         request,
         permit,
         call=lambda: services.worker_remove(actor=actor_for(request), worker=worker),
-        success=f"{worker.name} removed.",
+        success=_("%(name)s removed.") % {"name": worker.name},
         anchor="workers",
     )
 
@@ -51,7 +52,7 @@ def vehicle_add(request, reference):
         permit,
         VehicleForm(request.POST, prefix="vehicle"),
         call=lambda data: services.vehicle_add(actor=actor_for(request), permit=permit, plate=data["plate"]),
-        success="Vehicle added.",
+        success=_("Vehicle added."),
         anchor="vehicles",
         form_key="vehicle_form",
     )
@@ -67,7 +68,7 @@ def vehicle_change_plate(request, reference, pk):
         permit,
         plate_form(vehicle, request.POST),
         call=lambda data: services.vehicle_change_plate(actor=actor_for(request), vehicle=vehicle, plate=data["plate"]),
-        success="Plate changed.",
+        success=_("Plate changed."),
         anchor="vehicles",
         form_key="plate_form",
     )
@@ -82,7 +83,7 @@ def vehicle_remove(request, reference, pk):
         request,
         permit,
         call=lambda: services.vehicle_remove(actor=actor_for(request), vehicle=vehicle),
-        success=f"Vehicle {vehicle.plate} removed.",
+        success=_("Vehicle %(plate)s removed.") % {"plate": vehicle.plate},
         anchor="vehicles",
     )
 
@@ -96,7 +97,7 @@ def noc_upload(request, reference):
         permit,
         NocForm(request.POST, request.FILES, prefix="noc"),
         call=lambda data: services.noc_version_upload(actor=actor_for(request), permit=permit, **data),
-        success="NOC uploaded. Earlier versions stay listed below.",
+        success=_("NOC uploaded. Earlier versions stay listed below."),
         anchor="noc",
         form_key="noc_form",
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from portal.core.actors import Actor
@@ -71,14 +72,14 @@ class ApiKeyAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description="Revoke the selected keys (they stop working at once)")
+    @admin.action(description=_("Revoke the selected keys (they stop working at once)"))
     def revoke_keys(self, request, queryset):
         actor = Actor.for_user(request.user)
         revoked = 0
         for key in queryset.filter(revoked_at__isnull=True):
             api_key_revoke(actor=actor, key=key)
             revoked += 1
-        self.message_user(request, f"{revoked} key(s) revoked.", messages.SUCCESS)
+        self.message_user(request, _("%(count)s key(s) revoked.") % {"count": revoked}, messages.SUCCESS)
 
     def has_module_permission(self, request):
         return is_operator(request.user)

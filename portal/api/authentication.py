@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -51,15 +52,15 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         failures = FailedAuthenticationThrottle()
         failures.check(request)  # an address that guessed too often is refused before its key is looked at
-        scheme, _, raw_key = header.strip().partition(" ")
+        scheme, _space, raw_key = header.strip().partition(" ")
         raw_key = raw_key.strip()
         if scheme.lower() != self.keyword.lower() or not raw_key or " " in raw_key:
             failures.record_failure(request)
-            raise AuthenticationFailed("Send the API key as the header 'Authorization: Bearer <key>'.")
+            raise AuthenticationFailed(_("Send the API key as the header 'Authorization: Bearer <key>'."))
         key = api_key_authenticate(raw_key)
         if key is None:
             failures.record_failure(request)
-            raise AuthenticationFailed("The API key is not valid or has been revoked.")
+            raise AuthenticationFailed(_("The API key is not valid or has been revoked."))
         return ApiClient(key), key
 
     def authenticate_header(self, request):

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -36,7 +38,7 @@ ERROR_NAMES = {
 
 class Conflict(drf.APIException):
     status_code = 409
-    default_detail = "The record already exists."
+    default_detail = gettext_lazy("The record already exists.")
     default_code = "conflict"
 
 
@@ -63,7 +65,7 @@ def api_exception_handler(exc, context):
 
 def not_found_view(request, *args, **kwargs):
     """Any path under /api/ that names no endpoint."""
-    return JsonResponse(error_body(404, f"No endpoint at {request.path}."), status=404)
+    return JsonResponse(error_body(404, _("No endpoint at %(path)s.") % {"path": request.path}), status=404)
 
 
 def describe(exc) -> tuple[int, str, dict, dict]:
@@ -76,18 +78,17 @@ def describe(exc) -> tuple[int, str, dict, dict]:
     if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
         message = _text(exc.detail)
         if isinstance(exc, drf.NotAuthenticated):
-            message = "Send the API key as the header 'Authorization: Bearer <key>'."
+            message = _("Send the API key as the header 'Authorization: Bearer <key>'.")
         return 401, message, {}, {"WWW-Authenticate": 'Bearer realm="api"'}
     if isinstance(exc, drf.Throttled):
         wait = max(1, math.ceil(exc.wait or 1))
-        whose = (
-            "failed authentications from this address"
-            if isinstance(exc, FailedAuthenticationsThrottled)
-            else ("requests for this API key")
-        )
-        return 429, f"Too many {whose}; retry in {wait} s.", {}, {"Retry-After": str(wait)}
+        if isinstance(exc, FailedAuthenticationsThrottled):
+            message = _("Too many failed authentications from this address; retry in %(wait)s s.") % {"wait": wait}
+        else:
+            message = _("Too many requests for this API key; retry in %(wait)s s.") % {"wait": wait}
+        return 429, message, {}, {"Retry-After": str(wait)}
     if isinstance(exc, drf.UnsupportedMediaType):
-        return 400, "Send the body as JSON (Content-Type: application/json).", {}, {}
+        return 400, _("Send the body as JSON (Content-Type: application/json)."), {}, {}
     if isinstance(exc, drf.APIException):
         return exc.status_code, _text(exc.detail), {}, {}
     return _describe_django(exc)
@@ -95,18 +96,18 @@ def describe(exc) -> tuple[int, str, dict, dict]:
 
 def _describe_django(exc) -> tuple[int, str, dict, dict]:
     if isinstance(exc, Http404):
-        return 404, str(exc) or "Record not found.", {}, {}
+        return 404, str(exc) or _("Record not found."), {}, {}
     if isinstance(exc, DjangoValidationError):
         errors = _django_errors(exc)
         return 400, " ".join(message for messages in errors.values() for message in messages), {"errors": errors}, {}
     if isinstance(exc, IntegrityError):
-        return 409, "The change conflicts with an existing record.", {}, {}
+        return 409, _("The change conflicts with an existing record."), {}, {}
     if isinstance(exc, DjangoPermissionDenied):
-        return 403, "Not allowed.", {}, {}
+        return 403, _("Not allowed."), {}, {}
     if isinstance(exc, SuspiciousOperation):  # RequestDataTooBig and friends: the client's fault
-        return 400, str(exc) or "The request was refused.", {}, {}
+        return 400, str(exc) or _("The request was refused."), {}, {}
     logger.exception("API request failed", exc_info=exc)
-    return 500, "The request could not be completed; it has been logged.", {}, {}
+    return 500, _("The request could not be completed; it has been logged."), {}, {}
 
 
 def _text(detail) -> str:
@@ -145,7 +146,7 @@ def _merge(into: dict[str, list[str]], other: dict[str, list[str]]) -> None:
 
 def _summary(errors: dict[str, list[str]]) -> str:
     parts = [f"{path}: {message}" if path else message for path, messages in errors.items() for message in messages]
-    return " ".join(parts) or "The request is not valid."
+    return " ".join(parts) or _("The request is not valid.")
 
 
 def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:

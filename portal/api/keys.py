@@ -10,6 +10,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from portal.core.actors import Actor
@@ -37,16 +38,16 @@ def api_key_create(*, actor: Actor, community: Community, name: str, raw_key: st
     """A new key for ``community``; the raw key is returned here and never again."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Give the key a name, e.g. the system that will use it."})
+        raise ValidationError({"name": _("Give the key a name, e.g. the system that will use it.")})
     raw_key = raw_key or new_raw_key()
     if len(raw_key) < 16 or len(raw_key) > MAX_KEY_LENGTH or any(char.isspace() for char in raw_key):
-        raise ValidationError("An API key has 16 to 200 characters and no spaces.", code="invalid_key")
+        raise ValidationError(_("An API key has 16 to 200 characters and no spaces."), code="invalid_key")
     key_hash = hash_key(raw_key)
     # A block, not the @transaction.atomic decorator: the decorator's frame would show the raw key among its
     # arguments in an error report.
     with transaction.atomic():
         if ApiKey.objects.filter(key_hash=key_hash).exists():
-            raise ValidationError("This key is already in use.", code="duplicate_key")
+            raise ValidationError(_("This key is already in use."), code="duplicate_key")
         try:
             with transaction.atomic():
                 key = ApiKey.objects.create(
@@ -57,7 +58,7 @@ def api_key_create(*, actor: Actor, community: Community, name: str, raw_key: st
                     created_by=actor.user,
                 )
         except IntegrityError:
-            raise ValidationError("A key with the same first characters exists; generate another.") from None
+            raise ValidationError(_("A key with the same first characters exists; generate another.")) from None
         data = {"name": key.name, "prefix": key.prefix}
         event_record(actor=actor, target=key, action="api.key.created", community=community, data=data)
     return key, raw_key

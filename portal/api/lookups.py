@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
 from contractors.choices import MembershipStatus
@@ -31,7 +32,7 @@ def permit_or_404(community: Community, permit_id: str) -> Permit:
         )
         if permit is not None:
             return permit
-    raise NotFound(f"Permit {permit_id} not found.")
+    raise NotFound(_("Permit %(permit_id)s not found.") % {"permit_id": permit_id})
 
 
 def membership_or_404(community: Community, contractor_id: str) -> ContractorMembership:
@@ -49,7 +50,7 @@ def membership_or_404(community: Community, contractor_id: str) -> ContractorMem
         )
         if membership is not None:
             return membership
-    raise NotFound(f"Contractor {contractor_id} not found.")
+    raise NotFound(_("Contractor %(contractor_id)s not found.") % {"contractor_id": contractor_id})
 
 
 def approved_contractor_or_404(
@@ -67,9 +68,9 @@ def approved_contractor_or_404(
             community, Q(contractor__crm_reference=salesforce_id) | Q(contractor__reference=salesforce_id)
         )
     if membership is None:
-        raise NotFound(f"Contractor {wanted} not found in this community.")
+        raise NotFound(_("Contractor %(wanted)s not found in this community.") % {"wanted": wanted})
     if membership.status != MembershipStatus.APPROVED:
-        raise NotFound(f"Contractor {wanted} is not approved in this community.")
+        raise NotFound(_("Contractor %(wanted)s is not approved in this community.") % {"wanted": wanted})
     return membership.contractor
 
 
@@ -85,7 +86,9 @@ def property_or_404(community: Community, *, external_id: str | None, property_i
     elif property_id:
         found = _by_object_id(properties, property_id)
     if found is None:
-        raise NotFound(f"Property {external_id or property_id} not found in this community.")
+        raise NotFound(
+            _("Property %(property)s not found in this community.") % {"property": external_id or property_id}
+        )
     return found
 
 
@@ -97,7 +100,10 @@ def unit_or_404(prop: Property, *, external_id: str | None, flat_id: str | None)
     elif flat_id:
         found = _by_object_id(units, flat_id)
     if found is None:
-        raise NotFound(f"Flat {external_id or flat_id} not found in {prop.external_id}.")
+        raise NotFound(
+            _("Flat %(flat)s not found in %(property)s.")
+            % {"flat": external_id or flat_id, "property": prop.external_id}
+        )
     return found
 
 
@@ -133,7 +139,10 @@ def reject_duplicate_permit(community: Community, salesforce_permit_id: str) -> 
     """
     same = Q(crm_reference=salesforce_permit_id) | Q(reference=salesforce_permit_id)
     if Permit.objects.filter(community=community).filter(same).exists():
-        raise Conflict(f"A permit with salesforcePermitId {salesforce_permit_id} already exists in this community.")
+        raise Conflict(
+            _("A permit with salesforcePermitId %(salesforce_permit_id)s already exists in this community.")
+            % {"salesforce_permit_id": salesforce_permit_id}
+        )
 
 
 REGISTERED_ELSEWHERE = (
@@ -153,10 +162,13 @@ def reject_duplicate_contractor(community: Community, *, email: str, phone: str,
     same_email = Q(email__iexact=email.strip())
     same_reference = Q(crm_reference=crm_reference) | Q(reference=crm_reference) if crm_reference else Q(pk__in=[])
     if members.filter(same_email).exists():
-        raise Conflict("A contractor with this email already exists in this community.")
+        raise Conflict(_("A contractor with this email already exists in this community."))
     if phone_taken_in(phone, [community]):
-        raise Conflict("A contractor with this phone already exists in this community.")
+        raise Conflict(_("A contractor with this phone already exists in this community."))
     if members.filter(same_reference).exists():
-        raise Conflict(f"A contractor with salesforceId {crm_reference} already exists in this community.")
+        raise Conflict(
+            _("A contractor with salesforceId %(crm_reference)s already exists in this community.")
+            % {"crm_reference": crm_reference}
+        )
     if Contractor.objects.filter(same_email | same_reference).exists():
         raise Conflict(REGISTERED_ELSEWHERE)

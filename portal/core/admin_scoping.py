@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .scoping import is_operator, scope_to_communities
 
@@ -105,7 +106,7 @@ class CommunityScopedAdminMixin(ScopedFormfieldsMixin):
         """Another community's object (or no object at all) is a 404, whichever admin view asked."""
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
-            raise Http404(f"No {self.opts.verbose_name} with this id.")
+            raise Http404(_("No %(thing)s with this id.") % {"thing": self.opts.verbose_name})
         return obj
 
     def get_list_filter(self, request):

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StaffRole(models.TextChoices):
-    PROPERTY_MANAGER = "property_manager", "Property manager"
-    SECURITY = "security", "Security"
+    PROPERTY_MANAGER = "property_manager", _("Property manager")
+    SECURITY = "security", _("Security")
 
 
 class DeadlineUnit(models.TextChoices):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 DEFAULT_COUNTRY = "AE"
-PHONE_HINT = "A mobile or landline number, e.g. 050 123 4567 or +971 50 123 4567."
+PHONE_HINT = gettext_lazy("A mobile or landline number, e.g. 050 123 4567 or +971 50 123 4567.")
 
 
 def normalize_phone(raw: str, *, region: str = DEFAULT_COUNTRY) -> str:
@@ -29,7 +31,8 @@ def normalize_phone(raw: str, *, region: str = DEFAULT_COUNTRY) -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValidationError(
-            f"“{text}” is not a phone number that can be dialled. {PHONE_HINT}",
+            _("“%(number)s” is not a phone number that can be dialled. %(hint)s")
+            % {"number": text, "hint": PHONE_HINT},
             code="invalid_phone",
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -54,14 +57,18 @@ def normalize_contact(raw: str, *, region: str = DEFAULT_COUNTRY) -> str:
         try:
             return normalize_email(text)
         except ValidationError:
-            raise ValidationError(f"“{text}” is not a valid e-mail address.", code="invalid_email") from None
+            raise ValidationError(
+                _("“%(address)s” is not a valid e-mail address.") % {"address": text}, code="invalid_email"
+            ) from None
     return normalize_phone(text, region=region)
 
 
 def validate_country(code: str) -> None:
     """An ISO 3166 two-letter code that libphonenumber knows (``AE``, ``SA``, ``GB``…)."""
     if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise ValidationError(f"“{code}” is not a two-letter country code such as AE.", code="invalid_country")
+        raise ValidationError(
+            _("“%(code)s” is not a two-letter country code such as AE.") % {"code": code}, code="invalid_country"
+        )
 
 
 def country_of(communities) -> str:

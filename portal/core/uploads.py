@@ -13,6 +13,7 @@ from pathlib import PureWindowsPath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .references import new_reference
 from .storage import StoredFile, file_stored_first
@@ -38,10 +39,12 @@ def validate_upload(upload) -> CheckedUpload:
     size = upload.size or 0
     limit = settings.UPLOAD_MAX_BYTES
     if size == 0:
-        raise ValidationError("The file is empty.", code="empty_file")
+        raise ValidationError(_("The file is empty."), code="empty_file")
     if size > limit:
         raise ValidationError(
-            f"The file is {size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB.", code="file_too_large"
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": f"{size / 1_048_576:.1f}", "limit": f"{limit / 1_048_576:.0f}"},
+            code="file_too_large",
         )
     upload.seek(0)
     head = upload.read(262)
@@ -50,7 +53,7 @@ def validate_upload(upload) -> CheckedUpload:
     mime = kind.mime if kind else None
     if mime not in ALLOWED_TYPES:
         raise ValidationError(
-            "Only PDF, PNG and JPEG files are accepted; this file's content is not one of them.",
+            _("Only PDF, PNG and JPEG files are accepted; this file's content is not one of them."),
             code="file_type_not_allowed",
         )
     return CheckedUpload(content_type=mime, size=size)

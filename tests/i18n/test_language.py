@@ -95,3 +95,26 @@ def test_email_language_follows_the_saved_choice(user_a):
     assert language_for(user_a) == "en"
     LanguagePreference.objects.create(user=user_a, language="ar")
     assert language_for(user_a) == "ar"
+
+
+def test_the_api_answers_in_english_unless_asked_otherwise():
+    english = Client().get("/api/v1/permits/00000000", headers={"authorization": "Bearer nope-nope-nope-nope"})
+    assert english.json()["message"] == "The API key is not valid or has been revoked."
+    arabic = Client().get(
+        "/api/v1/permits/00000000", headers={"authorization": "Bearer nope-nope-nope-nope", "accept-language": "ar"}
+    )
+    assert arabic.json()["message"] == "مفتاح API غير صالح أو أُلغي."
+    assert arabic.json()["name"] == "Unauthorized"  # the contract's names stay as they are
+
+
+def test_emails_go_in_the_recipients_language(user_a, permit_a):
+    from portal.integrations.notifications.messages import notification_email
+    from portal.integrations.notifications.models import Notification
+
+    LanguagePreference.objects.create(user=user_a, language="ar")
+    notification = Notification(
+        recipient=user_a, kind="permit_rejected", data={"permit": permit_a.pk, "reference": permit_a.reference}
+    )
+    mail = notification_email(notification, user_a)
+    assert mail.subject == f"رُفض تصريح العمل {permit_a.reference}"
+    assert "مرحبًا" in mail.body

@@ -9,6 +9,7 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -33,7 +34,9 @@ def format_utc(moment: datetime.datetime | None) -> str | None:
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise serializers.ValidationError(f"Give a year between {MIN_YEAR} and {MAX_YEAR}.")
+        raise serializers.ValidationError(
+            _("Give a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+        )
 
 
 def checked(normalise, value):
@@ -53,7 +56,7 @@ def community_country(serializer: serializers.Serializer) -> str:
 class Text(serializers.CharField):
     """A string, and only a string: DRF's CharField would turn 12 into "12"."""
 
-    default_error_messages = {"not_a_string": "Give a string."}
+    default_error_messages = {"not_a_string": _("Give a string.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -65,7 +68,9 @@ class Text(serializers.CharField):
 class UtcDateTimeField(serializers.Field):
     """ISO 8601 with a zone (``Z`` or an offset) in; UTC with milliseconds and ``Z`` out."""
 
-    default_error_messages = {"invalid": "Give an ISO 8601 date-time with a time zone, e.g. 2026-07-01T06:00:00.000Z."}
+    default_error_messages = {
+        "invalid": _("Give an ISO 8601 date-time with a time zone, e.g. 2026-07-01T06:00:00.000Z.")
+    }
 
     def to_internal_value(self, data):
         if not isinstance(data, str) or not RFC3339.fullmatch(data.strip()):
@@ -133,12 +138,12 @@ DOCUMENT_KEYS = ("type", "url", "fileName", "contentType", "data")
 def _document(attrs: dict) -> dict:
     if attrs["type"] == "url":
         if not attrs.get("url"):
-            raise serializers.ValidationError({"url": "A url document needs its url."})
+            raise serializers.ValidationError({"url": _("A url document needs its url.")})
         if not attrs["url"].lower().startswith(("https://", "http://")):
-            raise serializers.ValidationError({"url": "Give an http(s) URL."})
+            raise serializers.ValidationError({"url": _("Give an http(s) URL.")})
         return {"document_url": attrs["url"], "file": None}
     if not attrs.get("data"):
-        raise serializers.ValidationError({"data": "A base64 document needs its data."})
+        raise serializers.ValidationError({"data": _("A base64 document needs its data.")})
     return {"document_url": "", "file": ContentFile(_decode(attrs["data"]), name=_file_name(attrs))}
 
 
@@ -148,7 +153,7 @@ def _decode(data: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise serializers.ValidationError({"data": "The document's data is not valid base64."}) from None
+        raise serializers.ValidationError({"data": _("The document's data is not valid base64.")}) from None
 
 
 def _file_name(attrs: dict) -> str:

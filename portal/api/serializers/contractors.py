@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -24,7 +25,7 @@ class CompanySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("insurance") and not attrs.get("insuranceExpiryDate"):
-            raise serializers.ValidationError({"insuranceExpiryDate": "Give the insurance's expiry date."})
+            raise serializers.ValidationError({"insuranceExpiryDate": _("Give the insurance's expiry date.")})
         return attrs
 
 

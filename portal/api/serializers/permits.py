@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -114,7 +115,7 @@ class PermitCreateSerializer(PermitFieldsSerializer):
             ("flatExternalId", "flatId"),
         ):
             if not attrs.get(one) and not attrs.get(other):
-                raise serializers.ValidationError(f"Give {one} or {other}.")
+                raise serializers.ValidationError(_("Give %(one)s or %(other)s.") % {"one": one, "other": other})
         return attrs
 
 
@@ -126,11 +127,11 @@ class PermitUpdateSerializer(PermitFieldsSerializer):
 
     def validate(self, attrs):
         if attrs.get("action") == "replaceNoc" and not attrs.get("noc"):
-            raise serializers.ValidationError({"noc": "replaceNoc needs the new noc."})
+            raise serializers.ValidationError({"noc": _("replaceNoc needs the new noc.")})
         if attrs.get("noc") and attrs.get("action") != "replaceNoc":
             raise serializers.ValidationError({"action": 'Send a new NOC with "action": "replaceNoc".'})
         if not attrs:
-            raise serializers.ValidationError("Nothing to change: send validity, permit fields or replaceNoc.")
+            raise serializers.ValidationError(_("Nothing to change: send validity, permit fields or replaceNoc."))
         return attrs
 
 

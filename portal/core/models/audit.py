@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyViolation(Exception):
@@ -23,25 +24,39 @@ class AuditEvent(models.Model):
     label keeps saying who it was.
     """
 
-    at = models.DateTimeField(db_index=True)
+    at = models.DateTimeField(db_index=True, verbose_name=_("at"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        verbose_name=_("actor"),
     )
-    actor_label = models.CharField(max_length=200, help_text="User name, API key, partner or job.")
+    actor_label = models.CharField(
+        max_length=200, help_text=_("User name, API key, partner or job."), verbose_name=_("actor label")
+    )
     community = models.ForeignKey(
-        "core.Community", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False
+        "core.Community",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        verbose_name=_("community"),
     )
-    target_type = models.CharField(max_length=50)
-    target_id = models.CharField(max_length=64)
-    action = models.CharField(max_length=100, help_text="e.g. permits.permit.approved")
-    from_status = models.CharField(max_length=32, blank=True)
-    to_status = models.CharField(max_length=32, blank=True)
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    target_type = models.CharField(max_length=50, verbose_name=_("target type"))
+    target_id = models.CharField(max_length=64, verbose_name=_("target id"))
+    action = models.CharField(max_length=100, help_text=_("e.g. permits.permit.approved"), verbose_name=_("action"))
+    from_status = models.CharField(max_length=32, blank=True, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=32, blank=True, verbose_name=_("to status"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx")]
 

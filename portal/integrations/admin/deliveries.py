@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from permits.models import Vehicle
@@ -82,9 +83,9 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
             None,
             {"fields": ["subscriber_label", "operation_label", "community", "target_link", "sequence_key", "event"]},
         ),
-        ("State", {"fields": ["state", "error_kind", "last_error", "attempt_count", "next_attempt_at"]}),
-        ("Data", {"fields": ["params", "result"]}),
-        ("Record", {"fields": ["created_at", "updated_at", "completed_at"]}),
+        (_("State"), {"fields": ["state", "error_kind", "last_error", "attempt_count", "next_attempt_at"]}),
+        (_("Data"), {"fields": ["params", "result"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at", "completed_at"]}),
     ]
     readonly_fields = [field.name for field in OutboundDelivery._meta.fields] + [
         "target_link",
@@ -122,7 +123,7 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
             )
         )
 
-    @admin.display(description="target")
+    @admin.display(description=_("target"))
     def target_link(self, delivery):
         label = f"{delivery.target_type} #{delivery.target_id}"
         page, object_id = TARGET_PAGES.get(delivery.target_type), delivery.target_id
@@ -134,15 +135,15 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
         except NoReverseMatch:
             return label
 
-    @admin.display(description="to", ordering="subscriber")
+    @admin.display(description=_("to"), ordering="subscriber")
     def subscriber_label(self, delivery):
         return delivery.subscriber_label
 
-    @admin.display(description="operation", ordering="operation")
+    @admin.display(description=_("operation"), ordering="operation")
     def operation_label(self, delivery):
         return delivery.operation_label
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def short_error(self, delivery):
         return Truncator(delivery.last_error).chars(80)
 
@@ -176,14 +177,14 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
 
     # --- retry ---
 
-    @admin.action(description="Retry selected failed deliveries now", permissions=["retry"])
+    @admin.action(description=_("Retry selected failed deliveries now"), permissions=["retry"])
     def retry_now(self, request, queryset):
         selected = list(queryset.values_list("pk", flat=True))
         retried = delivery_retry(ids=selected, actor=Actor.for_user(request.user))
         self._report_retry(request, retried, skipped=len(selected) - len(retried))
 
     @admin.action(
-        description="Give up on selected failed deliveries (after fixing by hand; the next in line go)",
+        description=_("Give up on selected failed deliveries (after fixing by hand; the next in line go)"),
         permissions=["retry"],
     )
     def give_up(self, request, queryset):
@@ -193,9 +194,15 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
         )
         skipped = len(selected) - len(abandoned)
         if abandoned:
-            self.message_user(request, f"Gave up on {len(abandoned)} failed deliveries.", messages.SUCCESS)
+            self.message_user(
+                request, _("Gave up on %(count)s failed deliveries.") % {"count": len(abandoned)}, messages.SUCCESS
+            )
         if skipped:
-            self.message_user(request, f"{skipped} left alone: only failed ones can be given up.", messages.WARNING)
+            self.message_user(
+                request,
+                _("%(count)s left alone: only failed ones can be given up.") % {"count": skipped},
+                messages.WARNING,
+            )
 
     def has_retry_permission(self, request) -> bool:
         return self.can_retry(request)
@@ -236,13 +243,15 @@ class OutboundDeliveryAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, a
 
     def _report_retry(self, request, retried: list[int], skipped: int = 0) -> None:
         if retried:
-            self.message_user(request, f"{len(retried)} failed deliveries sent again.", messages.SUCCESS)
+            self.message_user(
+                request, _("%(count)s failed deliveries sent again.") % {"count": len(retried)}, messages.SUCCESS
+            )
         if skipped:
             self.message_user(
                 request, f"{skipped} deliveries left alone: only failed ones are retried.", messages.WARNING
             )
         if not retried and not skipped:
-            self.message_user(request, "No failed deliveries to retry.", messages.INFO)
+            self.message_user(request, _("No failed deliveries to retry."), messages.INFO)
 
 
 @dashboard_provider(order=900)

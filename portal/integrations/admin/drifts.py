@@ -18,6 +18,7 @@ from django.template import engines
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portal.core.actors import Actor
@@ -115,11 +116,11 @@ class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScop
 
     # --- columns ---
 
-    @admin.display(description="kind", ordering="kind")
+    @admin.display(description=_("kind"), ordering="kind")
     def kind_display(self, drift):
         return kind_label(drift.kind)
 
-    @admin.display(description="target")
+    @admin.display(description=_("target"))
     def target_link(self, drift):
         detail = drift.detail or {}
         permit_id = detail.get("permit_id") or (drift.target_id if drift.target_type == "permit" else None)
@@ -131,17 +132,17 @@ class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScop
         except NoReverseMatch:
             return label
 
-    @admin.display(description="what differs")
+    @admin.display(description=_("what differs"))
     def summary(self, drift):
         return drift_summary(drift)
 
-    @admin.display(description="state", ordering="resolved_at")
+    @admin.display(description=_("state"), ordering="resolved_at")
     def state(self, drift):
         if drift.resolved_at is None:
             return "open"
         return f"resolved {format_datetime(drift.resolved_at, drift.community.tzinfo)}"
 
-    @admin.display(description="repair")
+    @admin.display(description=_("repair"))
     def repair(self, drift):
         delivery = drift.repair_delivery
         if delivery is None:
@@ -149,7 +150,7 @@ class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScop
         url = reverse("admin:integrations_outbounddelivery_change", args=[delivery.pk])
         return format_html('<a href="{}">#{} {}</a>', url, delivery.pk, delivery.get_state_display().lower())
 
-    @admin.display(description="repair")
+    @admin.display(description=_("repair"))
     def repair_button(self, drift):
         """The row's one-click repair: a submit button of the changelist form, posted to the repair URL."""
         sent = self.repair(drift)
@@ -161,7 +162,7 @@ class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScop
 
     # --- repair ---
 
-    @admin.action(description="Repair selected drifts", permissions=["repair"])
+    @admin.action(description=_("Repair selected drifts"), permissions=["repair"])
     def repair_selected(self, request, queryset):
         self._repair(request, list(queryset.order_by("pk")))
 
@@ -191,7 +192,7 @@ class DriftAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScop
             except ValidationError as error:
                 self.message_user(request, f"{drift}: {' '.join(error.messages)}", messages.WARNING)
         if sent:
-            self.message_user(request, f"Repair sent for {sent} drift(s).", messages.SUCCESS)
+            self.message_user(request, _("Repair sent for %(count)s drift(s).") % {"count": sent}, messages.SUCCESS)
 
 
 def drift_summary(drift: Drift) -> str:

@@ -3,6 +3,7 @@ from collections import Counter
 
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_scoping import CommunityScopedAdminMixin
 from portal.core.scoping import managed_community_ids
@@ -54,11 +55,11 @@ class InboundEventAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="payload")
+    @admin.display(description=_("payload"))
     def payload_pretty(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(obj.payload, indent=2, sort_keys=True))
 
-    @admin.action(description="Process again", permissions=["change"])
+    @admin.action(description=_("Process again"), permissions=["change"])
     def process_again(self, request, queryset):
         """Runs each handler again now (services are idempotent and order-guarded) and reports the outcome."""
         outcomes = Counter()

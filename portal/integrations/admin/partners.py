@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from permits.models import Permit, Vehicle
 from portal.core.admin_panels import Panel, admin_panel
@@ -76,7 +77,9 @@ def permit_partners_panel(request, permit: Permit) -> Panel | None:
         "deliveries": permit_deliveries(permit.pk, [pk for pk, _ in vehicles]),
     }
     html = render_to_string("admin/integrations/permit_partners.html", context, request=request)
-    return Panel(id="partner-deliveries", title="Partners: Buzz-In and OPS-COM", html=mark_safe(html), collapsed=True)
+    return Panel(
+        id="partner-deliveries", title=_("Partners: Buzz-In and OPS-COM"), html=mark_safe(html), collapsed=True
+    )
 
 
 @admin_panel("contractors.contractormembership", order=900)
@@ -84,4 +87,4 @@ def membership_partners_panel(request, membership) -> Panel | None:
     link = BuzzinMembership.objects.filter(membership=membership).first()
     context = {"link": link, "company_id": held_buzzin_id(membership.contractor)}
     html = render_to_string("admin/integrations/membership_partners.html", context, request=request)
-    return Panel(id="partner-state", title="At Buzz-In", html=mark_safe(html), collapsed=True)
+    return Panel(id="partner-state", title=_("At Buzz-In"), html=mark_safe(html), collapsed=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from permits.choices import PermitStatus
 from permits.models import Permit, Vehicle
@@ -80,7 +81,7 @@ def drift_repair(*, actor: Actor, drift: Drift) -> list[OutboundDelivery]:
 
 def _check_repairable(drift: Drift) -> None:
     if drift.resolved_at is not None:
-        raise ValidationError("This drift is resolved already.", code="resolved")
+        raise ValidationError(_("This drift is resolved already."), code="resolved")
     delivery = drift.repair_delivery
     if delivery is not None and delivery.state in OPEN_DELIVERY_STATES:
         raise ValidationError(
@@ -93,11 +94,11 @@ def _target(drift: Drift) -> tuple[Permit | Vehicle, Permit]:
     if drift.target_type == Vehicle._meta.model_name:
         vehicle = Vehicle.objects.select_related("permit").filter(pk=drift.target_id).first()
         if vehicle is None:
-            raise ValidationError("The vehicle no longer exists.", code="target_missing")
+            raise ValidationError(_("The vehicle no longer exists."), code="target_missing")
         return vehicle, vehicle.permit
     permit = Permit.objects.filter(pk=drift.target_id).first()
     if permit is None:
-        raise ValidationError("The permit no longer exists.", code="target_missing")
+        raise ValidationError(_("The permit no longer exists."), code="target_missing")
     return permit, permit
 
 
@@ -108,7 +109,7 @@ def _check_target_state(drift: Drift, permit: Permit, target) -> None:
     elif drift.kind == DriftKind.PARKING_MISSING:
         expected = (PermitStatus.ACTIVE,)
         if target.removed_at is not None:
-            raise ValidationError("The vehicle was removed from the permit: nothing to push.", code="stale")
+            raise ValidationError(_("The vehicle was removed from the permit: nothing to push."), code="stale")
     else:
         expected = LIVE
     if permit.status not in expected:
