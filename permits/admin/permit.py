@@ -61,6 +61,15 @@ PERMIT_FIELDSETS = [
 ]
 
 
+def _split_panels(panels) -> dict:
+    """What a reviewer must see (needs attention, deadline, clashes, scan flags) stays open, under the
+    decision; what only an administrator digs into (the partners' ids and pushes) is folded away."""
+    return {
+        "panels": [panel for panel in panels if not panel.collapsed],
+        "folded_panels": [panel for panel in panels if panel.collapsed],
+    }
+
+
 @admin.register(Permit)
 class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Read-only page: every change is a button that calls a service (see ``views.BUTTONS``).
@@ -186,7 +195,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
             "worker_count": permit.workers.count(),
             "vehicle_count": permit.vehicles.filter(removed_at__isnull=True).count(),
             "history": permit_history_lines(permit),
-            "panels": panels_for(request, permit),
+            **_split_panels(panels_for(request, permit)),
             "id_warnings": [manager_warning(conflict) for conflict in id_number_conflicts(permit)],
             "attention_panel": attention.permit_attention_panel(request, permit) if permit else None,
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.factories import (
     CommunityFactory,
@@ -95,10 +96,19 @@ def _table_fits(page) -> bool:
 
 
 def _in_first_screen(locator, height: int) -> bool:
-    """Within the first ``height`` pixels of the page: seen on opening it, without scrolling."""
-    top, bottom = locator.evaluate("e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; }")
-    scrolled = locator.page.evaluate("window.scrollY")
-    return top + scrolled >= 0 and bottom + scrolled <= height and locator.is_visible()
+    """Within the first ``height`` pixels of the page: seen on opening it, without scrolling.
+
+    Measured on the page (not the moment's scroll position), once the layout has settled."""
+    try:
+        locator.page.wait_for_function(
+            "([e, h]) => { const r = e.getBoundingClientRect(); const top = r.top + scrollY;"
+            " return r.height > 0 && top >= 0 && top + r.height <= h; }",
+            arg=[locator.element_handle(), height],
+            timeout=5000,
+        )
+    except PlaywrightTimeout:
+        return False
+    return locator.is_visible()
 
 
 def test_the_workspace_fits_a_laptop(chromium, live_server, workspace, shoot):
@@ -133,8 +143,8 @@ def test_the_workspace_fits_a_laptop(chromium, live_server, workspace, shoot):
         page = manager.open(f"/admin/permits/permit/{active.pk}/change/")
         revoke = page.locator("#decide").get_by_role("link", name="Revoke pass…")
         assert "btn--danger" in revoke.get_attribute("class")
-        revoke.click()
-        page.get_by_text("This cannot be undone").wait_for()  # the confirmation page, nothing revoked yet
+        page = manager.open(revoke.get_attribute("href"))  # a confirmation page: nothing is revoked yet
+        assert page.get_by_text("This cannot be undone").is_visible()
         manager.open(f"/admin/permits/permit/{submitted.pk}/reject/")
 
         page = manager.open("/admin/")
