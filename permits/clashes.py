@@ -44,6 +44,7 @@ class Booking:
     unit_ids: frozenset[int]
     valid_from: datetime.datetime
     valid_till: datetime.datetime
+    contractor_id: int | None = None
 
 
 @dataclass
@@ -101,6 +102,13 @@ def are_adjacent(one: tuple[int, int] | None, other: tuple[int, int] | None) -> 
     return same_floor_next_door or above_or_below
 
 
+def _named(other: Booking, candidate: Booking) -> str:
+    """Another company's permit is not named: the sentence reaches the candidate's company too."""
+    if other.contractor_id is not None and other.contractor_id == candidate.contractor_id:
+        return _("your permit %(reference)s") % {"reference": other.reference}
+    return _("another company's permit")
+
+
 def _period(booking: Booking, tz) -> str:
     days = local_days(booking, tz)
     return f"{days[0]:{DAY_FORMAT}} – {days[-1]:{DAY_FORMAT}}"
@@ -114,12 +122,12 @@ def exclusive_clashes(candidate: Booking, others: Iterable[Booking], rules: Clas
             continue
         units = ", ".join(sorted(rules.unit_labels.get(unit_id, str(unit_id)) for unit_id in shared))
         message = _(
-            "Unit %(units)s already has %(type)s permit %(reference)s (%(period)s): "
-            "%(type)s and %(mine)s work cannot overlap in a unit."
+            "Unit %(units)s already has %(type)s work under %(permit)s (%(period)s): "
+            "%(mine)s work cannot overlap it in the same unit."
         ) % {
             "units": units,
             "type": rules.type_label(other.permit_type),
-            "reference": other.reference,
+            "permit": _named(other, candidate),
             "period": _period(other, tz),
             "mine": rules.type_label(candidate.permit_type),
         }
@@ -140,22 +148,22 @@ def capacity_clash(candidate: Booking, others: Iterable[Booking], rules: ClashRu
         if other.property_id == candidate.property_id and other.permit_type == candidate.permit_type
     ]
     per_day: Counter[datetime.date] = Counter()
-    days_of = {other.reference: set(local_days(other, tz)) & mine for other in same_kind}
-    for days in days_of.values():
+    days_of = [(other, set(local_days(other, tz)) & mine) for other in same_kind]
+    for _other, days in days_of:
         per_day.update(days)
     full = sorted(day for day, count in per_day.items() if count + 1 > limit)
     if not full:
         return None
-    references = tuple(sorted(ref for ref, days in days_of.items() if days & set(full)))
+    holders = sorted((other for other, days in days_of if days & set(full)), key=lambda other: other.reference)
     message = _(
-        "At most %(limit)s %(type)s permits a day in this building: %(days)s already have %(limit)s (%(references)s)."
+        "At most %(limit)s %(type)s permits a day in this building: %(days)s already have %(limit)s (%(permits)s)."
     ) % {
         "limit": limit,
         "type": rules.type_label(candidate.permit_type),
         "days": _day_list(full),
-        "references": ", ".join(references),
+        "permits": ", ".join(sorted({_named(other, candidate) for other in holders})),
     }
-    return Clash(ClashKind.CAPACITY, message, references, tuple(full))
+    return Clash(ClashKind.CAPACITY, message, tuple(other.reference for other in holders), tuple(full))
 
 
 def adjacent_clashes(candidate: Booking, others: Iterable[Booking], rules: ClashRules, tz) -> list[Clash]:
@@ -175,10 +183,10 @@ def adjacent_clashes(candidate: Booking, others: Iterable[Booking], rules: Clash
         if not pairs:
             continue
         mine, theirs = pairs[0]
-        message = _("Next door: unit %(theirs)s (next to %(mine)s) has work under %(reference)s (%(period)s).") % {
+        message = _("Unit %(theirs)s, next to %(mine)s, has work under %(permit)s (%(period)s).") % {
             "theirs": rules.unit_labels.get(theirs, ""),
             "mine": rules.unit_labels.get(mine, ""),
-            "reference": other.reference,
+            "permit": _named(other, candidate),
             "period": _period(other, tz),
         }
         clashes.append(Clash(ClashKind.ADJACENT, message, (other.reference,)))
@@ -196,9 +204,11 @@ def find_clashes(candidate: Booking, others: Iterable[Booking], rules: ClashRule
 
 
 def validate_no_exclusive_clash(clashes: Iterable[Clash]) -> None:
-    messages = [clash.message for clash in clashes if clash.kind == ClashKind.EXCLUSIVE]
-    if messages:
-        raise ValidationError(messages, code="exclusive_clash")
+    refusals = [
+        ValidationError(clash.message, code="exclusive_clash") for clash in clashes if clash.kind == ClashKind.EXCLUSIVE
+    ]
+    if refusals:
+        raise ValidationError(refusals)
 
 
 def validate_capacity(clashes: Iterable[Clash], *, override_reason: str = "") -> None:
@@ -206,8 +216,12 @@ def validate_capacity(clashes: Iterable[Clash], *, override_reason: str = "") ->
     over = [clash for clash in clashes if clash.kind == ClashKind.CAPACITY]
     if over and not (override_reason or "").strip():
         raise ValidationError(
-            [clash.message + " " + _("Give a reason to approve over capacity.") for clash in over],
-            code="over_capacity",
+            [
+                ValidationError(
+                    clash.message + " " + _("Give a reason to approve over capacity."), code="over_capacity"
+                )
+                for clash in over
+            ]
         )
 
 

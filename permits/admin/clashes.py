@@ -1,13 +1,11 @@
-"""Clashes in the admin: the community's clash settings, the panel of the permit page, the "has clashes" filter."""
+"""Clashes in the admin: the community's clash settings, the section of the permit page, the "has clashes" filter."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.admin_panels import Panel, admin_panel
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ScopedInlineMixin
 from portal.core.scoping import managed_community_ids
 
@@ -22,7 +20,7 @@ KIND_LABELS = {
     ClashKind.CAPACITY: _("Building capacity"),
     ClashKind.ADJACENT: _("Next door"),
 }
-PANEL_STATUSES = (PermitStatus.DRAFT, PermitStatus.CHANGES_REQUESTED, *LIVE_STATUSES)
+SECTION_STATUSES = (PermitStatus.DRAFT, PermitStatus.CHANGES_REQUESTED, *LIVE_STATUSES)
 
 
 class ExclusiveTypePairInline(ScopedInlineMixin, admin.TabularInline):
@@ -45,26 +43,25 @@ class ClashSettingsAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
         return ["community"] if obj is not None else []
 
 
-@admin_panel("permits.permit", order=50)
-def clash_panel(request, permit: Permit) -> Panel | None:
-    """The permit's clashes with the other live permits of its building, each linked; the override when it applies."""
-    if permit.status not in PANEL_STATUSES:
-        return None
+def clash_section(request, permit: Permit) -> dict:
+    """The permit's clashes with the other live permits of its building, each linked; the override when it applies.
+
+    Rendered on the decision page by ``{% permit_clashes %}`` (permits/templatetags/permit_clashes.py).
+    """
+    if permit.status not in SECTION_STATUSES:
+        return {"rows": []}
     clashes = permit_clashes(permit)
     if not clashes:
-        return None
+        return {"rows": []}
     references = {ref for clash in clashes for ref in clash.others}
-    ids = dict(
-        Permit.objects.filter(reference__in=references, community=permit.community).values_list("reference", "pk")
-    )
+    found = Permit.objects.filter(reference__in=references, community=permit.community)
+    ids = dict(found.values_list("reference", "pk"))
     rows = [
         {
             "kind": KIND_LABELS[clash.kind],
             "refuses": clash.kind == ClashKind.EXCLUSIVE,
             "message": clash.message,
-            "links": [
-                (ref, reverse("admin:permits_permit_change", args=[ids[ref]])) for ref in clash.others if ref in ids
-            ],
+            "links": [(ref, _change_url(ids[ref])) for ref in clash.others if ref in ids],
         }
         for clash in clashes
     ]
@@ -72,17 +69,8 @@ def clash_panel(request, permit: Permit) -> Panel | None:
         clash.kind == ClashKind.CAPACITY for clash in permit_clashes(permit, stage=Stage.APPROVE)
     )
     may_override = over_capacity and request.user.has_perm("permits.change_permit")
-    html = render_to_string(
-        "admin/permits/permit/_clashes.html",
-        {
-            "rows": rows,
-            "override_url": reverse("admin:permits_permit_approve_over_capacity", args=[permit.pk])
-            if may_override
-            else "",
-        },
-        request=request,
-    )
-    return Panel(id="clashes", title=str(_("Clashes with other permits")), html=html)
+    override_url = reverse("admin:permits_permit_approve_over_capacity", args=[permit.pk]) if may_override else ""
+    return {"rows": rows, "override_url": override_url}
 
 
 def _change_url(pk: int) -> str:

@@ -15,7 +15,7 @@ from portal.core.local_time import community_time
 from portal.core.scoping import scope_to_communities
 
 from ..models import GateScan
-from ..selectors.scans import on_site_counts, on_site_now
+from ..selectors.scans import on_site_summary
 
 ROW_LIMIT = 200  # past this, the page asks to choose a tower
 REFRESH_SECONDS = 30
@@ -24,17 +24,13 @@ DAY_TIME = "%d-%m-%Y %H:%M"
 
 def on_site_context(request) -> dict:
     scans = scope_to_communities(GateScan.objects.all(), request.user, "permit__community")
-    inside = on_site_now(scans)
-    counts = on_site_counts(inside)
     chosen = request.GET.get("property", "")
-    if chosen.isdigit():
-        inside = inside.filter(permit__property_id=int(chosen))
-    scans = list(inside[: ROW_LIMIT + 1])
+    summary = on_site_summary(scans, property_id=int(chosen) if chosen.isdigit() else None, limit=ROW_LIMIT)
     return {
-        "counts": counts,
-        "total": sum(row["workers"] for row in counts),
-        "rows": [_row(scan) for scan in scans[:ROW_LIMIT]],
-        "truncated": len(scans) > ROW_LIMIT,
+        "counts": summary.counts,
+        "total": summary.total,
+        "rows": [_row(scan) for scan in summary.scans],
+        "truncated": summary.truncated,
         "row_limit": ROW_LIMIT,
         "chosen": chosen,
         "refreshed_at": timezone.now(),

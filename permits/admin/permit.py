@@ -229,7 +229,7 @@ class GateScanAdmin(CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScope
         "gate",
         "employee_name",
     ]
-    list_filter = ["kind", "direction", "permit__community"]
+    list_filter = ["kind", "direction", "off_hours", "after_end", "permit__community"]
     list_select_related = ["permit__main_unit", "permit__community"]
     search_fields = ["permit__reference", "gate", "employee_name"]
     show_full_result_count = False

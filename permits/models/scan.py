@@ -20,6 +20,11 @@ class GateScan(models.Model):
     )
     gate = models.CharField(max_length=100, blank=True, verbose_name=_("gate"))
     employee_name = models.CharField(max_length=200, blank=True, verbose_name=_("employee name"))
+    off_hours = models.BooleanField(
+        default=False,
+        help_text=_("An entry outside the permit's daily hours, on its community's clock."),
+        verbose_name=_("off hours"),
+    )
     after_end = models.BooleanField(
         default=False,
         help_text=_("Accepted at the gate after the permit had ended or was revoked (a drift)."),
@@ -36,6 +41,9 @@ class GateScan(models.Model):
             models.Index(fields=["scanned_at"], name="scan_time_idx"),
             # Scans after the end should never happen: the few there are, found without reading the rest.
             models.Index(fields=["permit"], condition=models.Q(after_end=True), name="scan_after_end_idx"),
+            models.Index(
+                fields=["permit", "scanned_at"], condition=models.Q(off_hours=True), name="scan_off_hours_idx"
+            ),
         ]
 
     def __str__(self):

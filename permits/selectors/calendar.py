@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -49,6 +49,7 @@ class CalendarQuery:
     def params(self, **changes) -> str:
         """The query string of this calendar with ``changes`` (e.g. another anchor)."""
         values = {
+            "filtered": "1",  # the statuses below are the chosen ones, even when none is
             "view": self.view,
             "date": self.anchor.isoformat() if self.anchor else "",
             "community": self.community_id or "",
@@ -101,6 +102,7 @@ class Bar:
     unit: str
     building: str
     hours: str
+    period: str  # the permit's first and last day
     column: int  # 1 = Monday
     span: int
     continues_before: bool
@@ -190,6 +192,7 @@ def _lay_out(permits: Iterable[Permit], weeks: list[Week], link: Callable[[Permi
                     unit=permit.main_unit.external_id,
                     building=permit.property.name,
                     hours=_hours(permit),
+                    period=f"{days[0]:%d-%m-%Y} – {days[-1]:%d-%m-%Y}",
                     column=(shown[0] - week.days[0]).days + 1,
                     span=len(shown),
                     continues_before=days[0] < shown[0],
@@ -221,7 +224,7 @@ def calendar_page(
 ) -> CalendarPage:
     """``permits``: the user's own (scoped) permits. ``today``: on the clock of the community shown."""
     anchor = query.anchor or today
-    query = CalendarQuery(**{**query.__dict__, "anchor": anchor})
+    query = replace(query, anchor=anchor)
     days = _days_shown(query.view, anchor)
     weeks = [Week(days=days[n : n + 7]) for n in range(0, len(days), 7)]
     shown = (

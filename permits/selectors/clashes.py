@@ -24,7 +24,17 @@ LIVE_STATUSES = (PermitStatus.SUBMITTED, PermitStatus.APPROVED, PermitStatus.ACT
 # Which other permits a move is judged against: at submit every live one, at approve those that will happen.
 OTHERS_AT = {Stage.SUBMIT: LIVE_STATUSES, Stage.APPROVE: (PermitStatus.APPROVED, PermitStatus.ACTIVE)}
 DAY_SLACK = datetime.timedelta(days=1)  # the capacity counts shared local days, not only overlapping hours
-BOOKING_FIELDS = ("id", "reference", "permit_type", "status", "property_id", "main_unit_id", "valid_from", "valid_till")
+BOOKING_FIELDS = (
+    "id",
+    "reference",
+    "permit_type",
+    "status",
+    "property_id",
+    "main_unit_id",
+    "valid_from",
+    "valid_till",
+    "contractor_id",
+)
 
 
 def clash_rules_for(community_ids: Iterable[int]) -> dict[int, ClashRules]:
@@ -69,6 +79,7 @@ def _booking(row: dict, additional: set[int]) -> Booking:
         unit_ids=frozenset({row["main_unit_id"], *additional}),
         valid_from=row["valid_from"],
         valid_till=row["valid_till"],
+        contractor_id=row["contractor_id"],
     )
 
 
@@ -108,6 +119,7 @@ def booking_of(permit: Permit) -> Booking:
         unit_ids=frozenset({permit.main_unit_id, *additional}),
         valid_from=permit.valid_from,
         valid_till=permit.valid_till,
+        contractor_id=permit.contractor_id,
     )
 
 

@@ -19,10 +19,13 @@ from portal.core.local_time import community_today
 from ..choices import PermitStatus
 from ..models import Permit
 from ..rules import Stage, check_permit_rules
+from .clashes import permit_clashes
 from .rules import current_noc, permit_facts
 
 # Told by the licence, insurance and NOC flags already.
 COVERED_CODES = {"compliance_lapses", "trade licence_missing", "insurance_missing", "noc_expires_before_permit"}
+# Told, with links to the other permits, by the clash section of the page (permits/admin/clashes.py).
+CLASH_CODES = {"exclusive_clash", "over_capacity"}
 JUDGED_STATUSES = {PermitStatus.SUBMITTED, PermitStatus.APPROVED, PermitStatus.ACTIVE, PermitStatus.CHANGES_REQUESTED}
 
 
@@ -71,14 +74,15 @@ def decision_flags(permit: Permit, *, now: datetime.datetime | None = None) -> l
 
 
 def _rule_flags(permit: Permit, now: datetime.datetime) -> list[Flag]:
+    stage = Stage.APPROVE if permit.status == PermitStatus.SUBMITTED else Stage.SUBMIT
     try:
-        check_permit_rules(permit_facts(permit), stage=Stage.SUBMIT, now=now)
+        check_permit_rules(permit_facts(permit, clashes=permit_clashes(permit, stage=stage)), stage=stage, now=now)
     except ValidationError as error:
         errors = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
         return [
             Flag("problem", " ".join(item.messages))
             for items in errors
             for item in items
-            if item.code not in COVERED_CODES
+            if item.code not in COVERED_CODES | CLASH_CODES
         ]
     return [Flag("ok", _("Dates, hours, units and company meet the community's rules."))]

@@ -28,8 +28,9 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, ExtractWeekDay, TruncDate, TruncTime
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractWeekDay, TruncTime
+from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,13 +128,30 @@ def on_site_now(scans: QuerySet, *, now: datetime.datetime | None = None) -> Que
     )
 
 
-def on_site_counts(scans: QuerySet) -> list[dict]:
-    """Workers on site per community and tower, from ``on_site_now``'s queryset (one query)."""
-    return list(
-        scans.order_by()
-        .values("permit__community__name", "permit__property_id", "permit__property__name")
-        .annotate(workers=Count("pk"))
-        .order_by("permit__community__name", "permit__property__name")
+@dataclass
+class OnSite:
+    counts: list[dict]  # per community and tower: names and the number of workers inside
+    total: int
+    scans: list[GateScan]  # the entry scans to list (of the chosen tower), at most ``limit``
+    truncated: bool
+
+
+def on_site_summary(scans: QuerySet, *, property_id: int | None = None, limit: int = 200, now=None) -> OnSite:
+    """``on_site_now`` counted per tower and listed (of one tower, or all), in two queries: one light pass over
+    every worker inside, then the rows to show by id."""
+    inside = on_site_now(scans, now=now)
+    keys = list(inside.values_list("pk", "permit__property_id", "permit__community__name", "permit__property__name"))
+    counts: dict[int, dict] = {}
+    for _pk, tower, community_name, tower_name in keys:
+        row = counts.setdefault(tower, {"property_id": tower, "community": community_name, "tower": tower_name})
+        row["workers"] = row.get("workers", 0) + 1
+    chosen = [pk for pk, tower, _c, _t in keys if property_id is None or tower == property_id]
+    shown = {scan.pk: scan for scan in inside.filter(pk__in=chosen[:limit])}
+    return OnSite(
+        counts=list(counts.values()),
+        total=len(keys),
+        scans=[shown[pk] for pk in chosen[:limit] if pk in shown],
+        truncated=len(chosen) > limit,
     )
 
 
@@ -164,30 +182,63 @@ def overstay_q(now: datetime.datetime | None = None) -> Q:
     return combined & Q(status__in=LIVE_STATUSES)
 
 
-def outside_hours_q(now: datetime.datetime | None = None) -> Q:
-    now = _now(now)
-    combined = Q(pk__in=[])
-    blackout = BlackoutDate.objects.filter(community=OuterRef(OuterRef("community")))
+def entries_off_hours(scans: QuerySet) -> QuerySet:
+    """The entries of ``scans`` outside their permit's daily hours (the community's when the permit has none),
+    on their community's clock; an entry at exactly time-in or time-out is inside.
+
+    The rule of the outside-hours flag: applied to each scan as it is recorded (``GateScan.off_hours``; a
+    permit's hours are fixed once it is submitted) and to every scan by ``gate_scans_recount``.
+    """
+    outside = Q(pk__in=[])
     for zone, communities in _by_zone(_communities()).items():
-        tz = zoneinfo.ZoneInfo(zone)
-        since = local_day_start(now.astimezone(tz).date() - datetime.timedelta(days=FLAG_DAYS - 1), tz)
-        entries = (
-            GateScan.objects.filter(
-                permit=OuterRef("pk"),
-                kind=ScanKind.SCANNED,
-                direction=ScanDirection.ENTRY,
-                scanned_at__gte=since,
-                scanned_at__lte=now,
-            )
-            .annotate(local_time=TruncTime("scanned_at", tzinfo=tz), local_day=TruncDate("scanned_at", tzinfo=tz))
-            .filter(
-                Q(local_time__lt=Coalesce(OuterRef("time_in"), OuterRef("community__work_day_start")))
-                | Q(local_time__gt=Coalesce(OuterRef("time_out"), OuterRef("community__work_day_end")))
-                | Q(local_day__in=blackout.values("date"))
-            )
-        )
+        local_time = TruncTime("scanned_at", tzinfo=zoneinfo.ZoneInfo(zone))
         ids = [community["pk"] for community in communities]
-        combined |= Q(community_id__in=ids) & Q(Exists(entries))
+        outside |= Q(permit__community_id__in=ids) & (
+            Q(GreaterThan(Coalesce("permit__time_in", "permit__community__work_day_start"), local_time))
+            | Q(LessThan(Coalesce("permit__time_out", "permit__community__work_day_end"), local_time))
+        )
+    return scans.filter(outside, kind=ScanKind.SCANNED, direction=ScanDirection.ENTRY)
+
+
+def _entries_between(start: datetime.datetime, end: datetime.datetime) -> QuerySet:
+    return GateScan.objects.filter(
+        permit=OuterRef("pk"),
+        kind=ScanKind.SCANNED,
+        direction=ScanDirection.ENTRY,
+        scanned_at__gte=start,
+        scanned_at__lt=end,
+    )
+
+
+def outside_hours_q(now: datetime.datetime | None = None) -> Q:
+    """Entries of the last ``FLAG_DAYS`` local days marked off hours, or on a blackout day of the community.
+
+    Blackout days are read as they stand now (a day declared after the entry counts): few, each a range of
+    moments on the scan time index.
+    """
+    now = _now(now)
+    communities = _communities()
+    combined = Q(pk__in=[])
+    windows = {}
+    for zone, members in _by_zone(communities).items():
+        tz = zoneinfo.ZoneInfo(zone)
+        today = now.astimezone(tz).date()
+        since = local_day_start(today - datetime.timedelta(days=FLAG_DAYS - 1), tz)
+        ids = [community["pk"] for community in members]
+        off_hours = GateScan.objects.filter(permit=OuterRef("pk"), off_hours=True, scanned_at__gte=since)
+        combined |= Q(community_id__in=ids) & Q(Exists(off_hours.filter(scanned_at__lte=now)))
+        for community in members:
+            windows[community["pk"]] = (tz, today - datetime.timedelta(days=FLAG_DAYS - 1), today)
+    blackouts = BlackoutDate.objects.filter(
+        community_id__in=list(windows),
+        date__gte=min((first for _, first, _ in windows.values()), default=now.date()),
+    ).values_list("community_id", "date")
+    for community_id, day in blackouts:
+        tz, first, last = windows[community_id]
+        if first <= day <= last:
+            start = local_day_start(day, tz)
+            end = min(local_day_start(day + datetime.timedelta(days=1), tz), now + datetime.timedelta(microseconds=1))
+            combined |= Q(community_id=community_id) & Q(Exists(_entries_between(start, end)))
     return combined & Q(status__in=LIVE_STATUSES)
 
 

@@ -1,4 +1,5 @@
-"""The hourly scan counts (``GateScanHour``) the trends read, kept with each scan and rebuilt in bulk.
+"""What is kept with each scan for the flags and trends: the off-hours mark and the hourly counts (``GateScanHour``),
+kept as each scan is recorded and rebuilt in bulk.
 
 Only ``scanned`` scans count: the gate system reports every entry and exit, and a first-scan or
 last-scan notice describes one of those same scans again.
@@ -15,8 +16,24 @@ from django.db.models import F
 
 from portal.core.local_time import local_day_start
 
-from ..choices import ScanKind
+from ..choices import ScanDirection, ScanKind
 from ..models import GateScan, GateScanHour, Permit
+from ..selectors.scans import entries_off_hours
+
+
+def scan_off_hours_mark(scan: GateScan) -> None:
+    """Mark ``scan`` when it is an entry outside its permit's daily hours (the rule: ``entries_off_hours``)."""
+    if scan.direction == ScanDirection.ENTRY and entries_off_hours(GateScan.objects.filter(pk=scan.pk)).exists():
+        scan.off_hours = True
+        scan.save(update_fields=["off_hours"])
+
+
+def gate_scans_off_hours_mark(*, community_ids: list[int] | None = None) -> int:
+    """Mark every off-hours entry at once (after a bulk load, or for scans recorded before the mark existed)."""
+    scans = GateScan.objects.all()
+    if community_ids is not None:
+        scans = scans.filter(permit__community_id__in=community_ids)
+    return GateScan.objects.filter(pk__in=entries_off_hours(scans).values("pk")).update(off_hours=True)
 
 
 def scan_hour_count(*, permit: Permit, scan: GateScan) -> None:

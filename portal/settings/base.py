@@ -11,8 +11,6 @@ from pathlib import Path
 
 import environ
 
-from portal.queues import WEBHOOK_TASKS, webhook_queue
-
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -259,7 +257,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 # Webhook processing on a queue of its own, consumed by every worker (portal.queues): under a backlog of
 # deliveries, what a partner tells us is still processed at once.
-CELERY_TASK_ROUTES = {name: {"queue": webhook_queue(CELERY_TASK_DEFAULT_QUEUE)} for name in WEBHOOK_TASKS}
+CELERY_TASK_ROUTES = ("portal.queues.route_task",)
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only after it finished, so a worker that dies mid-task leaves it in the
 # queue for another worker; every task is written to be safe to run twice (deliveries check

@@ -70,7 +70,7 @@ def test_a_bar_spans_its_local_days_in_the_status_colour(manager_client, both, d
     assert bar.column == (day - monday).days + 1
     assert bar.span == min(3, 8 - bar.column)
     assert bar.hours == "08:00–17:00"
-    assert f"status-submitted cal-col-{bar.column}" in response.content.decode()
+    assert f"status-badge--submitted cal-col-{bar.column}" in response.content.decode()
 
 
 def test_filters_by_status_and_type(manager_client, both, day):
@@ -179,7 +179,7 @@ def test_the_checklist_shows_a_refusal_and_a_warning(contractor_user_a, clash_se
     )
     same_unit = make_permit(units["0712"])
     content = logged_in(contractor_user_a).get(reverse("permits:detail", args=[same_unit.reference])).content.decode()
-    assert holder.reference in content and "cannot overlap in a unit" in content
+    assert f"your permit {holder.reference}" in content and "cannot overlap it in the same unit" in content
     other_unit = make_permit(units["0812"])
     content = logged_in(contractor_user_a).get(reverse("permits:detail", args=[other_unit.reference])).content.decode()
     assert 'id="clash-warnings"' in content and "At most 1" in content
@@ -231,3 +231,29 @@ def test_a_capacity_names_a_building_of_the_same_community(community_a, communit
     assert response.status_code == 200
     assert "Pick a building of this community." in response.content.decode()
     assert not ClashSettings.objects.exists()
+
+
+def test_the_checklist_does_not_name_another_company_s_permit(
+    contractor_user_a, clash_settings, units, make_permit, community_a
+):
+    from tests.factories import MembershipFactory
+
+    rival_company = MembershipFactory(community=community_a, contractor__company_name="Rival Fitouts LLC").contractor
+    rival = make_permit(units["0712"], contractor=rival_company)
+    services.permit_approve(actor=ACTOR, permit=services.permit_submit(actor=ACTOR, permit=rival))
+    mine = make_permit(units["0712"])
+    content = logged_in(contractor_user_a).get(reverse("permits:detail", args=[mine.reference])).content.decode()
+    assert "another company&#x27;s permit" in content
+    assert rival.reference not in content and "Rival" not in content
+
+
+def test_the_decision_flags_do_not_pass_a_permit_that_clashes(manager_client, clash_settings, units, make_permit):
+    clash_settings.exclusive_pairs.all().delete()
+    waiting = services.permit_submit(actor=ACTOR, permit=make_permit(units["0712"]))
+    services.permit_approve(actor=ACTOR, permit=services.permit_submit(actor=ACTOR, permit=make_permit(units["0712"])))
+    url = reverse("admin:permits_permit_change", args=[waiting.pk])
+    assert "meet the community&#x27;s rules" in manager_client.get(url).content.decode()
+    clash_settings.exclusive_pairs.create(first_type="fit_out", second_type="fit_out")
+    content = manager_client.get(url).content.decode()
+    assert "meet the community&#x27;s rules" not in content
+    assert 'id="clashes"' in content and "Same unit (refused)" in content

@@ -220,6 +220,8 @@ CASES = [
         "Overdue: work permit {ref} was due for a decision by {due}",
         "and is still waiting.",
         ADMIN_PERMIT,
+    ),
+    Case(
         "extension_declined",
         "active",
         lambda s, p: _decline(s, p),

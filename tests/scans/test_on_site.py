@@ -81,7 +81,7 @@ def test_per_tower_counts_and_tower_choice(permit_a, manager_client, community_a
     scan(permit, local(DAY, 9, 30), name="Left Second Tower")
     scan(permit, local(DAY, 10), ScanDirection.EXIT, name="Left Second Tower")
     response = manager_client.get(reverse(FRAGMENT), {"property": other_tower.pk})
-    counts = {row["permit__property__name"]: row["workers"] for row in response.context["counts"]}
+    counts = {row["tower"]: row["workers"] for row in response.context["counts"]}
     assert counts == {"Alpha Tower": 1, "Second Tower": 1}
     content = response.content.decode()
     assert "In Second Tower" in content and "In Alpha Tower" not in content and "Left Second Tower" not in content
@@ -114,3 +114,17 @@ def test_the_page_polls_with_a_static_script_only(manager_client):
     assert 'src="/static/portal/on-site.js"' in content
     assert f'data-fragment-url="{reverse(FRAGMENT)}"' in content
     assert "<script>" not in content and " onclick=" not in content
+
+
+def test_the_security_group_reads_and_changes_nothing(db):
+    group = Group.objects.get(name="Security")
+    codenames = set(group.permissions.values_list("content_type__app_label", "codename"))
+    assert codenames == {
+        ("permits", "view_permit"),
+        ("permits", "view_worker"),
+        ("permits", "view_vehicle"),
+        ("permits", "view_gatescan"),
+        ("core", "view_community"),
+        ("core", "view_property"),
+        ("core", "view_unit"),
+    }

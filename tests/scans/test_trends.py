@@ -73,3 +73,34 @@ def test_dashboard_draws_the_chart_and_heat_map_in_constant_queries(scans_of_two
     content = response.content.decode()
     assert 'id="dashboard-scan-trend-' in content and "<svg" in content and 'class="heat"' in content
     assert "<script" not in content.split('id="dashboard-scan-flags"')[1]
+
+
+def test_off_hours_marks_kept_as_scans_arrive_equal_a_bulk_mark(permit_a):
+    from permits.models import GateScan
+    from permits.services.scan_counts import gate_scans_off_hours_mark
+
+    for hour in (6, 9, 18):
+        scan(permit_a, local(DAY, hour))
+    scan(permit_a, local(DAY, 19), ScanDirection.EXIT)  # exits are never off hours
+    kept = sorted(GateScan.objects.filter(off_hours=True).values_list("pk", flat=True))
+    assert len(kept) == 2
+    GateScan.objects.update(off_hours=False)
+    assert gate_scans_off_hours_mark() == 2
+    assert sorted(GateScan.objects.filter(off_hours=True).values_list("pk", flat=True)) == kept
+
+
+def test_the_recount_command_restores_marks_and_counts(scans_of_two_days):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from permits.models import GateScan
+
+    kept, marks = counts(), sorted(GateScan.objects.filter(off_hours=True).values_list("pk", flat=True))
+    GateScanHour.objects.all().delete()
+    GateScan.objects.update(off_hours=False)
+    out = StringIO()
+    call_command("recount_gate_scans", stdout=out)
+    assert counts() == kept
+    assert sorted(GateScan.objects.filter(off_hours=True).values_list("pk", flat=True)) == marks
+    assert f"{len(marks)} off-hours entries marked" in out.getvalue()
