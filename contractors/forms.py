@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.contact import PHONE_HINT, country_of, normalize_email, normalize_phone
 from portal.core.models import Community
+from portal.core.widgets import DayInput
 
 from .models import Contractor, ContractorDocument
 
@@ -51,11 +52,7 @@ def document_file_field(**kwargs) -> forms.FileField:
     )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+DateInput = DayInput  # day-month-year, whatever the browser's locale (portal.core.widgets)
 
 
 class SignInForm(AuthenticationForm):

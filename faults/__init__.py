@@ -1,33 +1,33 @@
-"""Fault tests: ``python -m faults`` (``make faults``) pushes permit changes to the Buzz-In sandbox
-through a real Celery worker while things break, then checks that nothing was lost or applied twice.
+"""Fault tests: ``python -m faults`` (``make faults``) makes every kind of change the partners follow, pushed to the
+Buzz-In and OPS-COM sandboxes through a real Celery worker while things break, proves that each fault landed
+(at least its floor: ``config.Floors``) and checks against the sandboxes' own records that nothing was lost,
+applied twice or left failed (README, "What the fault script proves").
 
 The run, on its own database (PostgreSQL ``permit_portal_faults`` when ``DATABASE_URL`` is
 PostgreSQL, else ``var/faults/permit_portal_faults.sqlite3``; ``FAULTS_DB_NAME`` names another) and its own
-broker queue:
+broker queues, under the production retry policy with every duration times ``DELIVERY_TIME_SCALE``:
 
-1. setup: a community, a tower, units, a contractor approved at Buzz-In, ``--permits`` permits
-   approved and pushed (``permit.create`` + ``permit.submit``) and accepted by the sandbox;
-2. changes: ``--changes`` extensions (each a new, unique ``valid_till``) spread over the permits,
-   in four phases, each with its fault:
+1. setup: a community, a tower, units, a contractor and four more companies approved at Buzz-In, ``--permits``
+   permits approved (``permit.create`` + ``permit.submit``), accepted, active, their vehicles parked at OPS-COM;
+2. changes of every kind (``workload``: extensions, NOC replacements, reissues, new permits, contractor revoke
+   and approve, vehicles added and removed; extensions over the JSON API) in five phases, four with a fault:
 
-   a. Buzz-In outage: the sandbox answers 503 for ``--outage-seconds`` (``POST /_sandbox/outage``);
-   b. worker killed: the Celery worker's whole process group gets SIGKILL while a row is being
-      sent, and a new worker is started (``--worker-kills`` times);
-   c. broker down: with RabbitMQ, the run's private node is stopped and started again on its data (durable
-      quorum queues come back with their messages); with Redis, the broker is restarted (it comes back
-      empty: ``--save ""``);
-      with the filesystem broker, its queue folder is taken away for ``--broker-down-seconds``
-      (every publish fails, as with a dead Redis) and comes back empty (queued messages lost);
-   d. web process killed: the changes go through ``PATCH /api/v1/permits/{id}`` to gunicorn (one
-      worker, several threads) and the worker gets SIGKILL right after a change committed while
-      requests are in flight (``--web-kills`` times); clients that lose their answer do not know
-      whether their change committed, so what committed is counted from the database;
+   a. outage: both sandboxes answer 503 (12 backoff bases), starting as a burst of extensions commits;
+   b. worker killed: SIGKILL from inside Buzz-In as it receives a call (not applied) or right after it applied
+      one (the answer never returns), then a new worker; aimed first at ``replaceNoc`` and ``reissuePass``;
+   c. broker down, twice: with RabbitMQ, the run's private node is stopped and started again on its data
+      (durable quorum queues come back with their messages); with Redis, the broker is restarted (it comes back
+      empty: ``--save ""``); with the filesystem broker, its queue folder is taken away for
+      ``--broker-down-seconds`` (every publish fails) and comes back empty (queued messages lost);
+   d. web process killed: ``PATCH /api/v1/permits/{id}`` to gunicorn (one worker, several threads), SIGKILLed
+      right after a change committed while requests are in flight; a kill counts when a client lost its answer
+      and the database shows that change committed;
+   e. every kind again, no fault;
 
-3. drain: the relay (``delivery_relay``, run here every second) and the worker finish everything,
-   within ``--drain-timeout``;
-4. verdict: for every permit the sandbox's ``validTill`` equals the portal's last committed
-   ``valid_till`` (else *lost*), ``/_sandbox/stats`` lists no ``duplicateAppliedKeys`` (else
-   *duplicated*) and every outbox row succeeded (else *failed*). Exit status 1 when any is not 0.
+3. drain: the relay (run here at its scaled interval) and the worker finish everything, within
+   ``--drain-timeout``;
+4. verdict (``report``): the partners' records against the portal's, kind by kind; exit status 1 when anything
+   was lost, applied twice or failed, when the drain timed out, or when a fault is below its floor.
 
 RabbitMQ (``CELERY_BROKER_URL=amqp://…``, as in CI): the run always starts a private node on free loopback
 ports with its data under ``var/faults/rabbitmq`` (``faults.procs.RabbitMQ``); a shared server is never

@@ -19,6 +19,7 @@ WEBHOOK_SECRET = "faults-webhook-secret"
 API_KEY = "ppk_faults_0123456789abcdefghijklmnop"
 
 
+DEFAULT_TIME_SCALE = 0.1  # the production retry policy, ten times faster
 OPSCOM_CODE = "OC-FAULTS"
 OPSCOM_TOKEN = "faults-opscom-token-0123456789"
 PARKING_ZONE = "ZONE-A"
@@ -88,19 +89,19 @@ class Plan:
 
 def parse_args(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(prog="python -m faults", description=__doc__)
-    parser.add_argument("--changes", type=int, default=500, help="changes in all, every kind (default 500)")
+    parser.add_argument("--changes", type=int, default=320, help="changes in all, every kind (default 320)")
     parser.add_argument("--permits", type=int, default=30, help="active permits the changes are made on (default 30)")
     parser.add_argument(
         "--time-scale",
         type=float,
-        default=0.05,
-        help="DELIVERY_TIME_SCALE: the production retry policy with every duration times this (default 0.05)",
+        default=DEFAULT_TIME_SCALE,
+        help=f"DELIVERY_TIME_SCALE: production's retry policy, each duration times this (default {DEFAULT_TIME_SCALE})",
     )
     parser.add_argument(
         "--outage-seconds",
         type=float,
         default=None,
-        help="both partners answer 503 this long (default: 8 backoff bases of the scaled policy, 40 s unscaled)",
+        help="both partners answer 503 this long (default: 12 backoff bases of the scaled policy, 60 s unscaled)",
     )
     parser.add_argument("--kills-mid-send", type=int, default=3, help="worker SIGKILLs before the partner applied")
     parser.add_argument("--kills-after-apply", type=int, default=3, help="worker SIGKILLs after the partner applied")
@@ -114,7 +115,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         choices=("full", "scaled"),
         default="full",
         help="full: the floors of CI (3 kills of each kind, 2 broker restarts, 3 web kills, 50 refusals);"
-        " scaled: each floor at most the count asked for (quick local runs)",
+        " scaled: each floor at most the count asked for, 10 refusals (quick local runs)",
     )
     parser.add_argument(
         "--redis",
@@ -138,7 +139,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
             kills_after_apply=min(floors.kills_after_apply, args.kills_after_apply),
             broker_restarts=min(floors.broker_restarts, args.broker_restarts),
             web_kills_after_commit=min(floors.web_kills_after_commit, args.web_kills),
-            outage_refusals=floors.outage_refusals,
+            outage_refusals=10,
         )
     return options
 
@@ -222,7 +223,7 @@ def environment(plan: Plan) -> dict[str, str]:
         "MEDIA_ROOT": str(VAR / "media"),
         "BUZZIN_API_KEY": BUZZIN_KEY,
         "BUZZIN_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "DELIVERY_TIME_SCALE": repr(plan.options.time_scale),
+        "DELIVERY_TIME_SCALE": repr(getattr(plan.options, "time_scale", DEFAULT_TIME_SCALE)),
         "OPSCOM_CLIENT_CODE": OPSCOM_CODE,
         "OPSCOM_API_TOKEN": OPSCOM_TOKEN,
         "API_RATE_LIMIT": "100000/min",

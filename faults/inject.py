@@ -64,30 +64,6 @@ class Tally:
 # Changes
 
 
-def extend_in_process(changes: list[Change], tally: Tally, *, duration: float) -> None:
-    """``permit_extend`` for each change, spread evenly over ``duration`` seconds."""
-    from django.db import connection
-
-    from permits.services import permit_extend
-    from portal.core.actors import Actor
-
-    actor = Actor.system("fault tests")
-    started = time.monotonic()
-    step = duration / max(len(changes), 1)
-    for position, change in enumerate(changes):
-        delay = started + position * step - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        try:
-            permit_extend(actor=actor, permit=change.permit_id, valid_till=change.valid_till)
-        except Exception as error:  # counted; what committed is read from the database
-            logger.warning("change %s failed: %s", change.index, error)
-            tally.note("error")
-            connection.close_if_unusable_or_obsolete()
-        else:
-            tally.note("ok")
-
-
 def extend_over_http(changes: list[Change], tally: Tally, web: Web, references: dict[int, str], threads: int):
     """``PATCH /api/v1/permits/{id}`` from ``threads`` clients; returns the in-flight counter for the killer."""
     work: queue.Queue[Change] = queue.Queue()
@@ -137,19 +113,34 @@ class InFlight:
 # partners' own records, never from the injector's belief.
 
 
-def outage(buzzin, opscom, seconds: float) -> dict:
-    """(a) Both partners answer 503 to every API call for ``seconds``; returns the calls they refused (their count)."""
+class Outage:
+    """(a) Both partners answer 503 to every API call for ``seconds``; ``start`` is called by the changes (just
+    before a burst commits, so its rows meet the outage), ``result`` by the fault thread: the calls the
+    partners refused, by their own count."""
 
-    def refused() -> int:
-        theirs = requests.get(f"{buzzin.url}/_sandbox/stats", timeout=5).json().get("outageRejections", 0)
-        return theirs + requests.get(f"{opscom.url}/_sandbox/stats", timeout=5).json().get("outageRejections", 0)
+    def __init__(self, buzzin, opscom, seconds: float):
+        self.urls = (buzzin.url, opscom.url)
+        self.seconds = seconds
+        self.started = threading.Event()
+        self.before = 0
 
-    before = refused()
-    for url in (buzzin.url, opscom.url):
-        response = requests.post(f"{url}/_sandbox/outage", json={"mode": "503", "seconds": seconds}, timeout=5)
-        response.raise_for_status()
-    time.sleep(seconds + 0.5)
-    return {"outage_seconds": seconds, "outage_refusals": refused() - before}
+    def refused(self) -> int:
+        return sum(
+            requests.get(f"{url}/_sandbox/stats", timeout=5).json().get("outageRejections", 0) for url in self.urls
+        )
+
+    def start(self) -> None:
+        self.before = self.refused()
+        for url in self.urls:
+            response = requests.post(f"{url}/_sandbox/outage", json={"mode": "503", "seconds": self.seconds}, timeout=5)
+            response.raise_for_status()
+        self.started.set()
+
+    def result(self) -> dict:
+        if not self.started.wait(timeout=120):
+            return {"outage_refusals": 0}
+        time.sleep(self.seconds + 0.5)
+        return {"outage_seconds": self.seconds, "outage_refusals": self.refused() - self.before}
 
 
 @dataclass

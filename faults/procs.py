@@ -132,16 +132,6 @@ class Worker:
                 self.process.wait(timeout=10)
             self._start()
 
-    def kill_and_restart(self, pause: float) -> None:
-        """SIGKILL for the main process and its pool processes at once (nothing is acknowledged or recorded),
-        then a new worker after ``pause`` seconds."""
-        with self.lock:
-            kill_group(self.process, signal.SIGKILL)
-            if self.process is not None:
-                self.process.wait(timeout=10)
-            time.sleep(pause)
-            self._start()
-
     def stop(self) -> None:
         self._stopping.set()
         with self.lock:

@@ -71,7 +71,7 @@ def verdict(estate: Estate, workload, tally: Tally, buzzin_url: str, opscom_url:
     """Every change the portal committed, of every kind, against what Buzz-In and OPS-COM hold themselves."""
     from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
 
-    result = Verdict(attempted=sum(workload.done.values()) + sum(workload.errors.values()) + len(tally.outcomes))
+    result = Verdict()
     result.attempted = sum(workload.done.values()) + sum(workload.errors.values()) + sum(tally.outcomes.values())
     buzzin = requests.get(f"{buzzin_url}/_sandbox/state", timeout=10).json()
     remote = {p["salesforcePermitId"]: p for p in buzzin["permits"]}
@@ -95,6 +95,33 @@ def verdict(estate: Estate, workload, tally: Tally, buzzin_url: str, opscom_url:
     rows = OutboundDelivery.objects.filter(pk__gt=since_pk)
     result.outbox_rows = rows.count()
     result.delivered = rows.filter(state=DeliveryState.SUCCEEDED).count()
+    not_succeeded = OutboundDelivery.objects.exclude(state=DeliveryState.SUCCEEDED)
+    result.failed = not_succeeded.count()
+    for row in not_succeeded.order_by("pk")[:20]:
+        result.details.append(f"delivery #{row.pk} {row.operation} {row.state}: {row.last_error[:200]}")
+    return result
+
+
+def validity_verdict(estate: Estate, changes: list, tally: Tally, buzzin_url: str, since_pk: int) -> Verdict:
+    """Validity changes only (``make scaleout``): Buzz-In ends with every permit's last committed validity,
+    applied no key twice, and every outbox row succeeded."""
+    from portal.integrations.buzzin import operations as buzzin_op
+    from portal.integrations.delivery.models import DeliveryState, OutboundDelivery
+
+    result = Verdict(attempted=len(changes))
+    state = requests.get(f"{buzzin_url}/_sandbox/state", timeout=10).json()
+    remote = {p["salesforcePermitId"]: p for p in state["permits"]}
+    _validity(result, estate, tally, remote, since_pk)
+    updates = OutboundDelivery.objects.filter(
+        subscriber="buzzin", operation=buzzin_op.PERMIT_UPDATE_VALIDITY, pk__gt=since_pk
+    )
+    result.outbox_rows = updates.count()
+    result.delivered = updates.filter(state=DeliveryState.SUCCEEDED).count()
+    stats = requests.get(f"{buzzin_url}/_sandbox/stats", timeout=10).json()
+    duplicates = stats.get("duplicateAppliedKeys", [])
+    if duplicates:
+        result.twice(len(duplicates), f"Buzz-In applied these keys more than once: {', '.join(duplicates[:20])}")
+    result.sandbox_applied = stats.get("operations", {}).get("updatePermit", {}).get("applied", 0)
     not_succeeded = OutboundDelivery.objects.exclude(state=DeliveryState.SUCCEEDED)
     result.failed = not_succeeded.count()
     for row in not_succeeded.order_by("pk")[:20]:

@@ -104,11 +104,10 @@ def make_plan(options: Options) -> Plan:
         rabbitmq_port=port,
         rabbitmq_dist_port=free_port(),
     )
+    # The production retry policy times DELIVERY_TIME_SCALE, as in the fault script: the relay hands a row over
+    # again only once its task is presumed lost (``dispatched_at``), not while it waits behind the load.
     plan.env = config.environment(plan) | {
         "LOG_FORMAT": "json",
-        # Production's relay grace: a row is sent again only when its task has not run for 30 s (the fault
-        # script's 2 s would flood the queue with copies of rows that merely wait behind the load).
-        "DELIVERY_RELAY_GRACE_SECONDS": "30",
         "DB_CONN_MAX_AGE": "60",
         "MEDIA_ROOT": str(VAR / "media"),
         "PATH": f"{os.path.dirname(sys.executable)}:{os.environ.get('PATH', '')}",
@@ -220,9 +219,9 @@ class ScaleOut:
         self.figures["processing_s"] = time.monotonic() - load_started
         say(f"drain: {'backlog empty' if drained else 'TIMED OUT'} after {waited:.1f}s")
 
-        from .report import verdict
+        from .report import validity_verdict
 
-        changes_verdict = verdict(estate, changes, tally, self.sandbox.url, since_pk)
+        changes_verdict = validity_verdict(estate, changes, tally, self.sandbox.url, since_pk)
         webhooks_verdict = webhook_verdict(run_id, options.events, intake)
         scraped = self._scrape()
         self._print(changes_verdict, webhooks_verdict, tally, intake, scraped, drained)

@@ -231,8 +231,9 @@ def sandbox_state(sandbox_url: str) -> dict:
     return requests.get(f"{sandbox_url}/_sandbox/state", timeout=10).json()
 
 
-def accept_at_partner(estate: Estate, sandbox_url: str) -> None:
-    """The contractor approved and every permit accepted by Buzz-In, through the workers."""
+def accept_at_partner(estate: Estate, sandbox_url: str, *, activate: bool = False) -> None:
+    """The contractors approved and every permit accepted by Buzz-In, through the workers; with ``activate``, the
+    permits active with their pass and their vehicles parked at OPS-COM (which must then be running)."""
     from .report import open_rows
 
     approve_contractor(estate)
@@ -250,5 +251,6 @@ def accept_at_partner(estate: Estate, sandbox_url: str) -> None:
         timeout=60,
         message="Buzz-In to accept every permit",
     )
-    activate_permits(estate, sandbox_url)
-    wait_until(lambda: open_rows() == 0, timeout=180, interval=0.3, message="the parking pushes")
+    if activate:
+        activate_permits(estate, sandbox_url)
+        wait_until(lambda: open_rows() == 0, timeout=180, interval=0.3, message="the parking pushes")

@@ -99,6 +99,20 @@ class Workload:
             self.run(batch, duration=1.0, kinds=kinds)
             made += batch
 
+    def burst(self, before_commit=None) -> None:
+        """Every active permit extended in one transaction (as a bulk action would): all their rows at once."""
+        from django.db import transaction
+
+        from permits.services import permit_extend
+
+        with transaction.atomic():
+            for permit_id in self.estate.permit_ids:
+                permit_extend(actor=self._actor(), permit=permit_id, valid_till=self.next_till())
+            if before_commit is not None:
+                before_commit()
+        with self.lock:
+            self.done["extend"] += len(self.estate.permit_ids)
+
     def next_till(self) -> datetime.datetime:
         with self.lock:
             self.minutes += 1

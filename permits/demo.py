@@ -23,7 +23,7 @@ from contractors.choices import MembershipStatus
 from contractors.models import Contractor, ContractorUser
 from contractors.services import contractor_approve, contractor_create, contractor_user_create, membership_request
 from portal.core.actors import Actor
-from portal.core.models import BlackoutDate, Community, Property, StaffMembership, Unit
+from portal.core.models import BlackoutDate, Community, Property, PublicHoliday, StaffMembership, Unit
 
 from .models import ClashSettings, Permit
 from .services import (
@@ -76,6 +76,9 @@ def demo_password() -> str:
     return path.read_text().strip()
 
 
+UAE_FIXED_HOLIDAYS = (((1, 1), "New Year's Day"), ((12, 2), "National Day"), ((12, 3), "National Day holiday"))
+
+
 def seed_demo(configure: Callable[[list[Community]], None] | None = None) -> DemoAccounts:
     """Create (or refresh) the demo; ``configure(communities)`` sets up the partners before any approval."""
     password = demo_password()
@@ -88,7 +91,7 @@ def seed_demo(configure: Callable[[list[Community]], None] | None = None) -> Dem
         result.accounts.append(("admin", "superuser"))
         for index, community in enumerate(communities):
             username = "manager" if index == 0 else f"manager{index + 1}"
-            _property_manager(username, password, community)
+            _property_manager(username, password, community, lead=index == 0)
             result.accounts.append((username, f"property manager of {community.name}"))
         approved, _pending = _contractors(communities)
         _contractor_user("contractor", password, approved)
@@ -127,6 +130,10 @@ def _community(spec: dict) -> Community:
         for number in units:
             unit_external_id = f"UNIT-{number}" if prefix == "DAMAC" else f"{prefix}-{number}"
             Unit.objects.get_or_create(property=prop, external_id=unit_external_id, defaults={"name": f"Unit {number}"})
+    for day, name in UAE_FIXED_HOLIDAYS:  # the office is closed: decision deadlines skip them
+        PublicHoliday.objects.get_or_create(
+            community=community, date=datetime.date(timezone.now().year, *day), defaults={"name": name}
+        )
     if community.slug == "palm-gardens":
         BlackoutDate.objects.get_or_create(
             community=community, date=datetime.date(timezone.now().year, 12, 2), defaults={"reason": "National Day"}
@@ -144,11 +151,12 @@ def _user(username: str, password: str, *, superuser: bool = False, staff: bool 
     return user
 
 
-def _property_manager(username: str, password: str, community: Community) -> None:
+def _property_manager(username: str, password: str, community: Community, *, lead: bool = False) -> None:
+    """A property manager; ``lead``: also the community's team lead (hears of overdue decisions)."""
     user = _user(username, password, staff=True)
     group, _ = Group.objects.get_or_create(name=PROPERTY_MANAGERS_GROUP)
     user.groups.add(group)
-    StaffMembership.objects.get_or_create(user=user, community=community)
+    StaffMembership.objects.update_or_create(user=user, community=community, defaults={"is_lead": lead})
 
 
 def _contractors(communities: list[Community]) -> tuple[Contractor, Contractor]:

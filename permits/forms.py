@@ -10,12 +10,12 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contractors.forms import DateInput, document_file_field, model_field
 from contractors.forms import apply_validation_error as apply_validation_error
 from portal.core.models import Property, Unit
+from portal.core.widgets import ClockInput, MomentInput
 
 from .models import NocVersion, Permit, Vehicle, Worker
 from .services.drafts import DRAFT_FIELDS
@@ -23,10 +23,9 @@ from .validators import ID_NUMBER_HINT, PLATE_HINT
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A ``datetime-local`` input read and shown in ``tz`` (the community's), not the server's."""
+    """A date and time read and shown in ``tz`` (the community's), not the server's: day-month-year, 24 h."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+    widget = MomentInput
     tz: datetime.tzinfo = datetime.UTC
 
     def prepare_value(self, value):
@@ -39,11 +38,10 @@ class LocalDateTimeField(forms.DateTimeField):
             return super().to_python(value)
 
 
-class TimeInput(forms.TimeInput):
-    input_type = "time"
+TimeInput = ClockInput  # 24 h, whatever the browser's locale
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%H:%M")
+
+DATETIME_HINT = _("Day/month/year and 24-hour time, e.g. 05/12/2026 08:00.")
 
 
 class CommunityTimeFormMixin:
@@ -53,7 +51,7 @@ class CommunityTimeFormMixin:
         for field in self.fields.values():
             if isinstance(field, LocalDateTimeField):
                 field.tz = tz
-                field.help_text = format_lazy(_("{zone} time."), zone=tz)
+                field.help_text = DATETIME_HINT  # the page names the zone once
 
 
 class PropertyChoiceForm(forms.Form):

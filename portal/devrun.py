@@ -55,9 +55,8 @@ def environment() -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True
-    )
+    stdout = subprocess.PIPE if capture else None  # errors still reach the terminal
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=stdout, text=True)
     return done.stdout if capture else ""
 
 

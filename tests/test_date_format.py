@@ -95,6 +95,7 @@ def test_the_managers_pages_write_dates_one_way(world):
     decision = page(client, reverse("admin:permits_permit_change", args=[permit.pk]))
     assert "05 Jan 2027, 08:00 – 31 Jan 2027, 18:00" in decision
     assert dates_in(decision)
+    assert decision.count("Asia/Dubai") == 1
 
     assert dates_in(page(client, reverse("admin:index")))
 
@@ -105,6 +106,7 @@ def test_the_contractors_pages_and_the_pass_write_dates_one_way(world):
     assert "05 Jan 2027" in dates_in(page(client, reverse("permits:list")))
     detail = page(client, reverse("permits:detail", args=[permit.reference]))
     assert {"05 Jan 2027, 08:00", "31 Jan 2027, 18:00"} <= set(dates_in(detail))
+    assert detail.count("Asia/Dubai") == 1
     the_pass = page(client, reverse("permits:pass", args=[permit.reference]))
     assert {"05 Jan 2027, 08:00", "31 Jan 2027, 18:00"} <= set(dates_in(the_pass))
     assert the_pass.count("Asia/Dubai") == 1

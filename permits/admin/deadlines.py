@@ -4,19 +4,15 @@ and the read-only list of every wait (with the service-level report, ``service_l
 from __future__ import annotations
 
 from django.contrib import admin
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
-from portal.core.admin_panels import Panel, admin_panel
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin
-from portal.core.local_time import community_time
+from portal.core.formats import format_datetime
 
 from ..models import PermitDecision
-from ..selectors.deadlines import due_state, due_today_q, open_waits, overdue_q, past_waits
-
-LIST_FORMAT = "%Y-%m-%d %H:%M"
+from ..selectors.deadlines import due_state, due_today_q, overdue_q
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -43,28 +39,11 @@ def decide_by(permit):
     if state is None:
         return None
     return format_html(
-        '<span class="deadline{}">{}<br><small>{}</small></span>',
+        '<span class="deadline{}"><span class="deadline-at">{}</span><br><small>{}</small></span>',
         " deadline--overdue" if state.overdue else "",
-        community_time(state.due_at, permit.community).strftime(LIST_FORMAT),
+        format_datetime(state.due_at, permit.community.tzinfo),
         state.left,
     )
-
-
-@admin_panel("permits.permit", order=10)
-def deadline_panel(request, permit) -> Panel | None:
-    waiting, past = open_waits(permit), past_waits(permit)
-    if not waiting and not past:
-        return None
-    html = render_to_string(
-        "admin/permits/permit/_deadline.html",
-        {
-            "waits": [(wait, due_state(wait.due_at)) for wait in waiting],
-            "past": past,
-            "community": permit.community,
-        },
-        request=request,
-    )
-    return Panel(id="decision-deadline", title=str(_("Decision deadline")), html=html)
 
 
 @admin.register(PermitDecision)

@@ -4,12 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+from portal.core.widgets import MomentInput
 
 
 def datetime_local_field(**kwargs) -> forms.DateTimeField:
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
-    return forms.DateTimeField(widget=widget, **kwargs)
+    """Day-month-year, 24 h, in the active zone (the view activates the community's)."""
+    return forms.DateTimeField(widget=MomentInput, **kwargs)
 
 
 class ConfirmForm(forms.Form):

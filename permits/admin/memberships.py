@@ -11,6 +11,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from contractors.choices import MembershipStatus
@@ -21,7 +22,7 @@ from portal.core.admin_local_time import CommunityClockAdminMixin, community_tim
 from portal.core.admin_panels import panels_for
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 
-from ..selectors.admin import revocation_effects
+from ..selectors.admin import revocation_effects, revocation_effects_many
 from ..services import contractor_revoke
 from .actions import reason_page, report, run_each
 from .forms import ConfirmForm, ReasonForm, add_service_errors, error_text
@@ -56,21 +57,34 @@ def revoke_memberships(modeladmin, request, queryset):
         )
         report(request, outcome, done=_("Revoked"), not_done=_("Not revoked"))
         return None
-    objects = {m.pk: _label(m) for m in queryset.select_related("contractor", "community")}
+    memberships = list(queryset.select_related("contractor", "community"))
+    effects = revocation_effects_many([(m.contractor_id, m.community_id) for m in memberships])
+    objects = {m.pk: revocation_intro(m, effects[(m.contractor_id, m.community_id)]) for m in memberships}
     return reason_page(modeladmin, request, objects, form, action="revoke_memberships", verb=_("Revoke"))
 
 
-def revocation_intro(membership) -> str:
+def revocation_intro(membership, effects: dict | None = None) -> str:
     """Before confirming: what the revocation ends, in numbers."""
-    effects = revocation_effects(contractor_id=membership.contractor_id, community_id=membership.community_id)
-    return _(
-        "Revoking %(company)s in %(community)s ends %(passes)s live pass(es) and %(parking)s parking permit(s): "
-        "its %(permits)s approved or active permit(s) there are archived and the contractor reads your reason. "
-        "Its other communities keep their passes."
+    if effects is None:
+        effects = revocation_effects(contractor_id=membership.contractor_id, community_id=membership.community_id)
+    passes = ngettext("%(count)s live pass", "%(count)s live passes", effects["passes"]) % {"count": effects["passes"]}
+    parking = ngettext("%(count)s parking permit", "%(count)s parking permits", effects["parking"]) % {
+        "count": effects["parking"]
+    }
+    permits = ngettext(
+        "its %(count)s approved or active permit there is archived",
+        "its %(count)s approved or active permits there are archived",
+        effects["permits"],
+    ) % {"count": effects["permits"]}
+    return gettext(
+        "Revoking %(company)s in %(community)s ends %(passes)s and %(parking)s: %(permits)s, and the contractor "
+        "reads your reason. Its other communities keep their passes."
     ) % {
         "company": membership.contractor.company_name,
         "community": membership.community.name,
-        **effects,
+        "passes": passes,
+        "parking": parking,
+        "permits": permits,
     }
 
 

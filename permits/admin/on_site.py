@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core.local_time import community_time
+from portal.core.formats import format_datetime
 from portal.core.scoping import scope_to_communities
 
 from ..models import GateScan
@@ -19,7 +19,6 @@ from ..selectors.scans import on_site_summary
 
 ROW_LIMIT = 200  # past this, the page asks to choose a tower
 REFRESH_SECONDS = 30
-DAY_TIME = "%d-%m-%Y %H:%M"
 
 
 def on_site_context(request) -> dict:
@@ -47,7 +46,7 @@ def _row(scan: GateScan) -> dict:
         "reference": permit.reference,
         "unit": permit.main_unit.external_id,
         "where": f"{permit.community.name} · {permit.property.name}",
-        "entered": community_time(scan.scanned_at, permit.community).strftime(DAY_TIME),
+        "entered": format_datetime(scan.scanned_at, permit.community.tzinfo),
         "gate": scan.gate,
         "time_out": permit.time_out.strftime("%H:%M") if permit.time_out else "",
     }

@@ -70,6 +70,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     list_display = [
         "reference",
+        deadlines.decide_by,  # second, so the reviewer sees it without scrolling the list sideways
         "unit",
         "contractor_name",
         "permit_type",
@@ -77,7 +78,6 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         "validity",
         "noc_expiry_display",
         community_time_column("waiting_since", name="waiting_since_display", description=_("waiting since")),
-        deadlines.decide_by,
     ]
     list_filter = [
         filters.ReviewStatusFilter,

@@ -8,6 +8,7 @@ import datetime
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_dashboard import admin_url, bar_chart, dashboard_provider
@@ -93,7 +94,7 @@ def _trends(request, now: datetime.datetime) -> list[dict]:
 
 
 def _tick(day: datetime.date, index: int) -> str:
-    return day.strftime("%d-%m") if index % 7 == 0 else ""
+    return date_format(day, "MONTH_DAY_FORMAT") if index % 7 == 0 else ""
 
 
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]

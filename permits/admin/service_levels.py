@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.core.admin_dashboard import admin_url, bar_chart, dashboard_provider
@@ -47,6 +48,8 @@ def chart_of(levels: list[ServiceLevel]) -> dict:
     return bar_chart(
         [{"label": level.label, "decisions": level.decisions, "within": level.within} for level in levels],
         ["decisions", "within"],
+        bar=12,
+        gap=24,
     )
 
 
@@ -91,7 +94,7 @@ def report_csv_view(request, waits):
         writer.writerow(
             [
                 safe_cell(level.community_name),
-                f"{level.month:%Y-%m}",
+                date_format(level.month, "YEAR_MONTH_FORMAT"),  # the one format: "Dec 2026"
                 level.decisions,
                 level.within,
                 "" if level.share_within is None else f"{level.share_within:.3f}",

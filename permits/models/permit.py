@@ -1,3 +1,4 @@
+import builtins
 from functools import partial
 
 from django.conf import settings
@@ -149,10 +150,9 @@ class Permit(models.Model):
     def __str__(self):
         return f"{self.reference} · {self.main_unit.external_id if self.main_unit_id else ''}"
 
+    @builtins.property  # plain ``property`` is a field of this model
     def not_started(self) -> bool:
-        """Approved or with its pass, but its first day is still to come: "Starts on …", never "Active".
-
-        A method, not a property: ``property`` is a field of this model. Templates call it as ``permit.not_started``."""
+        """Approved or with its pass, but its first day is still to come: "Starts on …", never "Active"."""
         return self.status in (PermitStatus.APPROVED, PermitStatus.ACTIVE) and self.valid_from > timezone.now()
 
 

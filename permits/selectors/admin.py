@@ -160,11 +160,30 @@ def _week_start(day: datetime.date) -> datetime.date:
 
 def revocation_effects(*, contractor_id: int, community_id: int) -> dict[str, int]:
     """What revoking a company in a community ends: its live permits there, their passes and parking (two queries)."""
+    return revocation_effects_many([(contractor_id, community_id)])[(contractor_id, community_id)]
+
+
+def revocation_effects_many(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], dict[str, int]]:
+    """The same for several (company, community) pairs at once, still two queries."""
     from ..services._common import LIVE_PARKING_STATES
 
-    live = Permit.objects.filter(contractor_id=contractor_id, community_id=community_id, status__in=LIVE_STATUSES)
-    counts = live.aggregate(permits=Count("pk"), passes=Count("pk", filter=Q(status=PermitStatus.ACTIVE)))
-    counts["parking"] = Vehicle.objects.filter(
-        permit__in=live, removed_at__isnull=True, parking_state__in=LIVE_PARKING_STATES
-    ).count()
-    return counts
+    effects = {pair: {"permits": 0, "passes": 0, "parking": 0} for pair in pairs}
+    companies, communities = {c for c, _ in pairs}, {m for _, m in pairs}
+    live = Permit.objects.filter(contractor_id__in=companies, community_id__in=communities, status__in=LIVE_STATUSES)
+    rows = live.values("contractor_id", "community_id").annotate(
+        permits=Count("pk"), passes=Count("pk", filter=Q(status=PermitStatus.ACTIVE))
+    )
+    for row in rows:
+        pair = (row["contractor_id"], row["community_id"])
+        if pair in effects:
+            effects[pair].update(permits=row["permits"], passes=row["passes"])
+    parking = (
+        Vehicle.objects.filter(permit__in=live, removed_at__isnull=True, parking_state__in=LIVE_PARKING_STATES)
+        .values("permit__contractor_id", "permit__community_id")
+        .annotate(count=Count("pk"))
+    )
+    for row in parking:
+        pair = (row["permit__contractor_id"], row["permit__community_id"])
+        if pair in effects:
+            effects[pair]["parking"] = row["count"]
+    return effects

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.db.models import Q
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 
+from portal.core.formats import format_date
 from portal.core.models import Community, Property, Unit
 
 from ..choices import PermitStatus, PermitType
@@ -71,11 +72,15 @@ def _int_or_none(raw) -> int | None:
 
 
 def _date_or_none(raw) -> datetime.date | None:
-    try:
-        day = datetime.date.fromisoformat(raw or "")
-    except ValueError:
-        return None
-    return day if 1 < day.year < 9999 else None
+    """ISO (the page's own links) or as people type it (``DATE_INPUT_FORMATS``: day-month-year)."""
+    raw = (raw or "").strip()
+    for pattern in ("%Y-%m-%d", *get_format("DATE_INPUT_FORMATS")):
+        try:
+            day = datetime.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+        return day if 1 < day.year < 9999 else None
+    return None
 
 
 def parse_calendar_query(params) -> CalendarQuery:
@@ -234,7 +239,7 @@ def calendar_page(
     )
     shown = list(shown)
     _lay_out(shown[:MAX_PERMITS], weeks, link)
-    week_title = _("Week of %(day)s") % {"day": f"{days[0]:%d-%m-%Y}"}
+    week_title = _("Week of %(day)s") % {"day": format_date(days[0])}
     title = week_title if query.view == WEEK else date_format(anchor, "F Y")
     return CalendarPage(
         query=query,

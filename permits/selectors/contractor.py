@@ -19,7 +19,7 @@ from contractors.validators import documents_expiring, validate_compliance_throu
 from portal.core.models import AuditEvent, Property
 from portal.core.scoping import managed_community_ids
 
-from ..choices import ParkingState, PermitStatus
+from ..choices import PermitStatus
 from ..models import NocVersion, Permit
 from ..rules import SUBMISSION_REQUIREMENTS, Stage, check_permit_rules, rule_warnings
 from ..services.lifecycle import permit_missing_for_submission
@@ -28,6 +28,7 @@ from ..transitions import EDITABLE_STATUSES, TERMINAL_STATUSES, Move, allowed_mo
 from ..validators import local_date
 from .access import permit_for_user_or_404, permits_visible_to
 from .clashes import permit_clashes
+from .history import said
 from .rules import permit_facts
 
 # Permits whose end the company's licence and insurance must outlast.
@@ -114,49 +115,6 @@ def submission_checklist(permit: Permit) -> Checklist:
     )
 
 
-# The history's words for the audit actions a contractor sees on the permit page.
-HISTORY_LABELS = {
-    "permits.permit.created": _("Created"),
-    "permits.permit.updated": _("Details changed"),
-    "permits.permit.submitted": _("Submitted"),
-    "permits.permit.approved": _("Approved"),
-    "permits.permit.rejected": _("Rejected"),
-    "permits.permit.changes_requested": _("Changes requested"),
-    "permits.permit.cancelled": _("Cancelled"),
-    "permits.permit.activated": _("Pass issued"),
-    "permits.permit.extended": _("Extended"),
-    "permits.permit.revoked": _("Revoked"),
-    "permits.permit.reissue_requested": _("New pass requested"),
-    "permits.permit.expired": _("Expired"),
-    "permits.permit.archived": _("Archived"),
-    "permits.permit.extension_requested": _("Extension requested"),
-    "permits.permit.compliance_flagged": _("Flagged: company documents"),
-    "permits.permit.compliance_cleared": _("Company documents in order again"),
-    "permits.pass.reissued": _("Pass reissued"),
-    "permits.pass.updated": _("Pass updated"),
-    "permits.worker.added": _("Worker added"),
-    "permits.worker.removed": _("Worker removed"),
-    "permits.vehicle.added": _("Vehicle added"),
-    "permits.vehicle.removed": _("Vehicle removed"),
-    "permits.vehicle.plate_changed": _("Plate changed"),
-    "permits.noc.uploaded": _("NOC uploaded"),
-    "permits.gate_scan.recorded": _("Scanned at a gate"),
-}
-PARKING_LABEL = _("Parking permit: %(state)s")
-
-
-def history_label(action: str) -> str:
-    """The words for an audit action; one this list does not know keeps a readable form of its code."""
-    if action in HISTORY_LABELS:
-        return str(HISTORY_LABELS[action])
-    if action.startswith("permits.vehicle.parking_"):
-        state = action.removeprefix("permits.vehicle.parking_")
-        label = ParkingState(state).label if state in ParkingState.values else state
-        return str(PARKING_LABEL % {"state": label})
-    words = action.removeprefix("permits.").removeprefix("permit.").replace("_", " ").split(".")
-    return " ".join(words).capitalize().replace("Noc", "NOC")
-
-
 def status_label(status: str) -> str:
     return str(PermitStatus(status).label) if status in PermitStatus.values else status
 
@@ -170,7 +128,7 @@ def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:
         )[:limit]
     )
     for event in events:
-        event.label = history_label(event.action)
+        event.label = said(event.action)  # the same words as the manager's page
         event.from_label = status_label(event.from_status) if event.from_status else ""
         event.to_label = status_label(event.to_status) if event.to_status else ""
     return events

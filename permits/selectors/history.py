@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.models import AuditEvent
 
+from ..choices import ParkingState
 from ..models import Permit
 
 SAID = {
@@ -52,9 +53,17 @@ class HistoryLine:
     is_decision: bool
 
 
+PARKING_SAID = _("Parking permit: %(state)s")
+
+
 def said(action: str) -> str:
+    """The words for an audit action, on the manager's and the contractor's pages alike; an action this
+    list does not know keeps a readable form of its code."""
     if action in SAID:
         return str(SAID[action])
+    if action.startswith("permits.vehicle.parking_"):
+        state = action.removeprefix("permits.vehicle.parking_")
+        return str(PARKING_SAID % {"state": ParkingState(state).label if state in ParkingState.values else state})
     words = action.removeprefix("permits.").removeprefix("permit.").replace("_", " ").split(".")
     return " ".join(words).capitalize().replace("Noc", "NOC")
 

@@ -47,7 +47,7 @@ class ServiceLevel:
 
     @property
     def label(self) -> str:
-        return f"{self.month:%m/%Y}"
+        return f"{self.month:%m/%y}"
 
 
 def first_month(months: int, now: datetime.datetime) -> datetime.date:
@@ -94,8 +94,9 @@ def _grouped(waits: QuerySet, keys: list[str], first: datetime.date) -> QuerySet
         .order_by(*keys)
         .values(*keys)
         .annotate(
-            decisions=Count("id"),
-            within=Count("id", filter=Q(decided_at__lte=F("due_at"))),
+            # Columns of the covering index only (not "id"): the scan never visits the table.
+            decisions=Count("decided_month"),
+            within=Count("due_at", filter=Q(decided_at__lte=F("due_at"))),
             median=PercentileCont("working_seconds", 0.5),
             p90=PercentileCont("working_seconds", 0.9),
         )

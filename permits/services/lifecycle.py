@@ -12,7 +12,7 @@ from portal.core.actors import Actor
 from portal.core.events import domain_service
 from portal.core.storage import StoredFile
 
-from ..choices import DecisionStage
+from ..choices import DecisionOutcome, DecisionStage
 from ..clashes import Clash, ClashKind
 from ..models import Permit
 from ..rules import Stage, check_permit_rules, submission_missing
@@ -20,7 +20,7 @@ from ..selectors.clashes import permit_clashes
 from ..selectors.rules import current_noc, permit_facts
 from ..transitions import Move, target_status
 from ._common import apply_move, audit_permit, lock_permit, require_reason
-from .deadlines import decision_open
+from .deadlines import decision_close, decision_open
 from .expiry import permits_expire
 
 
@@ -171,6 +171,7 @@ def permit_extension_decline(*, actor: Actor, permit: Permit, reason: str) -> Pe
     requested = permit.extension_requested_till
     permit.extension_requested_till = None
     permit.extension_request_note = ""
+    decision_close(permit, DecisionOutcome.REJECTED, now=timezone.now())  # a decision: it counts as one
     permit.save()
     audit_permit(
         permit,

@@ -59,6 +59,9 @@ def permit_list(request):
         "status_label": PermitStatus(status).label if status else "",
         "statuses": PermitStatus.choices,
         "warnings": compliance_warnings(request.contractor),
+        "attention_memberships": request.contractor.memberships.filter(attention_since__isnull=False).select_related(
+            "community"
+        ),
     }
     return render(request, "portal/permit_list.html", context)
 

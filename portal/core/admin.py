@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_dashboard  # noqa: F401  (registers the failed-deliveries panel)
+from . import admin_dashboard, admin_holidays  # noqa: F401  (the failed-deliveries panel; the holidays admin)
 from .admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ScopedInlineMixin
 from .models import AuditEvent, BlackoutDate, Community, Property, PublicHoliday, StaffMembership, Unit
 from .scoping import is_operator
@@ -21,17 +21,6 @@ class PublicHolidayInline(ScopedInlineMixin, admin.TabularInline):
     extra = 0
 
 
-@admin.register(PublicHoliday)
-class PublicHolidayAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
-    """The days a community's office is closed: decision deadlines skip them. Managers keep their own."""
-
-    list_display = ["date", "name", "community"]
-    list_filter = ["community"]
-    list_select_related = ["community"]
-    search_fields = ["name"]
-    date_hierarchy = "date"
-
-
 @admin.register(Community)
 class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     community_path = "id"
@@ -39,6 +28,24 @@ class CommunityAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BlackoutDateInline, PublicHolidayInline]
+    deadline_fields = [
+        "weekend",
+        ("decision_deadline", "decision_deadline_unit"),
+        ("extension_deadline", "extension_deadline_unit"),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        """Every other field as Django lists it, then the decision deadlines together."""
+        grouped = {name for row in self.deadline_fields for name in ((row,) if isinstance(row, str) else row)}
+        rest = [name for name in self.get_fields(request, obj) if name not in grouped]
+        deadlines = {
+            "fields": self.deadline_fields,
+            "description": _(
+                "Working time to decide, counted in the community's working hours (work day start to end), without "
+                "the weekend and the public holidays below. 0 working days: by the end of the day it was received."
+            ),
+        }
+        return [(None, {"fields": rest}), (_("Decision deadlines"), deadlines)]
 
     def has_add_permission(self, request):
         return is_operator(request.user) and super().has_add_permission(request)

@@ -21,8 +21,8 @@ FILTERS = {
     "due": {"due": "overdue"},
     "due today": {"due": "today"},
     "search": {"q": "DXB"},
-    "ordered": {"o": "7"},
-    "by deadline": {"o": "9", "due": "waiting"},
+    "ordered": {"o": "8"},  # NOC expiry
+    "by deadline": {"o": "2", "due": "waiting"},
     "all filters": {"status__exact": "draft", "permit_type__exact": "fit_out", "noc": "missing", "q": "Ravi"},
 }
 

@@ -174,3 +174,24 @@ def test_the_dashboard_and_navigation_cost_the_same_for_many_items(
     for _ in range(12):
         permit_in_status("submitted", community=community_a, property=property_a, contractor=contractor_a)
     assert queries() == few
+
+
+@pytest.mark.parametrize("slug", ["decision", "extension", "no_pass", "attention"])
+def test_the_queue_filter_costs_the_same_for_many_permits(manager_client, community_a, property_a, contractor_a, slug):
+    url = reverse("admin:permits_permit_changelist")
+
+    def queries() -> int:
+        manager_client.get(url, {"queue": slug})
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_client.get(url, {"queue": slug}).status_code == 200
+        return len(captured)
+
+    def add(count):
+        for _ in range(count):
+            permit = permit_in_status("submitted", community=community_a, property=property_a, contractor=contractor_a)
+            services.permit_attention_raise(actor=ACTOR, permit=permit, reason="Refused.")
+
+    add(2)
+    few = queries()
+    add(20)
+    assert queries() == few

@@ -135,3 +135,42 @@ def test_a_wait_that_ends_without_a_decision_is_closed_quietly(estate):
     assert (run.closed, run.reminded, run.escalated) == (1, 0, 0)
     assert Permit.objects.get(pk=permit.pk).decision_due_at is None
     assert PermitDecision.objects.get(permit=permit).outcome == DecisionOutcome.WITHDRAWN
+
+
+def test_the_periodic_task_runs_the_job_and_is_scheduled(estate):
+    from permits.tasks import check_decision_deadlines_task
+    from portal.integrations.schedules import DEFAULT_SCHEDULES
+
+    estate.submitted(MONDAY_10)
+    with at(DUE):
+        assert check_decision_deadlines_task() == {"reminded": 1, "escalated": 1, "closed": 0}
+    with at(DUE):
+        assert check_decision_deadlines_task() == {"reminded": 0, "escalated": 0, "closed": 0}
+    [schedule] = [s for s in DEFAULT_SCHEDULES if s.task == "permits.check_decision_deadlines"]
+    assert schedule.every_seconds == 300
+
+
+def test_only_team_leads_are_offered_the_escalation(estate):
+    from portal.integrations.notifications.kinds import kinds_for
+    from portal.integrations.notifications.recipients import audiences_of
+
+    lead_kinds = {kind.slug for kind in kinds_for(audiences_of(estate.lead))}
+    manager_kinds = {kind.slug for kind in kinds_for(audiences_of(estate.manager))}
+    assert {"approval_deadline", "approval_overdue"} <= lead_kinds
+    assert "approval_deadline" in manager_kinds and "approval_overdue" not in manager_kinds
+
+
+def test_a_declined_extension_is_a_decision_and_nothing_fires(estate):
+    with at(dubai(12, 1, 9)):
+        permit = services.permit_approve(actor=ACTOR, permit=estate.submitted(dubai(12, 1, 9)))
+    with at(dubai(12, 3, 10)):
+        permit = services.permit_request_extension(
+            actor=ACTOR, permit=permit, valid_till=permit.valid_till + datetime.timedelta(days=7)
+        )
+    with at(dubai(12, 3, 12)):
+        permit = services.permit_extension_decline(actor=ACTOR, permit=permit, reason="The tower is closed.")
+    assert permit.decision_due_at is None
+    run = check(dubai(12, 8, 9))
+    assert (run.reminded, run.escalated, run.closed) == (0, 0, 0)
+    wait = PermitDecision.objects.get(permit=permit, stage="extension")
+    assert (wait.outcome, wait.working_seconds) == (DecisionOutcome.REJECTED, 2 * 3600)

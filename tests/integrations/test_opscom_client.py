@@ -200,11 +200,14 @@ def test_push_without_start_and_amount_omits_them(opscom: OpscomClient, sandbox:
 
 def test_idempotency_key_is_sent_and_duplicates_are_counted(opscom: OpscomClient, sandbox: SandboxHandle) -> None:
     reference = push(opscom, idempotency_key="delivery-1").data["reference_id"]
-    opscom.update_permit(reference_id=reference, end=END, idempotency_key="delivery-2")
-    opscom.update_permit(reference_id=reference, end=END, idempotency_key="delivery-2")
+    later = END + timedelta(days=1)
+    opscom.update_permit(reference_id=reference, end=later, idempotency_key="delivery-2")
+    opscom.update_permit(reference_id=reference, end=later, idempotency_key="delivery-2")  # a repeat: changes nothing
+    assert control(sandbox, "GET", "stats")["duplicateIdempotencyKeys"] == {}
+    opscom.update_permit(reference_id=reference, end=later + timedelta(days=1), idempotency_key="delivery-2")
     stats = control(sandbox, "GET", "stats")
     assert stats["duplicateIdempotencyKeys"] == {"delivery-2": 2}
-    assert stats["calls"] == {"push": 1, "update": 2, "delete": 0}
+    assert stats["calls"] == {"push": 1, "update": 3, "delete": 0}
 
 
 # --- error codes --------------------------------------------------------------------------------

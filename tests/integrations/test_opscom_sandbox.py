@@ -270,11 +270,12 @@ def test_stats_count_calls_errors_and_repeated_idempotency_keys(sandbox: Sandbox
     reference = live(sandbox).popitem()[0]
     update = {"apiToken": TOKEN, "referenceID": reference, "plate": "UPD 1"}
     post("update", update, "k-update")
-    post("update", update, "k-update")  # applied again: a duplicate delivery the sandbox must reveal
+    post("update", update, "k-update")  # the same again (its first answer lost): changes nothing
+    post("update", {**update, "plate": "UPD 2"}, "k-update")  # another change under the same key: revealed
     post("delete", {"apiToken": TOKEN, "referenceID": reference}, "k-delete")
     stats = control(sandbox, "GET", "stats").json()
-    assert stats["calls"] == {"push": 2, "update": 2, "delete": 1}
-    assert stats["applied"] == {"push": 1, "update": 2, "delete": 1}
+    assert stats["calls"] == {"push": 2, "update": 3, "delete": 1}
+    assert stats["applied"] == {"push": 1, "update": 3, "delete": 1}
     assert stats["errors"] == {"9022": 1}
     assert stats["duplicateIdempotencyKeys"] == {"k-update": 2}
 

@@ -30,7 +30,7 @@ def page(client, permit, name="permits:detail") -> str:
 
 def test_a_permit_that_has_not_started_says_when_it_starts(client_a, place):
     permit = permit_in_status("active", **place)  # starts in two days
-    day = permit.valid_from.astimezone(permit.community.tzinfo).strftime("%d %b %Y")  # portal/formats
+    day = permit.valid_from.astimezone(permit.community.tzinfo).strftime("%d %b %Y")  # the one format
     detail = page(client_a, permit)
     assert f"Starts on {day}" in detail and ">Active<" not in detail
     assert f"Starts on {day}" in client_a.get(reverse("permits:list")).content.decode()
@@ -93,5 +93,22 @@ def test_revoking_a_company_says_what_it_ends_before_confirming(manager, communi
     client = Client()
     client.force_login(manager)
     html = client.get(reverse("admin:contractors_contractormembership_revoke", args=[membership.pk])).content.decode()
-    assert "ends 1 live pass(es) and 2 parking permit(s)" in html
-    assert "its 2 approved or active permit(s) there are archived" in html
+    assert "ends 1 live pass and 2 parking permits" in html
+    assert "its 2 approved or active permits there are archived" in html
+    bulk = client.post(
+        reverse("admin:contractors_contractormembership_changelist"),
+        {"action": "revoke_memberships", "_selected_action": [membership.pk]},
+    ).content.decode()
+    assert "ends 1 live pass and 2 parking permits" in bulk
+
+
+def test_the_permit_list_says_what_needs_attention(client_a, place, community):
+    from contractors.services import membership_attention_raise
+
+    permit = permit_in_status("approved", **place)
+    services.permit_attention_raise(actor=MANAGER, permit=permit, reason="Unit unknown at the gates.")
+    membership = ContractorMembership.objects.get(contractor=place["contractor"], community=community)
+    membership_attention_raise(actor=MANAGER, membership=membership, reason="Phone refused by the gates.")
+    html = client_a.get(reverse("permits:list")).content.decode()
+    assert "Needs attention in" in html and "Phone refused by the gates." in html
+    assert 'badge--attention">Needs attention' in html

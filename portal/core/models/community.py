@@ -93,7 +93,7 @@ class Community(models.Model):
         _("decision deadline"),
         default=2,
         validators=[MaxValueValidator(1000)],
-        help_text=_("Time to decide on a submitted permit, counted from its (re)submission. 0: the same working day."),
+        help_text=_("On a submitted permit, from its (re)submission."),
     )
     decision_deadline_unit = models.CharField(
         _("unit"),
@@ -105,7 +105,7 @@ class Community(models.Model):
         _("extension decision deadline"),
         default=1,
         validators=[MaxValueValidator(1000)],
-        help_text=_("Time to decide on a request to extend a permit."),
+        help_text=_("On a request to extend a permit."),
     )
     extension_deadline_unit = models.CharField(
         _("unit"),

@@ -47,6 +47,8 @@ def note_failure(delivery: OutboundDelivery, target) -> None:
         return
     detail = plain(delivery.last_error)
     if delivery.target_type == MEMBERSHIP:
+        if delivery.operation != op.CONTRACTOR_CREATE:
+            return  # a refused revoke is the operators' (failed deliveries), not the company's to fix
         reason = f"The gate system (Buzz-In) refused the company's details: {detail}"
         membership_attention_raise(actor=BUZZIN, membership=target, reason=reason, by=AttentionParty.COMPANY)
         return

@@ -26,6 +26,8 @@ def dispatch(delivery_id: int, countdown: float | None = None) -> bool:
     if not settings.OUTBOX_DISPATCH:
         return False
     if not hand_over(DELIVERY_TASK_NAME, delivery_id, countdown=countdown):
+        # Whatever task went before, the relay must not wait for it: this hand-over is the one that counts.
+        OutboundDelivery.objects.filter(pk=delivery_id, dispatched_at__isnull=False).update(dispatched_at=None)
         return False
     due = timezone.now() + datetime.timedelta(seconds=countdown if countdown and countdown > 0 else 0)
     OutboundDelivery.objects.filter(pk=delivery_id).update(dispatched_at=due)

@@ -5,8 +5,8 @@ The three documented settings are ``DELIVERY_MAX_ATTEMPTS``, ``DELIVERY_BACKOFF_
 
 ``DELIVERY_TIME_SCALE`` (1 in production) multiplies every duration of the policy, here and nowhere
 else: backoff base and cap, the early tolerance, the stuck-sending and relay horizons, the relay's
-interval and the partners' HTTP timeouts. The fault script runs the production policy at 0.05 (a 40 s
-outage becomes 2 s), so what it proves holds for production's settings, only faster.
+interval and the partners' HTTP timeouts. The fault script runs the production policy at 0.1 (a 40 s
+outage becomes 4 s), so what it proves holds for production's settings, only faster.
 """
 
 from __future__ import annotations

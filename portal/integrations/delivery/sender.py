@@ -21,7 +21,7 @@ from portal.core.events import subscriber_named
 from portal.integrations.http import PartnerError, redact
 
 from . import policy, selectors
-from .dispatch import dispatch_next_on_commit, dispatch_on_commit
+from .dispatch import dispatch, dispatch_next_on_commit, dispatch_on_commit
 from .models import DeliveryAttempt, DeliveryState, OutboundDelivery
 from .outcome import (
     APPLY,
@@ -52,6 +52,8 @@ def delivery_send(delivery_id: int) -> str:
     claim, reason = claim_delivery(delivery_id)
     if claim is None:
         logger.debug("delivery %s not sent: %s", delivery_id, reason)
+        if reason.startswith(NOT_DUE):  # a task that came early: send it again for when the row is due
+            redispatch_when_due(delivery_id)
         return f"skipped: {reason}"
     started_at = timezone.now()
     target, outcome = perform(claim.delivery)
@@ -59,6 +61,14 @@ def delivery_send(delivery_id: int) -> str:
 
 
 # 1. Claim
+
+NOT_DUE = "not due before"
+
+
+def redispatch_when_due(delivery_id: int) -> None:
+    row = OutboundDelivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).only("next_attempt_at").first()
+    if row is not None and row.next_attempt_at is not None:
+        dispatch(delivery_id, countdown=max((row.next_attempt_at - timezone.now()).total_seconds(), 0.0))
 
 
 def claim_delivery(delivery_id: int) -> tuple[Claim | None, str]:
@@ -91,7 +101,7 @@ def _not_ready(delivery: OutboundDelivery, now: datetime.datetime) -> str:
         return "being sent by another worker"
     early = datetime.timedelta(seconds=policy.early_tolerance())
     if delivery.next_attempt_at and delivery.next_attempt_at > now + early:
-        return f"not due before {delivery.next_attempt_at.isoformat()}"
+        return f"{NOT_DUE} {delivery.next_attempt_at.isoformat()}"
     earlier = selectors.earlier_open(delivery).values_list("pk", flat=True).first()
     if earlier is not None:
         return f"waits for delivery #{earlier} of {delivery.sequence_key}"

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
         ("contractors", "0005_verbose_names_translatable"),
         ("core", "0012_verbose_names_translatable"),
         ("integrations", "0012_merge_faults2"),
-        ("permits", "0013_verbose_names_translatable"),
+        ("permits", "0014_gatescan_off_hours_translatable"),
     ]
 
     operations = [

@@ -37,6 +37,7 @@ def notifications_from_events(events: Sequence[AuditEvent]) -> list[Notification
     if not chosen:
         return []
     abouts = _abouts([event for event, _ in chosen])
+    _note_company_attention([event for event, _ in chosen], abouts)
     audiences = _Audiences(abouts.values(), {audience for _, kind in chosen for audience in kind.audiences})
     planned = []
     for event, kind in chosen:
@@ -137,6 +138,23 @@ def _abouts(events: list[AuditEvent]) -> dict[int, About]:
         if about is not None:
             abouts[event.pk] = about
     return abouts
+
+
+def _note_company_attention(events: list[AuditEvent], abouts: dict[int, About]) -> None:
+    """An approval of a permit whose company the gates refused says so, not "the pass is being issued" (one query)."""
+    approved = [abouts[e.pk] for e in events if e.action == "permits.permit.approved" and e.pk in abouts]
+    if not approved:
+        return
+    refused = set(
+        ContractorMembership.objects.filter(
+            contractor_id__in={a.contractor_id for a in approved},
+            community_id__in={a.community_id for a in approved},
+            attention_since__isnull=False,
+        ).values_list("contractor_id", "community_id")
+    )
+    for about in approved:
+        if (about.contractor_id, about.community_id) in refused:
+            about.data["company_needs_attention"] = True
 
 
 def _event_data(event: AuditEvent) -> dict:

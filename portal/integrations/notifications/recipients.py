@@ -40,7 +40,11 @@ def community_managers(community_ids: Iterable[int]) -> defaultdict[int, list[Re
 
 def community_leads(community_ids: Iterable[int]) -> defaultdict[int, list[Recipient]]:
     """Active team leads (managers whose membership is marked lead) of each community, by community id."""
-    rows = _active().filter(staff_memberships__community_id__in=set(community_ids), staff_memberships__is_lead=True)
+    rows = _active().filter(
+        staff_memberships__community_id__in=set(community_ids),
+        staff_memberships__role=StaffRole.PROPERTY_MANAGER,
+        staff_memberships__is_lead=True,
+    )
     return _grouped(rows.values_list("staff_memberships__community_id", "pk", "email"))
 
 
@@ -57,7 +61,7 @@ def audiences_of(user) -> set[str]:
         audiences.add(CONTRACTOR)
     if user.staff_memberships.filter(role=StaffRole.PROPERTY_MANAGER).exists():
         audiences.add(MANAGER)
-    if user.staff_memberships.filter(is_lead=True).exists():
+    if user.staff_memberships.filter(role=StaffRole.PROPERTY_MANAGER, is_lead=True).exists():
         audiences.add(LEAD)
     if is_operator(user):
         audiences.add(OPERATOR)
