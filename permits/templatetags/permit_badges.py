@@ -17,7 +17,7 @@ def status_badge(permit_or_status, label=None):
     if not hasattr(permit_or_status, "get_status_display"):
         return _status_badge(permit_or_status, label)
     permit = permit_or_status
-    if permit.not_started():  # a method (see Permit.not_started)
+    if permit.not_started:  # a property (see Permit.not_started)
         day = date_format(timezone.localtime(permit.valid_from, permit.community.tzinfo), "DATE_FORMAT")
         return _status_badge("starts", _("Starts on %(day)s") % {"day": day})
     if permit.status == "archived" and permit.revocation_reason:
