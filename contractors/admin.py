@@ -72,13 +72,13 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 class LicenceExpiryFilter(ExpiryFilter):
-    title = "trade licence"
+    title = _("trade licence")
     parameter_name = "licence"
     field_name = "trade_licence_expiry"
 
 
 class InsuranceExpiryFilter(ExpiryFilter):
-    title = "insurance"
+    title = _("insurance")
     parameter_name = "insurance"
     field_name = "insurance_expiry"
 

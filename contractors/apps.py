@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ContractorsConfig(AppConfig):
     name = "contractors"
-    verbose_name = "Contractors"
+    verbose_name = _("Contractors")

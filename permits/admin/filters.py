@@ -37,19 +37,19 @@ class _LocalDaysFilter(admin.SimpleListFilter):
 
 
 class StartsSoonFilter(_LocalDaysFilter):
-    title = "starts"
+    title = _("starts")
     parameter_name = "starts"
     condition = staticmethod(starts_within_q)
 
 
 class EndsSoonFilter(_LocalDaysFilter):
-    title = "expires"
+    title = _("expires")
     parameter_name = "expires"
     condition = staticmethod(ends_within_q)
 
 
 class NocCoverageFilter(admin.SimpleListFilter):
-    title = "NOC"
+    title = _("NOC")
     parameter_name = "noc"
 
     def lookups(self, request, model_admin):
@@ -85,7 +85,7 @@ class ShortListRelatedFilter(ScopedRelatedFieldListFilter):
         if self.too_many:
             selected = {str(value) for value in (self.lookup_val or ())}
             rows = [row for row in allowed.filter(pk__in=selected)] if selected else []
-            self.title = f"{field.verbose_name} (many: use the search box)"
+            self.title = _("%(field)s (many: use the search box)") % {"field": field.verbose_name}
         return [(row.pk, str(row)) for row in rows]
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "portal.core"
     label = "core"
-    verbose_name = "Communities and operations"
+    verbose_name = _("Communities and operations")
 
     def ready(self):
         from django.db.backends.signals import connection_created

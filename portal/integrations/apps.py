@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationsConfig(AppConfig):
     name = "portal.integrations"
     label = "integrations"
-    verbose_name = "Partner integrations"
+    verbose_name = _("Partner integrations")

@@ -1,6 +1,7 @@
 """The integrations layer's tables: inbound webhooks, drifts, deliveries and each partner's own ids."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .buzzin.models import (
     BuzzinCommunity,
@@ -34,29 +35,33 @@ __all__ = [
 
 
 class InboundEventState(models.TextChoices):
-    RECEIVED = "received", "Received"
-    PROCESSED = "processed", "Processed"
-    IGNORED = "ignored", "Ignored (unknown or stale)"
-    FAILED = "failed", "Failed"
-    REFUSED = "refused", "Refused (not this community's)"
+    RECEIVED = "received", _("Received")
+    PROCESSED = "processed", _("Processed")
+    IGNORED = "ignored", _("Ignored (unknown or stale)")
+    FAILED = "failed", _("Failed")
+    REFUSED = "refused", _("Refused (not this community's)")
 
 
 class InboundEvent(models.Model):
     """A verified Buzz-In webhook, stored once per envelope id before it is processed."""
 
-    event_id = models.CharField(max_length=100, unique=True)
-    event = models.CharField(max_length=100, db_index=True)
-    community_id = models.CharField(max_length=64, blank=True)
-    created_at_remote = models.DateTimeField(null=True, blank=True, help_text="The envelope's createdAt.")
-    received_at = models.DateTimeField(auto_now_add=True)
-    verification = models.CharField(max_length=16, help_text="hmac or token")
-    delivery_id = models.CharField(max_length=100, blank=True)
-    payload = models.JSONField()
-    state = models.CharField(max_length=16, choices=InboundEventState.choices, default=InboundEventState.RECEIVED)
-    result = models.CharField(max_length=300, blank=True)
-    error = models.TextField(blank=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    event_id = models.CharField(max_length=100, unique=True, verbose_name=_("event id"))
+    event = models.CharField(max_length=100, db_index=True, verbose_name=_("event"))
+    community_id = models.CharField(max_length=64, blank=True, verbose_name=_("community id"))
+    created_at_remote = models.DateTimeField(
+        null=True, blank=True, help_text=_("The envelope's createdAt."), verbose_name=_("created at remote")
+    )
+    received_at = models.DateTimeField(auto_now_add=True, verbose_name=_("received at"))
+    verification = models.CharField(max_length=16, help_text=_("hmac or token"), verbose_name=_("verification"))
+    delivery_id = models.CharField(max_length=100, blank=True, verbose_name=_("delivery id"))
+    payload = models.JSONField(verbose_name=_("payload"))
+    state = models.CharField(
+        max_length=16, choices=InboundEventState.choices, default=InboundEventState.RECEIVED, verbose_name=_("state")
+    )
+    result = models.CharField(max_length=300, blank=True, verbose_name=_("result"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("processed at"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -69,18 +74,26 @@ class InboundEvent(models.Model):
 class Drift(models.Model):
     """A difference found between the portal and a partner by reconciliation."""
 
-    kind = models.CharField(max_length=40)
-    community = models.ForeignKey("core.Community", on_delete=models.CASCADE, related_name="drifts")
-    target_type = models.CharField(max_length=50)
-    target_id = models.CharField(max_length=64)
-    detail = models.JSONField(default=dict, blank=True)
-    detected_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=40, verbose_name=_("kind"))
+    community = models.ForeignKey(
+        "core.Community", on_delete=models.CASCADE, related_name="drifts", verbose_name=_("community")
+    )
+    target_type = models.CharField(max_length=50, verbose_name=_("target type"))
+    target_id = models.CharField(max_length=64, verbose_name=_("target id"))
+    detail = models.JSONField(default=dict, blank=True, verbose_name=_("detail"))
+    detected_at = models.DateTimeField(auto_now_add=True, verbose_name=_("detected at"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
     repair_delivery = models.ForeignKey(
-        "integrations.OutboundDelivery", null=True, blank=True, on_delete=models.SET_NULL
+        "integrations.OutboundDelivery",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("repair delivery"),
     )
 
     class Meta:
+        verbose_name = _("drift")
+        verbose_name_plural = _("drifts")
         ordering = ["-detected_at", "-id"]
         indexes = [models.Index(fields=["resolved_at", "kind"], name="drift_open_idx")]
 
@@ -96,18 +109,30 @@ class ReconciliationCursor(models.Model):
     under way, ``last_pass_*`` the last complete one: the coverage the drifts page reports.
     """
 
-    target_type = models.CharField(max_length=50, unique=True)
-    position = models.BigIntegerField(default=0, help_text="The last target id the pass went past; 0: its start.")
-    pass_started_at = models.DateTimeField(null=True, blank=True)
-    pass_compared = models.PositiveIntegerField(default=0, help_text="Targets compared so far in this pass.")
-    pass_runs = models.PositiveIntegerField(default=0, help_text="Runs that worked on this pass.")
-    due = models.PositiveIntegerField(default=0, help_text="Targets in the compared set at the last run.")
-    last_pass_started_at = models.DateTimeField(null=True, blank=True)
-    last_pass_completed_at = models.DateTimeField(null=True, blank=True)
-    last_pass_compared = models.PositiveIntegerField(null=True, blank=True)
-    last_pass_due = models.PositiveIntegerField(null=True, blank=True)
-    last_pass_runs = models.PositiveIntegerField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    target_type = models.CharField(max_length=50, unique=True, verbose_name=_("target type"))
+    position = models.BigIntegerField(
+        default=0, help_text=_("The last target id the pass went past; 0: its start."), verbose_name=_("position")
+    )
+    pass_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pass started at"))
+    pass_compared = models.PositiveIntegerField(
+        default=0, help_text=_("Targets compared so far in this pass."), verbose_name=_("pass compared")
+    )
+    pass_runs = models.PositiveIntegerField(
+        default=0, help_text=_("Runs that worked on this pass."), verbose_name=_("pass runs")
+    )
+    due = models.PositiveIntegerField(
+        default=0, help_text=_("Targets in the compared set at the last run."), verbose_name=_("due")
+    )
+    last_pass_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last pass started at"))
+    last_pass_completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last pass completed at"))
+    last_pass_compared = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("last pass compared"))
+    last_pass_due = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("last pass due"))
+    last_pass_runs = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("last pass runs"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        verbose_name = _("reconciliation cursor")
+        verbose_name_plural = _("reconciliation cursors")
 
     def __str__(self):
         return f"reconciliation of {self.target_type}s at #{self.position}"

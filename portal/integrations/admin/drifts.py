@@ -43,7 +43,7 @@ CHANGE_FORM_TEMPLATE = """{% extends "admin/change_form.html" %}
 
 
 class DriftStateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):

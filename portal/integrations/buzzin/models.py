@@ -4,24 +4,25 @@ The domain models carry none of this; each row hangs off the domain object it de
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class BuzzinContractorState(models.TextChoices):
-    NOT_SENT = "not_sent", "Not sent"
-    PENDING = "pending", "Pending at Buzz-In"
-    APPROVED = "approved", "Approved at Buzz-In"
-    REMOVED = "removed", "Removed at Buzz-In"
+    NOT_SENT = "not_sent", _("Not sent")
+    PENDING = "pending", _("Pending at Buzz-In")
+    APPROVED = "approved", _("Approved at Buzz-In")
+    REMOVED = "removed", _("Removed at Buzz-In")
 
 
 class BuzzinCommunity(models.Model):
     """The community at Buzz-In: its id there and the API key scoped to it (a secret, never shown back)."""
 
     community = models.OneToOneField(
-        "core.Community", on_delete=models.CASCADE, primary_key=True, related_name="buzzin"
+        "core.Community", on_delete=models.CASCADE, primary_key=True, related_name="buzzin", verbose_name=_("community")
     )
     buzzin_id = models.CharField("Buzz-In community id", max_length=24, blank=True, db_index=True)
     api_key = models.CharField(
-        "Buzz-In API key", max_length=200, blank=True, help_text="Empty: the BUZZIN_API_KEY setting is used."
+        "Buzz-In API key", max_length=200, blank=True, help_text=_("Empty: the BUZZIN_API_KEY setting is used.")
     )
 
     class Meta:
@@ -32,7 +33,9 @@ class BuzzinCommunity(models.Model):
 
 
 class BuzzinProperty(models.Model):
-    property = models.OneToOneField("core.Property", on_delete=models.CASCADE, primary_key=True, related_name="buzzin")
+    property = models.OneToOneField(
+        "core.Property", on_delete=models.CASCADE, primary_key=True, related_name="buzzin", verbose_name=_("property")
+    )
     buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
 
     class Meta:
@@ -44,7 +47,9 @@ class BuzzinProperty(models.Model):
 
 
 class BuzzinUnit(models.Model):
-    unit = models.OneToOneField("core.Unit", on_delete=models.CASCADE, primary_key=True, related_name="buzzin")
+    unit = models.OneToOneField(
+        "core.Unit", on_delete=models.CASCADE, primary_key=True, related_name="buzzin", verbose_name=_("unit")
+    )
     buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
 
     class Meta:
@@ -58,7 +63,11 @@ class BuzzinContractor(models.Model):
     """A company's one Buzz-In id: Buzz-In's contractor is global, whatever the community (contract DECISION)."""
 
     contractor = models.OneToOneField(
-        "contractors.Contractor", on_delete=models.CASCADE, primary_key=True, related_name="buzzin"
+        "contractors.Contractor",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="buzzin",
+        verbose_name=_("contractor"),
     )
     buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True, db_index=True)
 
@@ -73,12 +82,21 @@ class BuzzinMembership(models.Model):
     """A company's standing at one community's Buzz-In, as the portal last learnt it."""
 
     membership = models.OneToOneField(
-        "contractors.ContractorMembership", on_delete=models.CASCADE, primary_key=True, related_name="buzzin"
+        "contractors.ContractorMembership",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="buzzin",
+        verbose_name=_("membership"),
     )
     state = models.CharField(
-        max_length=16, choices=BuzzinContractorState.choices, default=BuzzinContractorState.NOT_SENT
+        max_length=16,
+        choices=BuzzinContractorState.choices,
+        default=BuzzinContractorState.NOT_SENT,
+        verbose_name=_("state"),
     )
-    event_at = models.DateTimeField(null=True, blank=True, help_text="createdAt of the last applied webhook.")
+    event_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("createdAt of the last applied webhook."), verbose_name=_("event at")
+    )
 
     class Meta:
         verbose_name = "Buzz-In membership"
@@ -90,10 +108,14 @@ class BuzzinMembership(models.Model):
 class BuzzinPermit(models.Model):
     """A permit at Buzz-In: its id there, Buzz-In's status name and the time of the last webhook applied."""
 
-    permit = models.OneToOneField("permits.Permit", on_delete=models.CASCADE, primary_key=True, related_name="buzzin")
+    permit = models.OneToOneField(
+        "permits.Permit", on_delete=models.CASCADE, primary_key=True, related_name="buzzin", verbose_name=_("permit")
+    )
     buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True, db_index=True)
     status = models.CharField("Buzz-In status", max_length=32, blank=True)
-    event_at = models.DateTimeField(null=True, blank=True, help_text="createdAt of the last applied webhook.")
+    event_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("createdAt of the last applied webhook."), verbose_name=_("event at")
+    )
 
     class Meta:
         verbose_name = "Buzz-In permit"

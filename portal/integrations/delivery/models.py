@@ -2,16 +2,17 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from portal.core.events import subscriber_named
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-    ABANDONED = "abandoned", "Given up"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    ABANDONED = "abandoned", _("Given up")
 
 
 OPEN_DELIVERY_STATES = (DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.FAILED)
@@ -25,8 +26,10 @@ class OutboundDelivery(models.Model):
     subscribers, so one subscriber's failure never holds another's rows back.
     """
 
-    subscriber = models.CharField(max_length=16, help_text="Who carries it out: a name in EVENT_SUBSCRIBERS.")
-    operation = models.CharField(max_length=40)
+    subscriber = models.CharField(
+        max_length=16, help_text=_("Who carries it out: a name in EVENT_SUBSCRIBERS."), verbose_name=_("subscriber")
+    )
+    operation = models.CharField(max_length=40, verbose_name=_("operation"))
     event = models.ForeignKey(
         "core.AuditEvent",
         null=True,
@@ -34,27 +37,38 @@ class OutboundDelivery(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
-        help_text="The domain event this delivery follows from.",
+        help_text=_("The domain event this delivery follows from."),
+        verbose_name=_("event"),
     )
-    community = models.ForeignKey("core.Community", on_delete=models.PROTECT, related_name="deliveries")
-    target_type = models.CharField(max_length=50)
-    target_id = models.CharField(max_length=64)
-    sequence_key = models.CharField(max_length=100)
-    params = models.JSONField(default=dict, blank=True, help_text="What the payload cannot rebuild from current state.")
-    state = models.CharField(max_length=16, choices=DeliveryState.choices, default=DeliveryState.PENDING)
-    attempt_count = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    community = models.ForeignKey(
+        "core.Community", on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("community")
+    )
+    target_type = models.CharField(max_length=50, verbose_name=_("target type"))
+    target_id = models.CharField(max_length=64, verbose_name=_("target id"))
+    sequence_key = models.CharField(max_length=100, verbose_name=_("sequence key"))
+    params = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("What the payload cannot rebuild from current state."),
+        verbose_name=_("params"),
+    )
+    state = models.CharField(
+        max_length=16, choices=DeliveryState.choices, default=DeliveryState.PENDING, verbose_name=_("state")
+    )
+    attempt_count = models.PositiveIntegerField(default=0, verbose_name=_("attempt count"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt at"))
     dispatched_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When its last task, handed to the broker, was due at a worker (the relay waits).",
+        help_text=_("When its last task, handed to the broker, was due at a worker (the relay waits)."),
+        verbose_name=_("dispatched at"),
     )
-    last_error = models.TextField(blank=True)
-    error_kind = models.CharField(max_length=32, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    error_kind = models.CharField(max_length=32, blank=True, verbose_name=_("error kind"))
+    result = models.JSONField(default=dict, blank=True, verbose_name=_("result"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
 
     class Meta:
         ordering = ["-id"]
@@ -90,16 +104,22 @@ class OutboundDelivery(models.Model):
 
 
 class DeliveryAttempt(models.Model):
-    delivery = models.ForeignKey(OutboundDelivery, on_delete=models.CASCADE, related_name="attempts")
-    started_at = models.DateTimeField()
-    duration_ms = models.PositiveIntegerField(default=0)
-    request_summary = models.TextField(blank=True, help_text="Method, path and body with secrets redacted.")
-    status_code = models.PositiveIntegerField(null=True, blank=True)
-    response_excerpt = models.TextField(blank=True)
-    error = models.TextField(blank=True)
-    outcome = models.CharField(max_length=16, help_text="succeeded, retry or failed")
+    delivery = models.ForeignKey(
+        OutboundDelivery, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("delivery")
+    )
+    started_at = models.DateTimeField(verbose_name=_("started at"))
+    duration_ms = models.PositiveIntegerField(default=0, verbose_name=_("duration ms"))
+    request_summary = models.TextField(
+        blank=True, help_text=_("Method, path and body with secrets redacted."), verbose_name=_("request summary")
+    )
+    status_code = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("status code"))
+    response_excerpt = models.TextField(blank=True, verbose_name=_("response excerpt"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    outcome = models.CharField(max_length=16, help_text=_("succeeded, retry or failed"), verbose_name=_("outcome"))
 
     class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
         ordering = ["-started_at", "-id"]
 
     def __str__(self):
