@@ -73,7 +73,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--workers", type=int, default=3, help="Celery workers (default 3)")
     parser.add_argument("--change-clients", type=int, default=4, help="concurrent API clients (default 4)")
     parser.add_argument("--webhook-clients", type=int, default=8, help="concurrent webhook senders (default 8)")
-    parser.add_argument("--drain-timeout", type=float, default=600.0, help="seconds to wait for the backlog")
+    parser.add_argument("--drain-timeout", type=float, default=900.0, help="seconds to wait for the backlog")
     parser.add_argument("--seed", type=int, default=11, help="random seed of the change plan")
     parser.add_argument("--keep-logs", action="store_true", help="print where the logs are")
     args = parser.parse_args(argv)

@@ -21,7 +21,6 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from portal.devrun import celery_worker_command
-from portal.queues import WEBHOOK_TASKS, webhook_queue
 from sandboxes.buzzin import start_sandbox as start_buzzin
 from sandboxes.catalogue import buzzin_sandbox_communities
 from sandboxes.opscom.server import start_sandbox as start_opscom
@@ -101,10 +100,9 @@ def stack(live_server, settings, transactional_db, tmp_path):
 def worker(stack, settings, tmp_path):
     """A real Celery worker process on its own queue of the configured broker."""
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    previous_queue, previous_routes = current_app.conf.task_default_queue, current_app.conf.task_routes
+    previous_queue = current_app.conf.task_default_queue
+    # Webhook tasks follow to this queue's webhook queue: the router reads it when a task is sent.
     current_app.conf.task_default_queue = queue
-    # The webhook tasks have a queue of their own (``portal.queues``): route them to this worker's too.
-    current_app.conf.task_routes = {name: {"queue": webhook_queue(queue)} for name in WEBHOOK_TASKS}
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
@@ -151,6 +149,5 @@ def worker(stack, settings, tmp_path):
             process.kill()
         log.close()
         current_app.conf.task_default_queue = previous_queue
-        current_app.conf.task_routes = previous_routes
         if os.environ.get("SHOW_WORKER_LOG"):
             print(log_path.read_text())
