@@ -19,3 +19,14 @@ def _media_root(settings, tmp_path):
 @pytest.fixture
 def actor():
     return Actor.system("test")
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test starts in the default language: a test that activates Arabic in this thread (a request
+    through the locale middleware, ``translation.activate``) must not change the words of the next one."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
