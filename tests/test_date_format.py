@@ -41,6 +41,7 @@ OTHER_FORMATS = {
     "month first": re.compile(rf"\b{MONTH}\.? \d{{1,2}}, \d{{4}}"),
     "12-hour clock": re.compile(r"\b\d{1,2}(?::\d{2})? ?[ap]\.?m\b\.?", re.IGNORECASE),
     "slashes": re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"),
+    "day-month-year with dashes": re.compile(r"(?<![\d-])\d{1,2}-\d{1,2}-\d{4}\b"),
     "day without leading zero": re.compile(rf"(?<!\d)\d {MONTH} \d{{4}}"),
     "long month name": re.compile(
         r"\b\d{1,2} (?:January|February|March|April|June|July|August|September|October|November|December) \d{4}"

@@ -197,7 +197,7 @@ def _lay_out(permits: Iterable[Permit], weeks: list[Week], link: Callable[[Permi
                     unit=permit.main_unit.external_id,
                     building=permit.property.name,
                     hours=_hours(permit),
-                    period=f"{days[0]:%d-%m-%Y} – {days[-1]:%d-%m-%Y}",
+                    period=f"{format_date(days[0])} – {format_date(days[-1])}",
                     column=(shown[0] - week.days[0]).days + 1,
                     span=len(shown),
                     continues_before=days[0] < shown[0],
