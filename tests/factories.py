@@ -15,7 +15,25 @@ from permits.models import NocVersion, Permit, Vehicle, Worker
 from permits.validators import make_emirates_id
 from portal.core.models import Community, Property, StaffMembership, Unit
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+def _one_page_pdf() -> bytes:
+    """A valid one-page PDF (a browser's viewer opens it; a broken one shows an error dialog that takes focus)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+PDF_BYTES = _one_page_pdf()
 PNG_BYTES = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
@@ -278,3 +296,28 @@ def parking_reference_of(vehicle: Vehicle) -> str:
     from portal.integrations.opscom.records import parking_reference
 
     return parking_reference(vehicle)
+
+
+STAFF_GROUP_STEPS = [
+    ("0007_staff_groups", "create_groups"),
+    ("0009_staff_groups_edit_clash_settings", "grant"),
+    ("0009_decision_deadline_permissions", "grant"),
+    ("0009_security_staff_group", "create_security_group"),
+]
+
+
+def staff_groups_restored() -> None:
+    """The staff groups as the data migrations make them. A transactional test (a live server) flushes the
+    database afterwards, groups included; the next one runs these migration steps again."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    if Group.objects.filter(name="Property managers").exists():
+        return
+    editor = SimpleNamespace(connection=connection)
+    for migration, step in STAFF_GROUP_STEPS:
+        getattr(importlib.import_module(f"portal.integrations.migrations.{migration}"), step)(apps, editor)

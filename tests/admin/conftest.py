@@ -15,12 +15,14 @@ from tests.factories import (
     StaffMembershipFactory,
     UserFactory,
     permit_in_status,
+    staff_groups_restored,
 )
 
 MANAGERS_GROUP = "Property managers"
 
 
 def make_manager(username: str, *communities):
+    staff_groups_restored()
     user = UserFactory(username=username, is_staff=True)
     user.groups.add(Group.objects.get(name=MANAGERS_GROUP))
     for community in communities:

@@ -25,6 +25,7 @@ from tests.factories import (
     UnitFactory,
     permit_in_status,
     set_buzzin_key,
+    staff_groups_restored,
 )
 from tests.stack import wait_until
 
@@ -51,6 +52,7 @@ def world():
         contractor=membership.contractor, user__username="omar@alnoor.example", user__email="omar@alnoor.example"
     )
     manager = StaffMembershipFactory(community=community, user__username="manager", user__is_staff=True).user
+    staff_groups_restored()  # a transactional test before this one flushed them
     manager.groups.add(Group.objects.get(name="Property managers"))
     return {
         "community": community,

@@ -16,7 +16,7 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 
 from .conftest import live_permit, make_manager, scan
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots/scans"))
 PASSWORD = "pass-word-123"  # tests.factories.UserFactory's
