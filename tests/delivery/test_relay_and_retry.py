@@ -193,6 +193,8 @@ def test_a_countdown_on_rabbitmq_is_rounded_up_to_whole_seconds(monkeypatch):
     0.4 s was "left for the relay", one due in 1.9 s came early and was skipped (found by the fault script)."""
     from portal.integrations.broker import broker_countdown
 
+    # Celery's broker_url prefers a CELERY_BROKER_URL in the environment (the service run sets one).
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     monkeypatch.setattr(current_app.conf, "broker_url", "amqp://guest:guest@127.0.0.1:5672//")
     assert [broker_countdown(value) for value in (None, 0, 0.4, 1.0, 1.9)] == [None, None, 1.0, 1.0, 2.0]
     monkeypatch.setattr(current_app.conf, "broker_url", "redis://127.0.0.1:6379/0")
