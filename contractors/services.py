@@ -17,6 +17,7 @@ from portal.core.storage import StoredFile
 from portal.core.uploads import upload_stored_first
 from portal.core.validation import on_field
 
+from .attention import ATTENTION_FIELDS, attention_cleared, attention_raised
 from .choices import AttentionParty, DocumentKind, MembershipStatus
 from .models import Contractor, ContractorDocument, ContractorMembership, ContractorUser
 from .selectors import phone_taken_in
@@ -283,18 +284,15 @@ def membership_attention_raise(
 ) -> ContractorMembership:
     """Something elsewhere refused the company in this community for a reason a person can fix."""
     membership = ContractorMembership.objects.select_for_update().select_related("community").get(pk=membership.pk)
-    reason = (reason or "").strip()[:2000]
-    if membership.attention_since and membership.attention_note == reason and membership.attention_by == by:
+    if not attention_raised(membership, reason, by):
         return membership
-    membership.attention_since = membership.attention_since or timezone.now()
-    membership.attention_note, membership.attention_by = reason, by
-    membership.save(update_fields=["attention_since", "attention_note", "attention_by"])
+    membership.save(update_fields=ATTENTION_FIELDS)
     event_record(
         actor=actor,
         target=membership,
         action="contractors.membership.needs_attention",
         community=membership.community,
-        reason=reason,
+        reason=membership.attention_note,
         data={"by": by},
     )
     return membership
@@ -304,10 +302,9 @@ def membership_attention_raise(
 def membership_attention_clear(*, actor: Actor, membership: ContractorMembership, note: str = "") -> bool:
     """The refusal is dealt with (sent again, or accepted); returns whether there was one."""
     membership = ContractorMembership.objects.select_for_update().select_related("community").get(pk=membership.pk)
-    if membership.attention_since is None:
+    if not attention_cleared(membership):
         return False
-    membership.attention_since, membership.attention_note, membership.attention_by = None, "", ""
-    membership.save(update_fields=["attention_since", "attention_note", "attention_by"])
+    membership.save(update_fields=ATTENTION_FIELDS)
     event_record(
         actor=actor,
         target=membership,

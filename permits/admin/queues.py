@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from portal.core.admin_dashboard import admin_url, dashboard_provider
 from .. import services
 from ..selectors import queues as q
 from .forms import ReasonForm, error_text
+from .views import decision_form_page
 
 
 def queue_url(slug: str) -> str:
@@ -140,13 +141,5 @@ def extension_decline_view(model_admin, request, object_id):
         "slug": "decline-extension",
         "intro": _("The permit keeps its dates. The contractor reads this reason."),
     }
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.opts,
-        "original": permit,
-        "button": button,
-        "form": form,
-        "change_url": change_url,
-        "title": _("Decline the extension: %(ref)s") % {"ref": permit.reference},
-    }
-    return render(request, "admin/decision_form.html", context)
+    title = _("Decline the extension: %(ref)s") % {"ref": permit.reference}
+    return decision_form_page(model_admin, request, permit, button, form, title, "admin/decision_form.html")

@@ -203,14 +203,20 @@ def decision_view(model_admin, request, object_id, button: DecisionButton):
                 done, level = _done_message(button, permit)
                 messages.add_message(request, level, done)
                 return redirect(change_url)
-        context = {
-            **model_admin.admin_site.each_context(request),
-            "opts": model_admin.opts,
-            "original": permit,
-            "button": button,
-            "form": form,
-            "change_url": change_url,
-            "title": f"{button.label}: {permit.reference}",
-        }
         templates = [f"admin/permits/permit/{button.slug}.html", "admin/decision_form.html"]
-        return render(request, templates, context)
+        title = f"{button.label}: {permit.reference}"
+        return decision_form_page(model_admin, request, permit, button, form, title, templates)
+
+
+def decision_form_page(model_admin, request, permit: Permit, button, form, title: str, templates) -> object:
+    """The small page of a decision that asks for something first (a reason, a date, a confirmation)."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "original": permit,
+        "button": button,
+        "form": form,
+        "change_url": reverse("admin:permits_permit_change", args=[permit.pk]),
+        "title": title,
+    }
+    return render(request, templates, context)
