@@ -165,8 +165,9 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             status = 200 if config.errors_as_200 else http_status_for(error.code)
         if config.echo_request:
             payload["echo"] = _lenient_json(raw_body)
-        self._send_json(status, payload)
+        # Logged before answering, so a caller that reads the log after the answer finds the line.
         self._log(status, raw_body, payload.get("ErrorCode"), payload.get("ErrorMessage"))
+        self._send_json(status, payload)
 
     def _answer_outage(self, outage: Outage, raw_body: bytes) -> None:
         if outage.mode == "hang":
@@ -174,8 +175,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         status = 429 if outage.mode == "429" else 503
         remaining = outage.remaining_seconds()
         retry_after = {"Retry-After": str(max(1, round(remaining)))} if remaining is not None else {}
-        self._send(status, b"", "text/plain", retry_after)
         self._log(status, raw_body, None, f"outage ({outage.mode})")
+        self._send(status, b"", "text/plain", retry_after)
 
     def _hang_while_down(self) -> None:
         waited = 0.0
@@ -199,8 +200,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             status, payload = self._forget(unquote(forget["reference"]))
         else:
             status, payload = 404, {"error": f"no control endpoint {method} {path}"}
-        self._send_json(status, payload)
         self._log(status, b"", None, None)
+        self._send_json(status, payload)
 
     def _forget(self, reference_id: str) -> tuple[int, dict[str, Any]]:
         if self.server.state.forget(reference_id):
