@@ -14,7 +14,9 @@ class DocumentKind(models.TextChoices):
 
 
 class AttentionParty(models.TextChoices):
-    """Who can fix what a partner refused: the company's users (their own details) or the property manager."""
+    """Who can fix what a partner refused, and where: the company's users (their contact details, or the
+    permit's own data such as a vehicle's plate) or the property manager."""
 
     COMPANY = "company", _("The company")
+    PERMIT = "permit", _("The company, on the permit")
     MANAGER = "manager", _("The property manager")

@@ -114,7 +114,7 @@ def test_the_preferences_page_offers_ones_own_kinds_and_saves(site):
     ali = client_of(site.users[0])
     html = ali.get("/notifications/preferences/").content.decode()
     assert "Permit approved" in html and "Permit submitted for approval" not in html
-    assert "Gate system refused a permit" in html
+    assert "Gate or parking system refused a permit" in html
     assert "Approval deadline close" not in html  # waits for its event (#21)
     choices = {kind.slug: "each" for kind in kinds_for({CONTRACTOR})} | {"permit_approved": "none"}
     response = ali.post("/notifications/preferences/", choices)

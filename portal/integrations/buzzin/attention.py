@@ -34,6 +34,7 @@ FIXABLE_KINDS = {"bad_request", "conflict", "not_found", "not_ready", MISSING_ID
 MEMBERSHIP = ContractorMembership._meta.model_name
 PERMIT = Permit._meta.model_name
 RESEND = Actor.system("sent again after a fix")
+PREFIX = "The gate system"  # every note raised here starts so; another partner's note is not ours to clear
 _PREFIX = re.compile(r"^(Gave up (waiting )?after \d+ (attempts|tries): )?Buzz-In( \d{3})?: ")
 
 
@@ -57,13 +58,13 @@ def note_failure(delivery: OutboundDelivery, target) -> None:
     company = _membership_needing_attention(target)
     if delivery.operation == op.PERMIT_CREATE and delivery.error_kind in ("not_ready", "not_found"):
         if company is not None:
-            reason = f"The gate system does not know the company yet: {company.attention_note}"
+            reason = f"{PREFIX} does not know the company yet: {company.attention_note}"
             by = AttentionParty.COMPANY
         else:
-            reason = f"The gate system does not know the company yet, so it cannot issue the pass: {detail}"
+            reason = f"{PREFIX} does not know the company yet, so it cannot issue the pass: {detail}"
             by = AttentionParty.MANAGER
     else:
-        reason = f"The gate system (Buzz-In) refused the permit: {detail}"
+        reason = f"{PREFIX} (Buzz-In) refused the permit: {detail}"
         by = AttentionParty.MANAGER
     permit_attention_raise(actor=BUZZIN, permit=target, reason=reason, by=by)
 
@@ -75,7 +76,7 @@ def note_success(delivery: OutboundDelivery, target) -> None:
         cleared = membership_attention_clear(actor=BUZZIN, membership=target, note="Accepted by the gate system.")
         if cleared and delivery.operation == op.CONTRACTOR_CREATE:
             _resend_permits_of(target)
-    elif delivery.target_type == PERMIT and target.attention_since is not None:
+    elif delivery.target_type == PERMIT and target.attention_since is not None and _ours(target.attention_note):
         permit_attention_clear(actor=BUZZIN, permit=target, note="Accepted by the gate system.")
 
 
@@ -104,10 +105,14 @@ def _resend_permits_of(membership: ContractorMembership) -> None:
         subscriber="buzzin",
         operation=op.PERMIT_CREATE,
     )
-    for permit_id in Permit.objects.filter(pk__in=permit_ids, attention_since__isnull=False).values_list(
-        "pk", flat=True
-    ):
+    for permit_id in Permit.objects.filter(
+        pk__in=permit_ids, attention_since__isnull=False, attention_note__startswith=PREFIX
+    ).values_list("pk", flat=True):
         permit_attention_clear(actor=RESEND, permit=permit_id, note="The company is now known to the gate system.")
+
+
+def _ours(note: str) -> bool:
+    return note.startswith(PREFIX)
 
 
 def _failed_rows(target_type: str, ids: list[int]) -> list[int]:

@@ -127,7 +127,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "partner_refused",
-        _("Gate system refused a permit"),
+        _("Gate or parking system refused a permit"),
         (CONTRACTOR,),
         _("Work permit %(reference)s needs your attention"),
         ATTENTION,

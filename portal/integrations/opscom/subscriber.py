@@ -32,7 +32,7 @@ from ..delivery.outcome import Outcome
 from ..delivery.planning import Planned
 from ..delivery.subscriber import DeliverySubscriber
 from ..http import CallRecord, PartnerError
-from . import handlers
+from . import attention, handlers
 from . import operations as op
 from .connection import opscom_client
 
@@ -45,6 +45,10 @@ class OpscomSubscriber(DeliverySubscriber):
     name = "opscom"
     label = "OPS-COM"
     operations = op.LABELS
+
+    def receive(self, events: Sequence[AuditEvent]) -> None:
+        super().receive(events)
+        attention.resend_after_fix(events)
 
     def plan(self, events: Sequence[AuditEvent]) -> list[Planned]:
         by_permit = _vehicles_of_permits(events)
@@ -97,6 +101,10 @@ class OpscomSubscriber(DeliverySubscriber):
 
     def on_failed(self, delivery: OutboundDelivery, target, message: str) -> None:
         handlers.on_failed(delivery, target, message)
+        attention.note_failure(delivery, target)
+
+    def on_succeeded(self, delivery: OutboundDelivery, target) -> None:
+        attention.note_success(delivery, target)
 
     def secrets(self, delivery: OutboundDelivery) -> tuple[str, ...]:
         return (settings.OPSCOM_API_TOKEN,)
