@@ -152,7 +152,7 @@ class ContractorAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.M
     def needs_attention(self, contractor):
         rows = contractor.memberships.filter(attention_since__isnull=False).select_related("community")
         return format_html_join(
-            "", '<p class="errornote"><strong>{}</strong>: {}</p>', ((m.community.name, m.attention_note) for m in rows)
+            "", '<p class="errornote"><strong>{}</strong>: {}</p>', ((m.community.name, m.attention_text) for m in rows)
         ) or _("Nothing")
 
     @admin.display(description=gettext_lazy("contact details"))

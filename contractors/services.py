@@ -280,11 +280,17 @@ def contractor_contact_update(
 
 @domain_service
 def membership_attention_raise(
-    *, actor: Actor, membership: ContractorMembership, reason: str, by: str = AttentionParty.COMPANY
+    *,
+    actor: Actor,
+    membership: ContractorMembership,
+    reason: str,
+    by: str = AttentionParty.COMPANY,
+    params: dict | None = None,
 ) -> ContractorMembership:
-    """Something elsewhere refused the company in this community for a reason a person can fix."""
+    """Something elsewhere refused the company in this community for a reason a person can fix (``params``:
+    see ``permit_attention_raise``)."""
     membership = ContractorMembership.objects.select_for_update().select_related("community").get(pk=membership.pk)
-    if not attention_raised(membership, reason, by):
+    if not attention_raised(membership, reason, by, params):
         return membership
     membership.save(update_fields=ATTENTION_FIELDS)
     event_record(
@@ -293,7 +299,7 @@ def membership_attention_raise(
         action="contractors.membership.needs_attention",
         community=membership.community,
         reason=membership.attention_note,
-        data={"by": by},
+        data={"by": by, **({"reason_i18n": membership.attention_reason} if membership.attention_reason else {})},
     )
     return membership
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.references import new_reference
 from portal.core.uploads import extension_for, safe_file_name
 
+from ..attention import AttentionText
 from ..choices import AttentionParty, DocumentKind, MembershipStatus
 
 
@@ -49,7 +50,7 @@ class Contractor(models.Model):
         return self.company_name
 
 
-class ContractorMembership(models.Model):
+class ContractorMembership(AttentionText, models.Model):
     """A contractor's standing in one community: approval there is the property manager's decision."""
 
     contractor = models.ForeignKey(
@@ -78,6 +79,13 @@ class ContractorMembership(models.Model):
         choices=AttentionParty.choices,
         help_text=_("Who must act on it."),
         verbose_name=_("attention by"),
+    )
+    attention_reason = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The note's sentence and values, to show it in the reader's language."),
+        verbose_name=_("attention reason"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 

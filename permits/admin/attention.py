@@ -39,7 +39,7 @@ def permit_attention_panel(request, permit) -> Panel | None:
 def membership_attention_panel(request, membership) -> Panel | None:
     if membership.attention_since is None:
         return None
-    attention = Attention(membership.attention_note, membership.attention_by, membership.attention_since, True)
+    attention = Attention(membership.attention_text, membership.attention_by, membership.attention_since, True)
     return _panel(
         request,
         attention,

@@ -7,13 +7,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contractors.attention import AttentionText
 from contractors.choices import AttentionParty
 from portal.core.references import new_reference
 
 from ..choices import ParkingState, PermitSource, PermitStatus, PermitType
 
 
-class Permit(models.Model):
+class Permit(AttentionText, models.Model):
     """A NOC / fit-out work permit. Status changes only through the services' transition table."""
 
     reference = models.CharField(
@@ -109,6 +110,13 @@ class Permit(models.Model):
         choices=AttentionParty.choices,
         help_text=_("Who must act on it."),
         verbose_name=_("attention by"),
+    )
+    attention_reason = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The note's sentence and values, to show it in the reader's language."),
+        verbose_name=_("attention reason"),
     )
     work_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("work started at"))
 

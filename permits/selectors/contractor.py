@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from contractors.attention import attention_text
 from contractors.choices import MembershipStatus
 from contractors.local_time import contractor_today
 from contractors.models import Contractor, ContractorDocument, ContractorMembership
@@ -124,11 +125,12 @@ def permit_history(permit: Permit, limit: int = 50) -> list[AuditEvent]:
     labels (``from_label``, ``to_label``), in the reader's language."""
     events = list(
         AuditEvent.objects.filter(target_type="permit", target_id=str(permit.pk)).only(
-            "at", "action", "from_status", "to_status", "reason"
+            "at", "action", "from_status", "to_status", "reason", "data"
         )[:limit]
     )
     for event in events:
         event.label = said(event.action)  # the same words as the manager's page
+        event.reason = attention_text(event.reason, event.data.get("reason_i18n"))
         event.from_label = status_label(event.from_status) if event.from_status else ""
         event.to_label = status_label(event.to_status) if event.to_status else ""
     return events
@@ -210,17 +212,17 @@ class Attention:
 
 def permit_attention(permit: Permit) -> Attention | None:
     if permit.attention_since:
-        return Attention(permit.attention_note, permit.attention_by, permit.attention_since, on_company=False)
+        return Attention(permit.attention_text, permit.attention_by, permit.attention_since, on_company=False)
     membership = (
         ContractorMembership.objects.filter(
             contractor_id=permit.contractor_id, community_id=permit.community_id, attention_since__isnull=False
         )
-        .only("attention_note", "attention_by", "attention_since")
+        .only("attention_note", "attention_reason", "attention_by", "attention_since")
         .first()
     )
     if membership is None:
         return None
-    return Attention(membership.attention_note, membership.attention_by, membership.attention_since, on_company=True)
+    return Attention(membership.attention_text, membership.attention_by, membership.attention_since, on_company=True)
 
 
 ENDED_STATUSES = (PermitStatus.REVOKED, PermitStatus.ARCHIVED, PermitStatus.EXPIRED, PermitStatus.CANCELLED)

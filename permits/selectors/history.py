@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from contractors.attention import attention_text
 from portal.core.models import AuditEvent
 
 from ..choices import ParkingState
@@ -100,7 +101,7 @@ def permit_history_lines(permit: Permit, limit: int = 200) -> list[HistoryLine]:
             at=event.at,
             what=said(event.action),
             who=_who(event, people),
-            reason=event.reason,
+            reason=attention_text(event.reason, event.data.get("reason_i18n")),
             is_decision=event.from_status != event.to_status,
         )
         for event in events

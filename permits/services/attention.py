@@ -15,14 +15,21 @@ FIELDS = [*ATTENTION_FIELDS, "updated_at"]
 
 @domain_service
 def permit_attention_raise(
-    *, actor: Actor, permit: Permit | int, reason: str, by: str = AttentionParty.MANAGER
+    *,
+    actor: Actor,
+    permit: Permit | int,
+    reason: str,
+    by: str = AttentionParty.MANAGER,
+    params: dict | None = None,
 ) -> Permit:
-    """Show "Needs attention" with ``reason`` until it is sent again (``permit_attention_clear``)."""
+    """Show "Needs attention" with ``reason`` until it is sent again (``permit_attention_clear``); with
+    ``params``, ``reason`` is a ``gettext_noop`` template shown in the reader's language."""
     permit = lock_permit(permit)
-    if not attention_raised(permit, reason, by):
+    if not attention_raised(permit, reason, by, params):
         return permit
     permit.save(update_fields=FIELDS)
-    audit_permit(permit, "permits.permit.needs_attention", actor=actor, reason=permit.attention_note, data={"by": by})
+    data = {"by": by, **({"reason_i18n": permit.attention_reason} if permit.attention_reason else {})}
+    audit_permit(permit, "permits.permit.needs_attention", actor=actor, reason=permit.attention_note, data=data)
     return permit
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import translation
 
 from permits import services
 from permits.choices import ParkingState
@@ -117,3 +118,21 @@ def test_an_outage_is_not_a_task_for_a_person(sandboxes, community, settings):  
     permit.refresh_from_db()
     assert permit.attention_since is None
     assert OutboundDelivery.objects.filter(subscriber="opscom").exists()
+
+
+def test_the_note_reads_in_the_readers_language_with_the_partners_words_kept(refused):
+    permit = refused["permit"]
+    assert permit.attention_note.startswith("The parking system (OPS-COM) refused")  # the audit keeps English
+    with translation.override("ar"):
+        text = permit.attention_text
+    assert text.startswith("رفض نظام المواقف (OPS-COM)") and TOO_LONG in text and "too long" in text
+    event = AuditEvent.objects.get(action="permits.permit.needs_attention", target_id=str(permit.pk))
+    assert event.data["reason_i18n"]["params"]["plate"] == TOO_LONG
+
+
+def test_a_translation_that_lost_its_placeholder_falls_back_to_the_stored_note():
+    from contractors.attention import attention_text
+
+    reason = {"text": "Unknown sentence %(missing)s", "params": {}}
+    assert attention_text("Stored note", reason) == "Stored note"
+    assert attention_text("Stored note", {}) == "Stored note"

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from django.utils.translation import gettext_noop
+
 from contractors.choices import AttentionParty
 from contractors.models import ContractorMembership
 from contractors.services import membership_attention_clear, membership_attention_raise
@@ -46,27 +48,31 @@ def plain(message: str) -> str:
 def note_failure(delivery: OutboundDelivery, target) -> None:
     if delivery.error_kind not in FIXABLE_KINDS or target is None:
         return
-    detail = plain(delivery.last_error)
+    detail = {"detail": plain(delivery.last_error)}
     if delivery.target_type == MEMBERSHIP:
         if delivery.operation != op.CONTRACTOR_CREATE:
             return  # a refused revoke is the operators' (failed deliveries), not the company's to fix
-        reason = f"The gate system (Buzz-In) refused the company's details: {detail}"
-        membership_attention_raise(actor=BUZZIN, membership=target, reason=reason, by=AttentionParty.COMPANY)
+        reason = gettext_noop("The gate system (Buzz-In) refused the company's details: %(detail)s")
+        membership_attention_raise(
+            actor=BUZZIN, membership=target, reason=reason, by=AttentionParty.COMPANY, params=detail
+        )
         return
     if delivery.target_type != PERMIT:
         return
     company = _membership_needing_attention(target)
     if delivery.operation == op.PERMIT_CREATE and delivery.error_kind in ("not_ready", "not_found"):
         if company is not None:
-            reason = f"{PREFIX} does not know the company yet: {company.attention_note}"
-            by = AttentionParty.COMPANY
+            reason = gettext_noop("The gate system does not know the company yet: %(detail)s")
+            detail, by = {"detail": company.attention_text}, AttentionParty.COMPANY
         else:
-            reason = f"{PREFIX} does not know the company yet, so it cannot issue the pass: {detail}"
+            reason = gettext_noop(
+                "The gate system does not know the company yet, so it cannot issue the pass: %(detail)s"
+            )
             by = AttentionParty.MANAGER
     else:
-        reason = f"{PREFIX} (Buzz-In) refused the permit: {detail}"
+        reason = gettext_noop("The gate system (Buzz-In) refused the permit: %(detail)s")
         by = AttentionParty.MANAGER
-    permit_attention_raise(actor=BUZZIN, permit=target, reason=reason, by=by)
+    permit_attention_raise(actor=BUZZIN, permit=target, reason=reason, by=by, params=detail)
 
 
 def note_success(delivery: OutboundDelivery, target) -> None:

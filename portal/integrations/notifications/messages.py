@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from contractors.attention import attention_text
 from permits.models import Permit
 from portal.core.language import language_of
 
@@ -62,6 +63,8 @@ def display(data: dict) -> Values:
         day = parse_date(data[key]) if isinstance(data.get(key), str) else None
         if day is not None:
             values[key], values[f"{key}_long"] = date_format(day, SHORT_DAY), date_format(day, LONG_DAY)
+    if data.get("reason_i18n"):
+        values["reason"] = attention_text(data.get("reason", ""), data["reason_i18n"])
     if "document" in data:
         values["document"] = str(DOCUMENTS.get(data["document"], data["document"]))
     return values

@@ -162,6 +162,8 @@ def _event_data(event: AuditEvent) -> dict:
     data = {"reason": event.reason} if event.reason else {}
     if event.action.endswith(".needs_attention"):
         data["by"] = event.data.get("by", "")
+        if event.data.get("reason_i18n"):
+            data["reason_i18n"] = event.data["reason_i18n"]
         if event.target_type == MEMBERSHIP_TARGET:
             data["variant"] = "company"
     elif event.action == "permits.permit.extended":

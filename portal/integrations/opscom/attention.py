@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext_noop
+
 from contractors.choices import AttentionParty
 from permits.choices import ParkingState, PermitStatus
 from permits.models import Permit, Vehicle
@@ -44,9 +46,10 @@ def note_failure(delivery: OutboundDelivery, vehicle: Vehicle | None) -> None:
     if vehicle.removed_at is not None or vehicle.permit.status not in PARKING_NEEDED:
         return
     detail = plain(delivery.last_error)
-    reason = f"{PREFIX} the parking permit of vehicle {vehicle.plate}: {detail}"
+    reason = gettext_noop("The parking system (OPS-COM) refused the parking permit of vehicle %(plate)s: %(detail)s")
     by = AttentionParty.PERMIT if "plate" in detail.lower() else AttentionParty.MANAGER
-    permit_attention_raise(actor=OPSCOM, permit=vehicle.permit_id, reason=reason, by=by)
+    params = {"plate": vehicle.plate, "detail": detail}
+    permit_attention_raise(actor=OPSCOM, permit=vehicle.permit_id, reason=reason, by=by, params=params)
 
 
 def note_success(delivery: OutboundDelivery, vehicle: Vehicle | None) -> None:
