@@ -42,6 +42,14 @@ SAID = {
     "permits.vehicle.removed": _("Vehicle removed"),
     "permits.vehicle.plate_changed": _("Plate changed"),
     "permits.gate_scan.recorded": _("Gate scan"),
+    "permits.permit.needs_attention": _("Needs attention"),
+    "permits.permit.attention_cleared": _("Attention cleared"),
+    "permits.permit.extension_declined": _("Extension declined"),
+    "permits.permit.capacity_overridden": _("Capacity overridden"),
+    "permits.permit.decision_due_soon": _("Decision due soon"),
+    "permits.permit.decision_overdue": _("Decision overdue"),
+    "integrations.buzzin.permit_recorded": _("Registered at the gate system"),
+    "integrations.drift.repair_requested": _("Partner records repaired"),
 }
 
 
