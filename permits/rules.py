@@ -122,7 +122,7 @@ def _checks_for(facts: PermitFacts, stage: Stage, now) -> list[tuple[str, Callab
                 ),
             )
         )
-    if stage in COMMIT_STAGES and facts.clashes is not None:
+    if stage in (*COMMIT_STAGES, Stage.EXTEND) and facts.clashes is not None:
         checks.append((NON_FIELD_ERRORS, lambda: c.validate_no_exclusive_clash(facts.clashes)))
         if stage == Stage.APPROVE:
             reason = facts.capacity_override_reason

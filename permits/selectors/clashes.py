@@ -21,8 +21,10 @@ from ..models import ClashSettings, Permit, PermitUnit
 from ..rules import Stage
 
 LIVE_STATUSES = (PermitStatus.SUBMITTED, PermitStatus.APPROVED, PermitStatus.ACTIVE)
-# Which other permits a move is judged against: at submit every live one, at approve those that will happen.
-OTHERS_AT = {Stage.SUBMIT: LIVE_STATUSES, Stage.APPROVE: (PermitStatus.APPROVED, PermitStatus.ACTIVE)}
+# Which other permits a move is judged against: at submit every live one; at approve and at a change of
+# dates, those that will happen.
+WILL_HAPPEN = (PermitStatus.APPROVED, PermitStatus.ACTIVE)
+OTHERS_AT = {Stage.SUBMIT: LIVE_STATUSES, Stage.APPROVE: WILL_HAPPEN, Stage.EXTEND: WILL_HAPPEN}
 DAY_SLACK = datetime.timedelta(days=1)  # the capacity counts shared local days, not only overlapping hours
 BOOKING_FIELDS = (
     "id",

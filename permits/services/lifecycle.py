@@ -116,6 +116,16 @@ def permit_cancel(*, actor: Actor, permit: Permit, reason: str = "") -> Permit:
     return permit
 
 
+def _clashes_if_moved(permit: Permit, valid_from: datetime.datetime, valid_till: datetime.datetime) -> list[Clash]:
+    """The clashes the permit would have with these dates (judged like an approval: with what will happen)."""
+    kept = permit.valid_from, permit.valid_till
+    permit.valid_from, permit.valid_till = valid_from, valid_till
+    try:
+        return permit_clashes(permit, stage=Stage.EXTEND)
+    finally:
+        permit.valid_from, permit.valid_till = kept
+
+
 @domain_service
 def permit_request_extension(*, actor: Actor, permit: Permit, valid_till: datetime.datetime, note: str = "") -> Permit:
     """A contractor asks for a later end; a property manager decides with ``permit_extend``."""
@@ -123,7 +133,9 @@ def permit_request_extension(*, actor: Actor, permit: Permit, valid_till: dateti
     target_status(permit.status, Move.EXTEND)
     if valid_till <= permit.valid_till:
         raise ValidationError({"valid_till": _("Ask for an end later than the current one.")})
-    check_permit_rules(permit_facts(permit, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now())
+    clashes = _clashes_if_moved(permit, permit.valid_from, valid_till)
+    facts = permit_facts(permit, valid_till=valid_till, clashes=clashes)
+    check_permit_rules(facts, stage=Stage.EXTEND, now=timezone.now())
     permit.extension_requested_till = valid_till
     permit.extension_request_note = note
     wait = decision_open(permit, DecisionStage.EXTENSION, now=timezone.now())
@@ -146,13 +158,13 @@ def permit_extend(
     permit = lock_permit(permit)
     target_status(permit.status, Move.EXTEND)
     new_from = valid_from or permit.valid_from
-    check_permit_rules(
-        permit_facts(permit, valid_from=new_from, valid_till=valid_till), stage=Stage.EXTEND, now=timezone.now()
-    )
     data = {
         "valid_from": [permit.valid_from.isoformat(), new_from.isoformat()],
         "valid_till": [permit.valid_till.isoformat(), valid_till.isoformat()],
     }
+    clashes = _clashes_if_moved(permit, new_from, valid_till)
+    facts = permit_facts(permit, valid_from=new_from, valid_till=valid_till, clashes=clashes)
+    check_permit_rules(facts, stage=Stage.EXTEND, now=timezone.now())
     permit.valid_from, permit.valid_till = new_from, valid_till
     permit.extension_requested_till = None
     permit.extension_request_note = ""

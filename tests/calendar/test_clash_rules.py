@@ -205,3 +205,37 @@ def test_next_door_can_be_switched_off(clash_settings, units, make_permit):
     clash_settings.save()
     approved(make_permit(units["0713"], permit_type="maintenance"))
     assert permit_clashes(make_permit(units["0712"], permit_type="maintenance")) == []
+
+
+# --- a change of dates is judged like an approval -------------------------------------------------------
+
+
+def test_extending_into_another_fit_out_of_the_unit_is_refused(clash_settings, units, make_permit, day):
+    first = approved(make_permit(units["0712"], end=dubai(day + datetime.timedelta(days=3), 18)))
+    later_start = dubai(day + datetime.timedelta(days=5), 8)
+    second = approved(make_permit(units["0712"], start=later_start, end=later_start + datetime.timedelta(days=3)))
+    services.permit_extend(actor=ACTOR, permit=first, valid_till=later_start)  # up to the other's start: allowed
+    with pytest.raises(ValidationError) as refused:
+        services.permit_extend(actor=ACTOR, permit=first, valid_till=later_start + datetime.timedelta(hours=1))
+    assert second.reference in " ".join(refused.value.messages)
+    first.refresh_from_db()
+    assert first.valid_till == later_start  # nothing half-written
+
+
+def test_extending_past_a_permit_that_is_only_submitted_is_allowed(clash_settings, units, make_permit, day):
+    first = approved(make_permit(units["0712"]))
+    later_start = dubai(day + datetime.timedelta(days=5), 8)
+    submit(make_permit(units["0712"], start=later_start, end=later_start + datetime.timedelta(days=3)))
+    services.permit_extend(actor=ACTOR, permit=first, valid_till=later_start + datetime.timedelta(days=1))
+
+
+def test_asking_for_an_extension_into_another_fit_out_is_refused_at_once(clash_settings, units, make_permit, day):
+    first = approved(make_permit(units["0712"]))
+    later_start = dubai(day + datetime.timedelta(days=5), 8)
+    approved(make_permit(units["0712"], start=later_start, end=later_start + datetime.timedelta(days=3)))
+    with pytest.raises(ValidationError):
+        services.permit_request_extension(
+            actor=ACTOR, permit=first, valid_till=later_start + datetime.timedelta(days=1)
+        )
+    first.refresh_from_db()
+    assert first.extension_requested_till is None
