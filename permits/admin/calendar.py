@@ -17,6 +17,7 @@ from portal.core.models import Community
 from ..models import CalendarFeed, Permit
 from ..selectors.calendar import calendar_page, parse_calendar_query
 from ..services.feeds import calendar_feed_revoke, calendar_feed_rotate
+from ..views.feed_once import feed_context, remember_new_feed
 
 
 def calendar_urls(model_admin) -> list:
@@ -58,8 +59,7 @@ def calendar_view(model_admin, request):
         "opts": model_admin.opts,
         "title": _("Permit calendar"),
         "page": page,
-        "feed_url": request.build_absolute_uri(reverse("permits:calendar_ics", args=[feed.token])) if feed else "",
-        "feed_action": reverse("admin:permits_permit_calendar_feed"),
+        **feed_context(request, feed, reverse("admin:permits_permit_calendar_feed")),
     }
     return TemplateResponse(request, "admin/permits/permit/calendar.html", context)
 
@@ -72,6 +72,7 @@ def feed_view(model_admin, request):
         calendar_feed_revoke(actor=actor, user=request.user)
         messages.success(request, _("Your calendar feed is revoked: its address no longer works."))
     else:
-        calendar_feed_rotate(actor=actor, user=request.user)
+        _feed, token = calendar_feed_rotate(actor=actor, user=request.user)
+        remember_new_feed(request, token)
         messages.success(request, _("Your calendar feed has a new address; any earlier one no longer works."))
     return redirect(reverse("admin:permits_permit_calendar") + "#feed")

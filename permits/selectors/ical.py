@@ -10,6 +10,7 @@ from icalendar import Calendar, Event, vRecur
 
 from ..choices import PermitStatus, PermitType
 from ..models import CalendarFeed, Permit
+from ..models.feed import feed_token_hash
 from .access import permits_visible_to
 
 FEED_STATUSES = (
@@ -25,7 +26,7 @@ PAST_DAYS, FUTURE_DAYS, MAX_EVENTS = 60, 400, 2000
 
 def feed_for_token(token: str) -> CalendarFeed | None:
     """The live feed with this token whose owner may still see permits; else None (the URL is a 404)."""
-    feed = CalendarFeed.objects.select_related("user", "contractor").filter(token=token).first()
+    feed = CalendarFeed.objects.select_related("user", "contractor").filter(token_hash=feed_token_hash(token)).first()
     if feed is None or (feed.user is not None and not (feed.user.is_active and feed.user.is_staff)):
         return None
     return feed

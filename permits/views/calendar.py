@@ -17,6 +17,7 @@ from ..selectors.calendar import calendar_page, parse_calendar_query
 from ..selectors.ical import feed_for_token, feed_ics
 from ..services.feeds import calendar_feed_revoke, calendar_feed_rotate
 from ._helpers import actor_for
+from .feed_once import feed_context, remember_new_feed
 
 
 @require_GET
@@ -30,11 +31,7 @@ def calendar(request):
         link=lambda permit: reverse("permits:detail", args=[permit.reference]),
     )
     feed = CalendarFeed.objects.filter(contractor=contractor).first()
-    context = {
-        "page": page,
-        "feed_url": request.build_absolute_uri(reverse("permits:calendar_ics", args=[feed.token])) if feed else "",
-        "feed_action": reverse("permits:calendar_feed"),
-    }
+    context = {"page": page, **feed_context(request, feed, reverse("permits:calendar_feed"))}
     return render(request, "portal/calendar.html", context)
 
 
@@ -45,7 +42,8 @@ def calendar_feed(request):
         calendar_feed_revoke(actor=actor_for(request), contractor=request.contractor)
         messages.success(request, _("Your calendar feed is revoked: its address no longer works."))
     else:
-        calendar_feed_rotate(actor=actor_for(request), contractor=request.contractor)
+        _feed, token = calendar_feed_rotate(actor=actor_for(request), contractor=request.contractor)
+        remember_new_feed(request, token)
         messages.success(request, _("Your calendar feed has a new address; any earlier one no longer works."))
     return redirect(reverse("permits:calendar") + "#feed")
 

@@ -167,6 +167,12 @@ def test_manager_and_contractor_calendars(chromium, live_server, tower):
         assert contractor.locator(".cal-bar a", has_text=theirs.reference).count() == 0
     assert contractor.locator("#feed-url").input_value().endswith(".ics")
     both_widths(contractor, "04-contractor-month")
+    address = contractor.locator("#feed-url").input_value()
+    contractor.reload()  # shown once: afterwards only its first characters, to recognise it
+    contractor.locator("#feed").get_by_text("is in use").wait_for()
+    assert contractor.locator("#feed-url").count() == 0 and address not in contractor.content()
+    contractor.locator("#feed").scroll_into_view_if_needed()
+    both_widths(contractor, "04b-contractor-feed-in-use")
 
     # Before submitting: the checklist warns of the full tower and of the work next door.
     contractor.goto(f"{base}/permits/{tower['draft'].reference}/")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from permits.models import CalendarFeed
+from permits.models.feed import feed_token_hash
 from tests.admin.conftest import logged_in
 from tests.factories import permit_in_status
 
@@ -115,3 +116,36 @@ def test_feed_changes_are_audited(contractor_user_a, permits):
         AuditEvent.objects.filter(target_type="calendarfeed").order_by("pk").values_list("action", flat=True)
     )
     assert actions == ["permits.calendar_feed.rotated", "permits.calendar_feed.revoked"]
+
+
+def test_the_address_is_shown_once_and_only_its_hash_is_stored(contractor_user_a, permits):
+    client = logged_in(contractor_user_a)
+    url = feed_url(client, reverse("permits:calendar_feed"))
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    again = client.get(reverse("permits:calendar"))
+    assert again.context["feed_url"] == "" and token not in again.content.decode()
+    assert f"…/calendar/{token[:6]}…" in again.content.decode()  # recognisable, not usable
+    feed = CalendarFeed.objects.get()
+    assert token not in (feed.token_hash, feed.prefix) and len(feed.token_hash) == 64
+    assert client.get(url).status_code == 200  # the address itself still works
+
+
+def test_an_address_made_before_hashing_keeps_working(contractor_a):
+    """Migration 0016 hashes the tokens already handed out (the same function the lookup uses)."""
+    import importlib
+
+    migration = importlib.import_module("permits.migrations.0016_calendar_feed_token_hashed")
+    feed = CalendarFeed(contractor=contractor_a)
+    feed.token = "an-old-token-from-before"
+
+    class Rows:
+        @staticmethod
+        def all():
+            return [feed]
+
+    class Model:
+        objects = Rows
+
+    feed.save = lambda update_fields: None
+    migration.hash_tokens(type("Apps", (), {"get_model": staticmethod(lambda *_: Model)}), None)
+    assert feed.token_hash == feed_token_hash("an-old-token-from-before") and feed.prefix == "an-old"
