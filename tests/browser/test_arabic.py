@@ -183,6 +183,14 @@ def test_the_admin_in_arabic(chromium, live_server, world, shoot):
     page.wait_for_url(f"{live_server.url}/admin/")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     shoot(page, "ar-10-admin")
+    # Right to left, nothing of the dashboard is pushed past the window's edge (where it would be cut off).
+    outside = page.evaluate(
+        """Array.from(document.querySelectorAll('#dashboard, #dashboard *')).filter(e => {
+            const box = e.getBoundingClientRect();
+            return box.width > 0 && (box.left < -1 || box.right > document.documentElement.clientWidth + 1);
+        }).map(e => e.tagName + '#' + e.id)"""
+    )
+    assert outside == []
     page.get_by_role("button", name="English").wait_for()
     assert page.get_by_role("link", name="إدارة بوابة التصاريح").is_visible()
     page.goto(f"{live_server.url}/admin/permits/permit/")
