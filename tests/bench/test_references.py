@@ -135,3 +135,32 @@ def test_reference_webhook_verifies_the_portal_signature_and_stores_one_row():
     )
     assert refused.status_code == 401
     assert not InboundEvent.objects.filter(event_id="bench-ref-2").exists()
+
+
+def _plain_admin_page(client) -> tuple[int, int]:
+    """Queries and rows of the plain admin's first page (after a warm-up request)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = "/bench/plain-admin/permits/permit/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), len(response.context["cl"].result_list)
+
+
+def test_plain_admin_reference_is_a_careful_one(django_user_model):
+    """The changelist reference shows 50 rows a page, like the portal's, without a query per row
+    (each permit here has its own community, tower, unit and contractor)."""
+    from tests.factories import PermitFactory
+
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("bench-root", "root@bench.example", "x"))
+    PermitFactory.create_batch(3)
+    few, rows = _plain_admin_page(client)
+    assert rows == 3
+    PermitFactory.create_batch(55)
+    many, rows = _plain_admin_page(client)
+    assert rows == 50
+    assert many == few
