@@ -1,4 +1,4 @@
-"""Workload 2: the permit changelist, the product's ``PermitAdmin`` against a plain ``ModelAdmin``, in process."""
+"""Workload 2: the permit changelist, the portal's ``PermitAdmin`` against a careful plain ``ModelAdmin``."""
 
 from __future__ import annotations
 
@@ -33,11 +33,25 @@ class Case:
 
 @dataclass
 class Sample:
-    median_ms: float
-    p95_ms: float
+    """One side of one case: every timed request (all rounds), the median of each round, the queries of one page."""
+
+    times: list[float]
+    round_medians: list[float]
     queries: int
     saw_count: bool
     status: int
+
+    @property
+    def median_ms(self) -> float:
+        return median(self.times)
+
+    @property
+    def p95_ms(self) -> float:
+        return percentile(self.times, 0.95)
+
+    @property
+    def p99_ms(self) -> float:
+        return percentile(self.times, 0.99)
 
 
 def bench_users() -> dict[str, object]:
@@ -93,20 +107,43 @@ def clients(users: dict) -> dict[str, Client]:
 
 
 @override_settings(ROOT_URLCONF="bench.urls")
-def measure(client: Client, url: str, repeat: int, warmup: int = 2) -> Sample:
-    for _ in range(warmup):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+def measure_pair(clients: tuple[Client, Client], urls: tuple[str, str], requests: int, rounds: int, warmup: int = 2):
+    """The portal's page and its reference, the same number of warm-ups and timed requests each.
+
+    The timed requests come in ``rounds`` rounds, the two sides alternating round by round (which goes
+    first alternates too), so a change in the machine's load falls on both; each round's median is kept
+    for the spread.
+    """
+    for client, url in zip(clients, urls, strict=True):
+        for _ in range(warmup):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+    per_round = -(-requests // rounds)
+    times: tuple[list, list] = ([], [])
+    medians: tuple[list, list] = ([], [])
+    for number in range(rounds):
+        order = (0, 1) if number % 2 == 0 else (1, 0)
+        for side in order:
+            mine = _timed(clients[side], urls[side], per_round)
+            times[side].extend(mine)
+            medians[side].append(median(mine))
+    return tuple(Sample(times[side], medians[side], *_queries(clients[side], urls[side])) for side in (0, 1))
+
+
+def _timed(client: Client, url: str, count: int) -> list[float]:
     times = []
-    for _ in range(repeat):
+    for _ in range(count):
         started = time.perf_counter()
-        response = client.get(url)
+        client.get(url)
         times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _queries(client: Client, url: str) -> tuple[int, bool, int]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     sql = [query["sql"] for query in captured.captured_queries]
-    saw_count = any(is_full_table_count(statement) for statement in sql)
-    return Sample(median(times), percentile(times, 0.95), len(sql), saw_count, response.status_code)
+    return len(sql), any(is_full_table_count(statement) for statement in sql), response.status_code
 
 
 def is_full_table_count(statement: str) -> bool:
@@ -120,15 +157,14 @@ def url_of(base: str, query: str) -> str:
     return f"{base}?{query}" if query else base
 
 
-def run_product(client_by_user: dict, repeat: int) -> dict[tuple[str, str], Sample]:
+def run(client_by_user: dict, requests: int, rounds: int) -> dict[tuple[str, str], tuple[Sample, Sample]]:
+    """Every case: (the portal's ``PermitAdmin``, the plain ``ModelAdmin``)."""
     return {
-        (case.user, case.label): measure(client_by_user[case.user], url_of(PRODUCT_URL, case.product_query), repeat)
-        for case in cases()
-    }
-
-
-def run_plain(client_by_user: dict, repeat: int) -> dict[tuple[str, str], Sample]:
-    return {
-        (case.user, case.label): measure(client_by_user[case.user], url_of(PLAIN_URL, case.plain_query), repeat, 1)
+        (case.user, case.label): measure_pair(
+            (client_by_user[case.user], client_by_user[case.user]),
+            (url_of(PRODUCT_URL, case.product_query), url_of(PLAIN_URL, case.plain_query)),
+            requests,
+            rounds,
+        )
         for case in cases()
     }

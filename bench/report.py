@@ -22,6 +22,7 @@ class Figure:
     goal: str = ""
     met: bool | None = None
     note: str = ""
+    spread: str = ""  # min-max over the repeats (rounds) of the headline figures
 
 
 @dataclass
@@ -35,12 +36,13 @@ class Report:
         return figure
 
     def table(self) -> str:
-        headers = ["workload", "figure", "value", "reference", "ratio", "goal", "met"]
+        headers = ["workload", "figure", "value", "spread (3 rounds)", "reference", "ratio", "goal", "met"]
         rows = [
             [
                 f.workload,
                 f.name,
                 _number(f.value, f.unit),
+                f.spread,
                 _number(f.reference, f.unit) + (f" ({f.reference_label})" if f.reference_label else "")
                 if f.reference is not None
                 else "",
@@ -54,7 +56,8 @@ class Report:
         lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"]
         lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
         lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
-        return "\n".join(lines)
+        notes = [f"- {f.workload}, {f.name}: {f.note}" for f in self.figures if f.note]
+        return "\n".join(lines + (["", "Notes:", *notes] if notes else []))
 
     def write(self) -> Path:
         RESULTS.mkdir(exist_ok=True)
@@ -77,7 +80,8 @@ def _line(f: Figure) -> str:
     reference = f" vs {_number(f.reference, f.unit)}" if f.reference is not None else ""
     ratio = f" ({f.ratio:.2f}x)" if f.ratio is not None else ""
     met = {True: " ok", False: " NOT MET", None: ""}[f.met]
-    return f"{f.workload}: {f.name} = {_number(f.value, f.unit)}{reference}{ratio}{met}"
+    spread = f" [{f.spread}]" if f.spread else ""
+    return f"{f.workload}: {f.name} = {_number(f.value, f.unit)}{spread}{reference}{ratio}{met}"
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -90,3 +94,10 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples) if samples else float("nan")
+
+
+def spread(values: list[float], unit: str) -> str:
+    """``61.2-72.0 ms``: the lowest and the highest of the repeats."""
+    if not values:
+        return ""
+    return f"{min(values):,.1f}-{max(values):,.1f} {unit}".strip()

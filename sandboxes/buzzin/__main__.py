@@ -24,6 +24,7 @@ CONFIG_FILE_KEYS = {
     "webhookSecret": "webhook_secret",
     "autoApproveContractorsAfter": "auto_approve_contractors_after",
     "webhookRetryDelays": "webhook_retry_delays",
+    "latency": "latency",
 }
 DEFAULT_AUTO_APPROVE_SECONDS = 1.0
 
@@ -36,6 +37,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--webhook-secret", help="shared secret for the HMAC signature and X-Buzzin-Token")
     parser.add_argument("--config-file", type=Path, help="JSON with communities and options")
     parser.add_argument("--accept-delay", type=float, help="seconds from submit to acceptance (default 1.0)")
+    parser.add_argument("--latency", type=float, help="seconds every API call waits before it is answered (default 0)")
     parser.add_argument(
         "--auto-approve-after",
         type=float,
@@ -54,6 +56,7 @@ def build_options(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[
         "webhook_secret": args.webhook_secret,
         "accept_delay": args.accept_delay,
         "auto_approve_contractors_after": args.auto_approve_after,
+        "latency": args.latency,
     }
     options.update({name: value for name, value in overrides.items() if value is not None})
     if options["auto_approve_contractors_after"] is not None and options["auto_approve_contractors_after"] < 0:

@@ -59,7 +59,8 @@ def add_community(state: SandboxState, params: dict[str, str], body: dict[str, A
 
 
 def configure(state: SandboxState, params: dict[str, str], body: dict[str, Any]) -> Outcome:
-    """``{acceptDelay, webhookUrl, webhookSecret, autoApproveContractorsAfter, webhookRetryDelays}``, all optional."""
+    """``{acceptDelay, webhookUrl, webhookSecret, autoApproveContractorsAfter, webhookRetryDelays, latency}``,
+    all optional."""
     with state.lock:
         config = state.config
         if "acceptDelay" in body:
@@ -71,6 +72,8 @@ def configure(state: SandboxState, params: dict[str, str], body: dict[str, Any])
         if "autoApproveContractorsAfter" in body:
             value = body["autoApproveContractorsAfter"]
             config.auto_approve_contractors_after = None if value is None else _seconds(value, "autoApprove")
+        if "latency" in body:
+            config.latency = _seconds(body["latency"], "latency")
         if "webhookRetryDelays" in body:
             delays = tuple(_seconds(delay, "webhookRetryDelays") for delay in body["webhookRetryDelays"] or ())
             config.webhook_retry_delays = state.webhooks.retry_delays = delays

@@ -67,6 +67,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         state = self.server.state
         if path == PREFIX or path.startswith(PREFIX + "/"):
             return handle_control(state, self.command, path, raw_body)
+        if state.config.latency:
+            time.sleep(state.config.latency)  # outside the state's lock: concurrent calls wait side by side
         request = ApiRequest(
             method=self.command,
             path=path,

@@ -26,6 +26,7 @@ class SandboxConfig:
     webhook_secret: str | None = None
     auto_approve_contractors_after: float | None = None
     webhook_retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS
+    latency: float = 0.0  # seconds every API call waits before it is handled (a partner's network and work)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +35,7 @@ class SandboxConfig:
             "webhookSecretSet": bool(self.webhook_secret),
             "autoApproveContractorsAfter": self.auto_approve_contractors_after,
             "webhookRetryDelays": list(self.webhook_retry_delays),
+            "latency": self.latency,
         }
 
 

@@ -1096,3 +1096,32 @@ def test_cli_options_merge_config_file_and_flags(tmp_path: Path):
     assert communities == [OTHER_COMMUNITY]
     assert options == {"accept_delay": 3, "webhook_secret": "flag", "auto_approve_contractors_after": None}
     assert build_options(parse_args([]))[0] == [DEMO_COMMUNITY]
+
+
+def test_latency_delays_every_api_call_side_by_side_but_not_the_control_api(sandbox, api):
+    """The bench's partner stand-in: each API call waits ``latency`` seconds, concurrent calls in parallel."""
+    assert control(sandbox, "config", {"latency": 0.2}).json()["latency"] == 0.2
+
+    def call(_):
+        with pytest.raises(NotFound):
+            api.get_permit("unknown-permit-id")
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(call, range(4)))
+    assert 0.2 <= time.monotonic() - started < 0.7  # four calls of 0.2 s each, waiting side by side
+    started = time.monotonic()
+    sandbox_state(sandbox)
+    assert time.monotonic() - started < 0.15
+    assert control(sandbox, "config", {"latency": -1}).status_code == 400
+    control(sandbox, "config", {"latency": 0})
+    started = time.monotonic()
+    with pytest.raises(NotFound):
+        api.get_permit("unknown-permit-id")
+    assert time.monotonic() - started < 0.15
+
+
+def test_latency_from_the_command_line():
+    _, options = build_options(parse_args(["--latency", "0.1"]))
+    assert options["latency"] == 0.1
+    assert "latency" not in build_options(parse_args([]))[1]
