@@ -113,6 +113,36 @@ def test_dispatch_survives_a_broker_outage(settings, monkeypatch):
     assert dispatch(1) is False
 
 
+def test_the_row_is_marked_handed_over_before_its_task_can_reach_a_worker(settings, monkeypatch):
+    """Marked after publishing, the mark's row lock could make a fast worker skip the row for good."""
+    settings.OUTBOX_DISPATCH = True
+    permit_in_status("approved")
+    row = OutboundDelivery.objects.order_by("pk").first()
+    OutboundDelivery.objects.update(dispatched_at=None)
+    seen = []
+    monkeypatch.setattr(
+        current_app,
+        "send_task",
+        lambda name, args, **options: seen.append(OutboundDelivery.objects.get(pk=args[0]).dispatched_at),
+    )
+    assert dispatch(row.pk) is True
+    assert seen and seen[0] is not None
+
+
+def test_a_refused_hand_over_leaves_no_mark(settings, monkeypatch):
+    settings.OUTBOX_DISPATCH = True
+    permit_in_status("approved")
+    row = OutboundDelivery.objects.order_by("pk").first()
+
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(current_app, "send_task", down)
+    assert dispatch(row.pk) is False
+    row.refresh_from_db()
+    assert row.dispatched_at is None
+
+
 def test_dispatch_passes_the_countdown(broker):
     dispatch(7, countdown=2.5)
     assert broker == [(7, {"countdown": 2.5})]

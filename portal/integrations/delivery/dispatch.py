@@ -21,16 +21,18 @@ def dispatch(delivery_id: int, countdown: float | None = None) -> bool:
     """Queue ``integrations.delivery_send`` for the row; False when dispatch is off or the broker is down.
 
     A task the broker took is noted on the row (``dispatched_at``, when it is due at a worker): the relay does
-    not hand the row over again while that task may still be queued behind others.
+    not hand the row over again while that task may still be queued behind others. The note is written before
+    the task is published: written after, its row lock could still be held when a fast worker claims the row
+    (``skip_locked``), and that worker would skip a row no task would ever send again.
     """
     if not settings.OUTBOX_DISPATCH:
         return False
-    if not hand_over(DELIVERY_TASK_NAME, delivery_id, countdown=countdown):
-        # Whatever task went before, the relay must not wait for it: this hand-over is the one that counts.
-        OutboundDelivery.objects.filter(pk=delivery_id, dispatched_at__isnull=False).update(dispatched_at=None)
-        return False
     due = timezone.now() + datetime.timedelta(seconds=countdown if countdown and countdown > 0 else 0)
     OutboundDelivery.objects.filter(pk=delivery_id).update(dispatched_at=due)
+    if not hand_over(DELIVERY_TASK_NAME, delivery_id, countdown=countdown):
+        # Whatever task went before, the relay must not wait for it: this hand-over is the one that counts.
+        OutboundDelivery.objects.filter(pk=delivery_id).update(dispatched_at=None)
+        return False
     return True
 
 
