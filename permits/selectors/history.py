@@ -48,7 +48,6 @@ SAID = {
     "permits.permit.capacity_overridden": _("Capacity overridden"),
     "permits.permit.decision_due_soon": _("Decision due soon"),
     "permits.permit.decision_overdue": _("Decision overdue"),
-    "integrations.buzzin.permit_recorded": _("Registered at the gate system"),
     "integrations.drift.repair_requested": _("Partner records repaired"),
 }
 
@@ -63,6 +62,7 @@ class HistoryLine:
 
 
 PARKING_SAID = _("Parking permit: %(state)s")
+PARTNER_SAID = _("Recorded by a partner system")  # the domain does not name the partners; the actor does
 
 
 def said(action: str) -> str:
@@ -73,6 +73,8 @@ def said(action: str) -> str:
     if action.startswith("permits.vehicle.parking_"):
         state = action.removeprefix("permits.vehicle.parking_")
         return str(PARKING_SAID % {"state": ParkingState(state).label if state in ParkingState.values else state})
+    if action.startswith("integrations."):
+        return str(PARTNER_SAID)
     words = action.removeprefix("permits.").removeprefix("permit.").replace("_", " ").split(".")
     return " ".join(words).capitalize().replace("Noc", "NOC")
 
