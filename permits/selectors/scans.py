@@ -28,7 +28,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractWeekDay, TruncTime
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
@@ -38,7 +38,7 @@ from portal.core.local_time import local_day_start
 from portal.core.models import BlackoutDate, Community
 
 from ..choices import PermitStatus, ScanDirection, ScanKind
-from ..models import GateScan, GateScanHour, Permit
+from ..models import GateScan, GateScanHour, Permit, WorkerPresence
 
 FLAG_DAYS = 7  # outside hours looks at today's entries and those of the 6 days before
 TREND_DAYS = 8 * 7
@@ -84,46 +84,30 @@ def _by_zone(communities: list[dict]) -> dict[str, list[dict]]:
 # --- on site now ---
 
 
-def _later_move(now: datetime.datetime) -> Exists:
-    """A later entry or exit of the outer scan's worker (up to ``now``)."""
-    return Exists(
-        GateScan.objects.filter(
-            permit=OuterRef("permit"),
-            employee_name=OuterRef("employee_name"),
-            kind=ScanKind.SCANNED,
-            direction__in=[ScanDirection.ENTRY, ScanDirection.EXIT],
-            scanned_at__gt=OuterRef("scanned_at"),
-            scanned_at__lte=now,
-        )
-    )
+def _present(now: datetime.datetime) -> Q:
+    """The workers (``WorkerPresence`` rows) inside now: their latest move an entry of their community's today.
 
-
-def _inside_scans(now: datetime.datetime, day_start: datetime.datetime) -> QuerySet:
-    """Today's entries not followed by an entry or exit of the same worker: the workers inside now."""
-    return GateScan.objects.filter(
-        kind=ScanKind.SCANNED,
-        direction=ScanDirection.ENTRY,
-        scanned_at__gte=day_start,
-        scanned_at__lte=now,
-    ).exclude(_later_move(now))
-
-
-def on_site_now(scans: QuerySet, *, now: datetime.datetime | None = None) -> QuerySet:
-    """The entry scans of the workers on site now (``scans`` scoped), one per worker, by community and tower.
-
-    "Today" is each community's own day: an entry of yesterday without an exit is not "on site now".
+    A row per worker holds its latest move, so this is one range of a small partial index per time zone, not a
+    search of the day's scans for entries without a later move. (A move timed after ``now``, which only a gate
+    clock running ahead reports, hides the worker until then.)
     """
-    now = _now(now)
-    on_their_day = Q(pk__in=[])
+    present = Q(pk__in=[])
     for zone, communities in _by_zone(_communities()).items():
         tz = zoneinfo.ZoneInfo(zone)
         day_start = local_day_start(now.astimezone(tz).date(), tz)
         ids = [community["pk"] for community in communities]
-        on_their_day |= Q(permit__community_id__in=ids, scanned_at__gte=day_start)
+        present |= Q(community_id__in=ids, scanned_at__gte=day_start)
+    return present & Q(inside=True, scanned_at__lte=now)
+
+
+def on_site_now(presence: QuerySet, *, now: datetime.datetime | None = None) -> QuerySet:
+    """The workers on site now (``presence``: ``WorkerPresence`` rows, scoped), by community, tower and entry.
+
+    "Today" is each community's own day: an entry of yesterday without an exit is not "on site now".
+    """
     return (
-        scans.filter(on_their_day, kind=ScanKind.SCANNED, direction=ScanDirection.ENTRY, scanned_at__lte=now)
-        .exclude(_later_move(now))
-        .select_related("permit__community", "permit__property", "permit__contractor", "permit__main_unit")
+        presence.filter(_present(_now(now)))
+        .select_related("scan", "permit__community", "permit__property", "permit__contractor", "permit__main_unit")
         .order_by("permit__community__name", "permit__property__name", "scanned_at", "pk")
     )
 
@@ -132,26 +116,36 @@ def on_site_now(scans: QuerySet, *, now: datetime.datetime | None = None) -> Que
 class OnSite:
     counts: list[dict]  # per community and tower: names and the number of workers inside
     total: int
-    scans: list[GateScan]  # the entry scans to list (of the chosen tower), at most ``limit``
+    workers: list[WorkerPresence]  # the workers to list (of the chosen tower), at most ``limit``
     truncated: bool
 
 
-def on_site_summary(scans: QuerySet, *, property_id: int | None = None, limit: int = 200, now=None) -> OnSite:
-    """``on_site_now`` counted per tower and listed (of one tower, or all), in two queries: one light pass over
-    every worker inside, then the rows to show by id."""
-    inside = on_site_now(scans, now=now)
-    keys = list(inside.values_list("pk", "permit__property_id", "permit__community__name", "permit__property__name"))
-    counts: dict[int, dict] = {}
-    for _pk, tower, community_name, tower_name in keys:
-        row = counts.setdefault(tower, {"property_id": tower, "community": community_name, "tower": tower_name})
-        row["workers"] = row.get("workers", 0) + 1
-    chosen = [pk for pk, tower, _c, _t in keys if property_id is None or tower == property_id]
-    shown = {scan.pk: scan for scan in inside.filter(pk__in=chosen[:limit])}
+def on_site_summary(presence: QuerySet, *, property_id: int | None = None, limit: int = 200, now=None) -> OnSite:
+    """``on_site_now`` counted per tower, then listed (of one tower, or all): two queries, the count an aggregate
+    over the present rows and the list only the ``limit`` rows it shows."""
+    inside = on_site_now(presence, now=now)
+    counts = list(
+        inside.values(
+            "permit__property_id", community_name=F("permit__community__name"), tower=F("permit__property__name")
+        )
+        .annotate(workers=Count("pk"))
+        .order_by("community_name", "tower", "permit__property_id")
+    )
+    chosen = inside if property_id is None else inside.filter(permit__property_id=property_id)
+    workers = list(chosen[: limit + 1])
     return OnSite(
-        counts=list(counts.values()),
-        total=len(keys),
-        scans=[shown[pk] for pk in chosen[:limit] if pk in shown],
-        truncated=len(chosen) > limit,
+        counts=[
+            {
+                "property_id": row["permit__property_id"],
+                "community": row["community_name"],
+                "tower": row["tower"],
+                "workers": row["workers"],
+            }
+            for row in counts
+        ],
+        total=sum(row["workers"] for row in counts),
+        workers=workers[:limit],
+        truncated=len(workers) > limit,
     )
 
 
@@ -177,7 +171,14 @@ def overstay_q(now: datetime.datetime | None = None) -> Q:
             if day_end < cutoff.time():
                 past |= Q(time_out__isnull=True)
             late |= Q(community_id__in=ids) & past
-        inside = _inside_scans(now, local_day_start(local_now.date(), tz)).filter(permit=OuterRef("pk"))
+        day_start = local_day_start(local_now.date(), tz)
+        inside = WorkerPresence.objects.filter(
+            permit=OuterRef("pk"),
+            community_id__in=[community["pk"] for community in communities],
+            inside=True,
+            scanned_at__gte=day_start,
+            scanned_at__lte=now,
+        )
         combined |= late & Q(Exists(inside))
     return combined & Q(status__in=LIVE_STATUSES)
 
@@ -202,7 +203,6 @@ def entries_off_hours(scans: QuerySet) -> QuerySet:
 
 def _entries_between(start: datetime.datetime, end: datetime.datetime) -> QuerySet:
     return GateScan.objects.filter(
-        permit=OuterRef("pk"),
         kind=ScanKind.SCANNED,
         direction=ScanDirection.ENTRY,
         scanned_at__gte=start,
@@ -225,8 +225,9 @@ def outside_hours_q(now: datetime.datetime | None = None) -> Q:
         today = now.astimezone(tz).date()
         since = local_day_start(today - datetime.timedelta(days=FLAG_DAYS - 1), tz)
         ids = [community["pk"] for community in members]
-        off_hours = GateScan.objects.filter(permit=OuterRef("pk"), off_hours=True, scanned_at__gte=since)
-        combined |= Q(community_id__in=ids) & Q(Exists(off_hours.filter(scanned_at__lte=now)))
+        # A semi-join on the permit ids of a range of the off-hours index, not a probe per permit of the list.
+        off_hours = GateScan.objects.filter(off_hours=True, scanned_at__gte=since, scanned_at__lte=now)
+        combined |= Q(community_id__in=ids, pk__in=off_hours.values("permit_id"))
         for community in members:
             windows[community["pk"]] = (tz, today - datetime.timedelta(days=FLAG_DAYS - 1), today)
     blackouts = BlackoutDate.objects.filter(
@@ -238,7 +239,7 @@ def outside_hours_q(now: datetime.datetime | None = None) -> Q:
         if first <= day <= last:
             start = local_day_start(day, tz)
             end = min(local_day_start(day + datetime.timedelta(days=1), tz), now + datetime.timedelta(microseconds=1))
-            combined |= Q(community_id=community_id) & Q(Exists(_entries_between(start, end)))
+            combined |= Q(community_id=community_id, pk__in=_entries_between(start, end).values("permit_id"))
     return combined & Q(status__in=LIVE_STATUSES)
 
 
