@@ -27,18 +27,21 @@ def backfill(apps, schema_editor):
             )
         )
         .filter(rank=1)
-        .values_list("pk", "permit_id", "permit__community_id", "employee_name", "scanned_at", "direction")
+        .values_list(
+            "pk", "permit_id", "permit__community_id", "permit__property_id", "employee_name", "scanned_at", "direction"
+        )
     )
     rows = (
         WorkerPresence(
             scan_id=pk,
             permit_id=permit_id,
             community_id=community_id,
+            property_id=property_id,
             employee_name=name,
             scanned_at=moment,
             inside=direction == "entry",
         )
-        for pk, permit_id, community_id, name, moment, direction in latest.iterator(chunk_size=5000)
+        for pk, permit_id, community_id, property_id, name, moment, direction in latest.iterator(chunk_size=5000)
     )
     while batch := list(itertools.islice(rows, 5000)):
         WorkerPresence.objects.bulk_create(batch)

@@ -96,6 +96,10 @@ class WorkerPresence(models.Model):
     community = models.ForeignKey(
         "core.Community", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("community")
     )
+    # The permit's tower, copied with each move (fixed once a permit is submitted; the next scan would correct it).
+    property = models.ForeignKey(
+        "core.Property", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("property")
+    )
     employee_name = models.CharField(max_length=200, blank=True, verbose_name=_("employee name"))
     scan = models.ForeignKey(GateScan, on_delete=models.CASCADE, related_name="+", verbose_name=_("latest scan"))
     scanned_at = models.DateTimeField(verbose_name=_("scanned at"))
@@ -108,9 +112,17 @@ class WorkerPresence(models.Model):
             models.UniqueConstraint(fields=["permit", "employee_name"], name="presence_worker_unique"),
         ]
         indexes = [
-            # The workers inside, by community and time of entry: today's are one range of this small index.
+            # The workers inside, by community and time of entry: today's are one range of this small index,
+            # counted per tower without reading the table.
             models.Index(
-                fields=["community", "scanned_at"], condition=models.Q(inside=True), name="presence_inside_idx"
+                fields=["community", "scanned_at"],
+                include=["property"],
+                condition=models.Q(inside=True),
+                name="presence_inside_idx",
+            ),
+            # The rows one tower lists.
+            models.Index(
+                fields=["property", "scanned_at"], condition=models.Q(inside=True), name="presence_tower_inside_idx"
             ),
         ]
 

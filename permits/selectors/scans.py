@@ -28,14 +28,14 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractWeekDay, TruncTime
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.local_time import local_day_start
-from portal.core.models import BlackoutDate, Community
+from portal.core.models import BlackoutDate, Community, Property
 
 from ..choices import PermitStatus, ScanDirection, ScanKind
 from ..models import GateScan, GateScanHour, Permit, WorkerPresence
@@ -108,7 +108,7 @@ def on_site_now(presence: QuerySet, *, now: datetime.datetime | None = None) -> 
     return (
         presence.filter(_present(_now(now)))
         .select_related("scan", "permit__community", "permit__property", "permit__contractor", "permit__main_unit")
-        .order_by("permit__community__name", "permit__property__name", "scanned_at", "pk")
+        .order_by("community__name", "property__name", "property_id", "scanned_at", "pk")
     )
 
 
@@ -121,31 +121,34 @@ class OnSite:
 
 
 def on_site_summary(presence: QuerySet, *, property_id: int | None = None, limit: int = 200, now=None) -> OnSite:
-    """``on_site_now`` counted per tower, then listed (of one tower, or all): two queries, the count an aggregate
-    over the present rows and the list only the ``limit`` rows it shows."""
-    inside = on_site_now(presence, now=now)
-    counts = list(
-        inside.values(
-            "permit__property_id", community_name=F("permit__community__name"), tower=F("permit__property__name")
+    """``on_site_now`` counted per tower, then listed (of one tower, or all) in two queries: the counts read the
+    present rows' index only, and the list reads only the towers its first ``limit`` rows come from."""
+    now = _now(now)
+    tower = Property.objects.filter(pk=OuterRef("property_id")).order_by()
+    counts = sorted(  # grouped by tower id alone, then named: no sort of every row by name
+        presence.filter(_present(now))
+        .values("property_id")
+        .annotate(
+            workers=Count("pk"),
+            community=Subquery(tower.values("community__name")),
+            tower=Subquery(tower.values("name")),
         )
-        .annotate(workers=Count("pk"))
-        .order_by("community_name", "tower", "permit__property_id")
+        .order_by(),
+        key=lambda row: (row["community"], row["tower"], row["property_id"]),
     )
-    chosen = inside if property_id is None else inside.filter(permit__property_id=property_id)
-    workers = list(chosen[: limit + 1])
+    matching = [row for row in counts if property_id in (None, row["property_id"])]
+    towers, listed = [], 0
+    for row in matching:  # the towers the first ``limit`` rows come from, in the list's order
+        if listed >= limit:
+            break
+        towers.append(row["property_id"])
+        listed += row["workers"]
+    workers = list(on_site_now(presence, now=now).filter(property_id__in=towers)[:limit]) if towers else []
     return OnSite(
-        counts=[
-            {
-                "property_id": row["permit__property_id"],
-                "community": row["community_name"],
-                "tower": row["tower"],
-                "workers": row["workers"],
-            }
-            for row in counts
-        ],
+        counts=counts,
         total=sum(row["workers"] for row in counts),
-        workers=workers[:limit],
-        truncated=len(workers) > limit,
+        workers=workers,
+        truncated=sum(row["workers"] for row in matching) > limit,
     )
 
 

@@ -108,14 +108,15 @@ def worker_presence_move(*, permit: Permit, scan: GateScan) -> None:
         return
     latest = WorkerPresence.objects.filter(permit=permit, employee_name=scan.employee_name).first()
     if latest is None:
-        WorkerPresence.objects.create(**_presence_fields(scan, permit.community_id), permit=permit)
+        WorkerPresence.objects.create(**_presence_fields(scan, permit), permit=permit)
     elif (scan.scanned_at, scan.pk) > (latest.scanned_at, latest.scan_id):
-        WorkerPresence.objects.filter(pk=latest.pk).update(**_presence_fields(scan, permit.community_id))
+        WorkerPresence.objects.filter(pk=latest.pk).update(**_presence_fields(scan, permit))
 
 
-def _presence_fields(scan: GateScan, community_id: int) -> dict:
+def _presence_fields(scan: GateScan, permit: Permit) -> dict:
     return {
-        "community_id": community_id,
+        "community_id": permit.community_id,
+        "property_id": permit.property_id,
         "employee_name": scan.employee_name,
         "scan_id": scan.pk,
         "scanned_at": scan.scanned_at,
@@ -141,7 +142,9 @@ def worker_presence_rebuild(*, community_ids: list[int] | None = None) -> int:
             )
         )
         .filter(rank=1)
-        .values_list("pk", "permit_id", "permit__community_id", "employee_name", "scanned_at", "direction")
+        .values_list(
+            "pk", "permit_id", "permit__community_id", "permit__property_id", "employee_name", "scanned_at", "direction"
+        )
     )
     stale.delete()
     rows = (
@@ -149,11 +152,12 @@ def worker_presence_rebuild(*, community_ids: list[int] | None = None) -> int:
             scan_id=pk,
             permit_id=permit_id,
             community_id=community_id,
+            property_id=property_id,
             employee_name=name,
             scanned_at=moment,
             inside=direction == ScanDirection.ENTRY,
         )
-        for pk, permit_id, community_id, name, moment, direction in latest.iterator(chunk_size=5000)
+        for pk, permit_id, community_id, property_id, name, moment, direction in latest.iterator(chunk_size=5000)
     )
     written = 0
     while batch := list(itertools.islice(rows, 5000)):
