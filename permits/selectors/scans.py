@@ -28,7 +28,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractWeekDay, TruncTime
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
@@ -112,11 +112,26 @@ def on_site_now(presence: QuerySet, *, now: datetime.datetime | None = None) -> 
     )
 
 
+ON_SITE_FIELDS = (  # what a line of the list shows, read as values: 200 lines build no model instances
+    "employee_name",
+    "scanned_at",
+    "scan__gate",
+    "permit_id",
+    "permit__reference",
+    "permit__time_out",
+    "permit__contractor__company_name",
+    "permit__main_unit__external_id",
+    "community__name",
+    "community__time_zone",
+    "property__name",
+)
+
+
 @dataclass
 class OnSite:
     counts: list[dict]  # per community and tower: names and the number of workers inside
     total: int
-    workers: list[WorkerPresence]  # the workers to list (of the chosen tower), at most ``limit``
+    workers: list[dict]  # ``ON_SITE_FIELDS`` of the workers to list (of the chosen tower), at most ``limit``
     truncated: bool
 
 
@@ -125,14 +140,12 @@ def on_site_summary(presence: QuerySet, *, property_id: int | None = None, limit
     present rows' index only, and the list reads only the towers its first ``limit`` rows come from."""
     now = _now(now)
     tower = Property.objects.filter(pk=OuterRef("property_id")).order_by()
-    counts = sorted(  # grouped by tower id alone, then named: no sort of every row by name
+    # Grouped by tower id alone, then named (annotated after the count: not grouped by): no sort of every row.
+    counts = sorted(
         presence.filter(_present(now))
         .values("property_id")
-        .annotate(
-            workers=Count("pk"),
-            community=Subquery(tower.values("community__name")),
-            tower=Subquery(tower.values("name")),
-        )
+        .annotate(workers=Count("pk"))
+        .annotate(community=Subquery(tower.values("community__name")), tower=Subquery(tower.values("name")))
         .order_by(),
         key=lambda row: (row["community"], row["tower"], row["property_id"]),
     )
@@ -143,7 +156,16 @@ def on_site_summary(presence: QuerySet, *, property_id: int | None = None, limit
             break
         towers.append(row["property_id"])
         listed += row["workers"]
-    workers = list(on_site_now(presence, now=now).filter(property_id__in=towers)[:limit]) if towers else []
+    # The rows to show are chosen on the presence rows alone (in the counts' tower order, then by entry), and
+    # only those few are joined to what they show.
+    order = (
+        Case(*(When(property_id=tower, then=Value(index)) for index, tower in enumerate(towers))),
+        "scanned_at",
+        "pk",
+    )
+    inside = on_site_now(presence, now=now).filter(property_id__in=towers)
+    chosen = inside.order_by(*order).values("pk")[:limit]
+    workers = list(inside.filter(pk__in=chosen).order_by(*order).values(*ON_SITE_FIELDS)) if towers else []
     return OnSite(
         counts=counts,
         total=sum(row["workers"] for row in counts),
