@@ -74,6 +74,13 @@ def _communities() -> list[dict]:
     )
 
 
+def _among(ids: list[int], communities: list[dict], path: str = "community_id") -> Q:
+    """``path`` in ``ids``, or no condition when ``ids`` are every community (one time zone, one setting: the
+    usual case). Beside the viewer's own scope, a condition that keeps every row only misleads the planner's
+    row estimates (a list that sorts after its joins instead of before)."""
+    return Q() if len(ids) == len(communities) else Q(**{f"{path}__in": ids})
+
+
 def _by_zone(communities: list[dict]) -> dict[str, list[dict]]:
     zones: dict[str, list[dict]] = defaultdict(list)
     for community in communities:
@@ -92,11 +99,12 @@ def _present(now: datetime.datetime) -> Q:
     clock running ahead reports, hides the worker until then.)
     """
     present = Q(pk__in=[])
-    for zone, communities in _by_zone(_communities()).items():
+    every = _communities()
+    for zone, communities in _by_zone(every).items():
         tz = zoneinfo.ZoneInfo(zone)
         day_start = local_day_start(now.astimezone(tz).date(), tz)
         ids = [community["pk"] for community in communities]
-        present |= Q(community_id__in=ids, scanned_at__gte=day_start)
+        present |= _among(ids, every) & Q(scanned_at__gte=day_start)
     return present & Q(inside=True, scanned_at__lte=now)
 
 
@@ -180,7 +188,8 @@ def on_site_summary(presence: QuerySet, *, property_id: int | None = None, limit
 def overstay_q(now: datetime.datetime | None = None) -> Q:
     now = _now(now)
     combined = Q(pk__in=[])
-    for zone, communities in _by_zone(_communities()).items():
+    every = _communities()
+    for zone, communities in _by_zone(every).items():
         tz = zoneinfo.ZoneInfo(zone)
         local_now = now.astimezone(tz)
         # Communities with the same grace and day end share one condition (usually: all of them).
@@ -195,11 +204,11 @@ def overstay_q(now: datetime.datetime | None = None) -> Q:
             past = Q(time_out__lt=cutoff.time())
             if day_end < cutoff.time():
                 past |= Q(time_out__isnull=True)
-            late |= Q(community_id__in=ids) & past
+            late |= _among(ids, every) & past
         day_start = local_day_start(local_now.date(), tz)
         inside = WorkerPresence.objects.filter(
+            _among([community["pk"] for community in communities], every),
             permit=OuterRef("pk"),
-            community_id__in=[community["pk"] for community in communities],
             inside=True,
             scanned_at__gte=day_start,
             scanned_at__lte=now,
@@ -216,10 +225,11 @@ def entries_off_hours(scans: QuerySet) -> QuerySet:
     permit's hours are fixed once it is submitted) and to every scan by ``gate_scans_recount``.
     """
     outside = Q(pk__in=[])
-    for zone, communities in _by_zone(_communities()).items():
+    every = _communities()
+    for zone, communities in _by_zone(every).items():
         local_time = TruncTime("scanned_at", tzinfo=zoneinfo.ZoneInfo(zone))
         ids = [community["pk"] for community in communities]
-        outside |= Q(permit__community_id__in=ids) & (
+        outside |= _among(ids, every, "permit__community_id") & (
             Q(GreaterThan(Coalesce("permit__time_in", "permit__community__work_day_start"), local_time))
             | Q(LessThan(Coalesce("permit__time_out", "permit__community__work_day_end"), local_time))
         )
@@ -252,7 +262,7 @@ def outside_hours_q(now: datetime.datetime | None = None) -> Q:
         ids = [community["pk"] for community in members]
         # A semi-join on the permit ids of a range of the off-hours index, not a probe per permit of the list.
         off_hours = GateScan.objects.filter(off_hours=True, scanned_at__gte=since, scanned_at__lte=now)
-        combined |= Q(community_id__in=ids, pk__in=off_hours.values("permit_id"))
+        combined |= _among(ids, communities) & Q(pk__in=off_hours.values("permit_id"))
         for community in members:
             windows[community["pk"]] = (tz, today - datetime.timedelta(days=FLAG_DAYS - 1), today)
     blackouts = BlackoutDate.objects.filter(
@@ -271,7 +281,8 @@ def outside_hours_q(now: datetime.datetime | None = None) -> Q:
 def no_show_q(now: datetime.datetime | None = None) -> Q:
     now = _now(now)
     started_before = defaultdict(list)  # the first moment of the day after the last allowed day: ids
-    for community in _communities():
+    every = _communities()
+    for community in every:
         tz = zoneinfo.ZoneInfo(community["time_zone"])
         today = now.astimezone(tz).date()
         # Allowed days: the first day and the next ``no_show_days - 1``. Flagged when today is past them,
@@ -280,7 +291,7 @@ def no_show_q(now: datetime.datetime | None = None) -> Q:
         started_before[cutoff].append(community["pk"])
     combined = Q(pk__in=[])
     for cutoff, ids in started_before.items():
-        combined |= Q(community_id__in=ids, valid_from__lt=cutoff)
+        combined |= _among(ids, every) & Q(valid_from__lt=cutoff)
     return combined & Q(status__in=LIVE_STATUSES, work_started_at__isnull=True)
 
 
