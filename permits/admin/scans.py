@@ -44,7 +44,8 @@ def scans_panel(request) -> dict:
         return {}
     now = timezone.now()
     permits = scope_to_communities(Permit.objects.all(), request.user)
-    counts = selectors.flag_counts(permits, now=now)
+    conditions = selectors.flag_conditions(now)
+    counts = selectors.flag_counts(permits, conditions=conditions)
     changelist = admin_url("permits_permit_changelist")
     flags = []
     for flag in selectors.FLAGS:
@@ -52,7 +53,7 @@ def scans_panel(request) -> dict:
         if counts[flag.code]:
             # The first rows of the list the flag's link opens, in its order (read along its index).
             examples = list(
-                permits_for_review(selectors.flagged(permits, flag.code, now=now))
+                permits_for_review(permits.filter(conditions[flag.code]))
                 .select_related("contractor", "main_unit")
                 .order_by(*review_ordering())[:FLAG_LIST_LENGTH]
             )

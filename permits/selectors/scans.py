@@ -185,16 +185,16 @@ def on_site_summary(presence: QuerySet, *, property_id: int | None = None, limit
 # --- the flags, as conditions on permits ---
 
 
-def overstay_q(now: datetime.datetime | None = None) -> Q:
+def overstay_q(now: datetime.datetime | None = None, communities: list[dict] | None = None) -> Q:
     now = _now(now)
     combined = Q(pk__in=[])
-    every = _communities()
-    for zone, communities in _by_zone(every).items():
+    every = _communities() if communities is None else communities
+    for zone, members in _by_zone(every).items():
         tz = zoneinfo.ZoneInfo(zone)
         local_now = now.astimezone(tz)
         # Communities with the same grace and day end share one condition (usually: all of them).
         alike: dict[tuple[int, datetime.time], list[int]] = defaultdict(list)
-        for community in communities:
+        for community in members:
             alike[(community["overstay_grace_minutes"], community["work_day_end"])].append(community["pk"])
         late = Q(pk__in=[])
         for (grace, day_end), ids in alike.items():
@@ -207,7 +207,7 @@ def overstay_q(now: datetime.datetime | None = None) -> Q:
             late |= _among(ids, every) & past
         day_start = local_day_start(local_now.date(), tz)
         inside = WorkerPresence.objects.filter(
-            _among([community["pk"] for community in communities], every),
+            _among([community["pk"] for community in members], every),
             permit=OuterRef("pk"),
             inside=True,
             scanned_at__gte=day_start,
@@ -245,14 +245,14 @@ def _entries_between(start: datetime.datetime, end: datetime.datetime) -> QueryS
     )
 
 
-def outside_hours_q(now: datetime.datetime | None = None) -> Q:
+def outside_hours_q(now: datetime.datetime | None = None, communities: list[dict] | None = None) -> Q:
     """Entries of the last ``FLAG_DAYS`` local days marked off hours, or on a blackout day of the community.
 
     Blackout days are read as they stand now (a day declared after the entry counts): few, each a range of
     moments on the scan time index.
     """
     now = _now(now)
-    communities = _communities()
+    communities = _communities() if communities is None else communities
     combined = Q(pk__in=[])
     windows = {}
     for zone, members in _by_zone(communities).items():
@@ -278,10 +278,10 @@ def outside_hours_q(now: datetime.datetime | None = None) -> Q:
     return combined & Q(status__in=LIVE_STATUSES)
 
 
-def no_show_q(now: datetime.datetime | None = None) -> Q:
+def no_show_q(now: datetime.datetime | None = None, communities: list[dict] | None = None) -> Q:
     now = _now(now)
     started_before = defaultdict(list)  # the first moment of the day after the last allowed day: ids
-    every = _communities()
+    every = _communities() if communities is None else communities
     for community in every:
         tz = zoneinfo.ZoneInfo(community["time_zone"])
         today = now.astimezone(tz).date()
@@ -295,7 +295,7 @@ def no_show_q(now: datetime.datetime | None = None) -> Q:
     return combined & Q(status__in=LIVE_STATUSES, work_started_at__isnull=True)
 
 
-def after_end_q(now: datetime.datetime | None = None) -> Q:
+def after_end_q(now: datetime.datetime | None = None, communities: list[dict] | None = None) -> Q:
     return Q(Exists(GateScan.objects.filter(permit=OuterRef("pk"), after_end=True)))
 
 
@@ -307,15 +307,24 @@ FLAG_CONDITIONS = {
 }
 
 
+def flag_conditions(now: datetime.datetime | None = None) -> dict[str, Q]:
+    """Every flag's condition at ``now``, from one read of the communities' settings."""
+    now, communities = _now(now), _communities()
+    return {code: condition(now, communities) for code, condition in FLAG_CONDITIONS.items()}
+
+
 def flagged(permits: QuerySet, code: str, *, now: datetime.datetime | None = None) -> QuerySet:
     """``permits`` (scoped) carrying the flag ``code``."""
     return permits.filter(FLAG_CONDITIONS[code](now))
 
 
-def flag_counts(permits: QuerySet, *, now: datetime.datetime | None = None) -> dict[str, int]:
+def flag_counts(
+    permits: QuerySet, *, now: datetime.datetime | None = None, conditions: dict[str, Q] | None = None
+) -> dict[str, int]:
     """How many of ``permits`` (scoped) carry each flag: a count per flag (one aggregate with the four as
     ``FILTER`` clauses tests every condition on every row, ten times slower on PostgreSQL)."""
-    return {code: permits.filter(condition(now)).order_by().count() for code, condition in FLAG_CONDITIONS.items()}
+    conditions = conditions or flag_conditions(now)
+    return {code: permits.filter(condition).order_by().count() for code, condition in conditions.items()}
 
 
 def permit_flags(permit: Permit, *, now: datetime.datetime | None = None) -> list[Flag]:
