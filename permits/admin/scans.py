@@ -19,6 +19,7 @@ from portal.core.scoping import scope_to_communities
 
 from ..models import Permit
 from ..selectors import scans as selectors
+from ..selectors.admin import permits_for_review, review_ordering
 
 FLAG_LIST_LENGTH = 5
 HEAT_LEVELS = 5
@@ -43,16 +44,18 @@ def scans_panel(request) -> dict:
         return {}
     now = timezone.now()
     permits = scope_to_communities(Permit.objects.all(), request.user)
-    counts = selectors.flag_counts(permits, now=now)
+    conditions = selectors.flag_conditions(now)
+    counts = selectors.flag_counts(permits, conditions=conditions)
     changelist = admin_url("permits_permit_changelist")
     flags = []
     for flag in selectors.FLAGS:
         examples = []
         if counts[flag.code]:
+            # The first rows of the list the flag's link opens, in its order (read along its index).
             examples = list(
-                selectors.flagged(permits, flag.code, now=now)
+                permits_for_review(permits.filter(conditions[flag.code]))
                 .select_related("contractor", "main_unit")
-                .order_by("-valid_from", "-pk")[:FLAG_LIST_LENGTH]
+                .order_by(*review_ordering())[:FLAG_LIST_LENGTH]
             )
         flags.append(
             {

@@ -3,7 +3,7 @@ from .decision import PermitDecision
 from .feed import CalendarFeed
 from .noc import NocVersion
 from .permit import Permit, PermitUnit, Vehicle, Worker
-from .scan import GateScan, GateScanHour
+from .scan import GateScan, GateScanHour, WorkerPresence
 
 __all__ = [
     "CalendarFeed",
@@ -18,4 +18,5 @@ __all__ = [
     "PropertyCapacity",
     "Vehicle",
     "Worker",
+    "WorkerPresence",
 ]

@@ -150,6 +150,12 @@ class Permit(AttentionText, models.Model):
             models.Index(fields=["status", "valid_till"], name="permit_status_till_idx"),
             models.Index(fields=["contractor", "status"], name="permit_contractor_status_idx"),
             models.Index(fields=["valid_from"], name="permit_valid_from_idx"),
+            # The no-show flag: live permits whose pass was never scanned, by community and first day (small).
+            models.Index(
+                fields=["community", "valid_from"],
+                condition=Q(work_started_at__isnull=True, status__in=[PermitStatus.APPROVED, PermitStatus.ACTIVE]),
+                name="permit_no_show_idx",
+            ),
             models.Index(
                 fields=["decision_due_at"], name="permit_decision_due_idx", condition=Q(decision_due_at__isnull=False)
             ),

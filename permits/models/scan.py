@@ -44,6 +44,11 @@ class GateScan(models.Model):
             models.Index(
                 fields=["permit", "scanned_at"], condition=models.Q(off_hours=True), name="scan_off_hours_idx"
             ),
+            # The outside-hours flag: the off-hours entries of the last days, by time (an index-only range scan
+            # whose permit ids the permit lists semi-join, instead of a probe per permit).
+            models.Index(
+                fields=["scanned_at", "permit"], condition=models.Q(off_hours=True), name="scan_off_hours_time_idx"
+            ),
         ]
 
     def __str__(self):
@@ -74,3 +79,53 @@ class GateScanHour(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.hour:02d}h: {self.scans}"
+
+
+class WorkerPresence(models.Model):
+    """A worker's latest move through a gate: "on site now" and overstay read these rows, not the day's scans.
+
+    One row per worker (a permit's pass and the employee name it was scanned for), kept by ``gate_scan_record``
+    in the scan's own transaction: the ``scanned`` entry or exit with the latest time (the later recorded on a
+    tie) wins, whatever order the scans arrive in. ``inside`` when that move is an entry; a worker is on site
+    now when it is an entry of the community's today.
+    """
+
+    permit = models.ForeignKey(
+        "permits.Permit", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("permit")
+    )
+    community = models.ForeignKey(
+        "core.Community", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("community")
+    )
+    # The permit's tower, copied with each move (fixed once a permit is submitted; the next scan would correct it).
+    property = models.ForeignKey(
+        "core.Property", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("property")
+    )
+    employee_name = models.CharField(max_length=200, blank=True, verbose_name=_("employee name"))
+    scan = models.ForeignKey(GateScan, on_delete=models.CASCADE, related_name="+", verbose_name=_("latest scan"))
+    scanned_at = models.DateTimeField(verbose_name=_("scanned at"))
+    inside = models.BooleanField(verbose_name=_("inside"))
+
+    class Meta:
+        verbose_name = _("worker presence")
+        verbose_name_plural = _("worker presences")
+        constraints = [
+            models.UniqueConstraint(fields=["permit", "employee_name"], name="presence_worker_unique"),
+        ]
+        indexes = [
+            # The workers inside, by community and time of entry: today's are one range of this small index,
+            # counted per tower without reading the table.
+            models.Index(
+                fields=["community", "scanned_at"],
+                include=["property"],
+                condition=models.Q(inside=True),
+                name="presence_inside_idx",
+            ),
+            # The rows one tower lists.
+            models.Index(
+                fields=["property", "scanned_at"], condition=models.Q(inside=True), name="presence_tower_inside_idx"
+            ),
+        ]
+
+    def __str__(self):
+        where = "inside" if self.inside else "out"
+        return f"{self.employee_name or '-'}: {where} since {self.scanned_at:%Y-%m-%d %H:%M}"

@@ -28,17 +28,17 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractWeekDay, TruncTime
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.local_time import local_day_start
-from portal.core.models import BlackoutDate, Community
+from portal.core.models import BlackoutDate, Community, Property
 
 from ..choices import PermitStatus, ScanDirection, ScanKind
-from ..models import GateScan, GateScanHour, Permit
+from ..models import GateScan, GateScanHour, Permit, WorkerPresence
 
 FLAG_DAYS = 7  # outside hours looks at today's entries and those of the 6 days before
 TREND_DAYS = 8 * 7
@@ -74,6 +74,13 @@ def _communities() -> list[dict]:
     )
 
 
+def _among(ids: list[int], communities: list[dict], path: str = "community_id") -> Q:
+    """``path`` in ``ids``, or no condition when ``ids`` are every community (one time zone, one setting: the
+    usual case). Beside the viewer's own scope, a condition that keeps every row only misleads the planner's
+    row estimates (a list that sorts after its joins instead of before)."""
+    return Q() if len(ids) == len(communities) else Q(**{f"{path}__in": ids})
+
+
 def _by_zone(communities: list[dict]) -> dict[str, list[dict]]:
     zones: dict[str, list[dict]] = defaultdict(list)
     for community in communities:
@@ -84,89 +91,110 @@ def _by_zone(communities: list[dict]) -> dict[str, list[dict]]:
 # --- on site now ---
 
 
-def _later_move(now: datetime.datetime) -> Exists:
-    """A later entry or exit of the outer scan's worker (up to ``now``)."""
-    return Exists(
-        GateScan.objects.filter(
-            permit=OuterRef("permit"),
-            employee_name=OuterRef("employee_name"),
-            kind=ScanKind.SCANNED,
-            direction__in=[ScanDirection.ENTRY, ScanDirection.EXIT],
-            scanned_at__gt=OuterRef("scanned_at"),
-            scanned_at__lte=now,
-        )
-    )
+def _present(now: datetime.datetime) -> Q:
+    """The workers (``WorkerPresence`` rows) inside now: their latest move an entry of their community's today.
 
-
-def _inside_scans(now: datetime.datetime, day_start: datetime.datetime) -> QuerySet:
-    """Today's entries not followed by an entry or exit of the same worker: the workers inside now."""
-    return GateScan.objects.filter(
-        kind=ScanKind.SCANNED,
-        direction=ScanDirection.ENTRY,
-        scanned_at__gte=day_start,
-        scanned_at__lte=now,
-    ).exclude(_later_move(now))
-
-
-def on_site_now(scans: QuerySet, *, now: datetime.datetime | None = None) -> QuerySet:
-    """The entry scans of the workers on site now (``scans`` scoped), one per worker, by community and tower.
-
-    "Today" is each community's own day: an entry of yesterday without an exit is not "on site now".
+    A row per worker holds its latest move, so this is one range of a small partial index per time zone, not a
+    search of the day's scans for entries without a later move. (A move timed after ``now``, which only a gate
+    clock running ahead reports, hides the worker until then.)
     """
-    now = _now(now)
-    on_their_day = Q(pk__in=[])
+    present = Q(pk__in=[])
     for zone, communities in _by_zone(_communities()).items():
         tz = zoneinfo.ZoneInfo(zone)
         day_start = local_day_start(now.astimezone(tz).date(), tz)
+        # Named even when they are every community: an operator's page reads each one's range of the index.
         ids = [community["pk"] for community in communities]
-        on_their_day |= Q(permit__community_id__in=ids, scanned_at__gte=day_start)
+        present |= Q(community_id__in=ids, scanned_at__gte=day_start)
+    return present & Q(inside=True, scanned_at__lte=now)
+
+
+def on_site_now(presence: QuerySet, *, now: datetime.datetime | None = None) -> QuerySet:
+    """The workers on site now (``presence``: ``WorkerPresence`` rows, scoped), by community, tower and entry.
+
+    "Today" is each community's own day: an entry of yesterday without an exit is not "on site now".
+    """
     return (
-        scans.filter(on_their_day, kind=ScanKind.SCANNED, direction=ScanDirection.ENTRY, scanned_at__lte=now)
-        .exclude(_later_move(now))
-        .select_related("permit__community", "permit__property", "permit__contractor", "permit__main_unit")
-        .order_by("permit__community__name", "permit__property__name", "scanned_at", "pk")
+        presence.filter(_present(_now(now)))
+        .select_related("scan", "permit__community", "permit__property", "permit__contractor", "permit__main_unit")
+        .order_by("community__name", "property__name", "property_id", "scanned_at", "pk")
     )
+
+
+ON_SITE_FIELDS = (  # what a line of the list shows, read as values: 200 lines build no model instances
+    "employee_name",
+    "scanned_at",
+    "scan__gate",
+    "permit_id",
+    "permit__reference",
+    "permit__time_out",
+    "permit__contractor__company_name",
+    "permit__main_unit__external_id",
+    "community__name",
+    "community__time_zone",
+    "property__name",
+)
 
 
 @dataclass
 class OnSite:
     counts: list[dict]  # per community and tower: names and the number of workers inside
     total: int
-    scans: list[GateScan]  # the entry scans to list (of the chosen tower), at most ``limit``
+    workers: list[dict]  # ``ON_SITE_FIELDS`` of the workers to list (of the chosen tower), at most ``limit``
     truncated: bool
 
 
-def on_site_summary(scans: QuerySet, *, property_id: int | None = None, limit: int = 200, now=None) -> OnSite:
-    """``on_site_now`` counted per tower and listed (of one tower, or all), in two queries: one light pass over
-    every worker inside, then the rows to show by id."""
-    inside = on_site_now(scans, now=now)
-    keys = list(inside.values_list("pk", "permit__property_id", "permit__community__name", "permit__property__name"))
-    counts: dict[int, dict] = {}
-    for _pk, tower, community_name, tower_name in keys:
-        row = counts.setdefault(tower, {"property_id": tower, "community": community_name, "tower": tower_name})
-        row["workers"] = row.get("workers", 0) + 1
-    chosen = [pk for pk, tower, _c, _t in keys if property_id is None or tower == property_id]
-    shown = {scan.pk: scan for scan in inside.filter(pk__in=chosen[:limit])}
+def on_site_summary(presence: QuerySet, *, property_id: int | None = None, limit: int = 200, now=None) -> OnSite:
+    """``on_site_now`` counted per tower, then listed (of one tower, or all) in two queries: the counts read the
+    present rows' index only, and the list reads only the towers its first ``limit`` rows come from."""
+    now = _now(now)
+    tower = Property.objects.filter(pk=OuterRef("property_id")).order_by()
+    # Grouped by tower id alone, then named (annotated after the count: not grouped by): no sort of every row.
+    counts = sorted(
+        presence.filter(_present(now))
+        .values("property_id")
+        .annotate(workers=Count("pk"))
+        .annotate(community=Subquery(tower.values("community__name")), tower=Subquery(tower.values("name")))
+        .order_by(),
+        key=lambda row: (row["community"], row["tower"], row["property_id"]),
+    )
+    matching = [row for row in counts if property_id in (None, row["property_id"])]
+    towers, listed = [], 0
+    for row in matching:  # the towers the first ``limit`` rows come from, in the list's order
+        if listed >= limit:
+            break
+        towers.append(row["property_id"])
+        listed += row["workers"]
+    # The rows to show are chosen on the presence rows alone (in the counts' tower order, then by entry), and
+    # only those few are joined to what they show.
+    order = (
+        Case(*(When(property_id=tower, then=Value(index)) for index, tower in enumerate(towers))),
+        "scanned_at",
+        "pk",
+    )
+    inside = on_site_now(presence, now=now).filter(property_id__in=towers)
+    chosen = inside.order_by(*order).values("pk")[:limit]
+    workers = list(inside.filter(pk__in=chosen).order_by(*order).values(*ON_SITE_FIELDS)) if towers else []
     return OnSite(
-        counts=list(counts.values()),
-        total=len(keys),
-        scans=[shown[pk] for pk in chosen[:limit] if pk in shown],
-        truncated=len(chosen) > limit,
+        counts=counts,
+        total=sum(row["workers"] for row in counts),
+        workers=workers,
+        truncated=sum(row["workers"] for row in matching) > limit,
     )
 
 
 # --- the flags, as conditions on permits ---
 
 
-def overstay_q(now: datetime.datetime | None = None) -> Q:
+def overstay_q(now: datetime.datetime | None = None, communities: list[dict] | None = None) -> Q:
     now = _now(now)
     combined = Q(pk__in=[])
-    for zone, communities in _by_zone(_communities()).items():
+    every = _communities() if communities is None else communities
+    for zone, members in _by_zone(every).items():
         tz = zoneinfo.ZoneInfo(zone)
         local_now = now.astimezone(tz)
         # Communities with the same grace and day end share one condition (usually: all of them).
         alike: dict[tuple[int, datetime.time], list[int]] = defaultdict(list)
-        for community in communities:
+        for community in members:
             alike[(community["overstay_grace_minutes"], community["work_day_end"])].append(community["pk"])
         late = Q(pk__in=[])
         for (grace, day_end), ids in alike.items():
@@ -176,8 +204,15 @@ def overstay_q(now: datetime.datetime | None = None) -> Q:
             past = Q(time_out__lt=cutoff.time())
             if day_end < cutoff.time():
                 past |= Q(time_out__isnull=True)
-            late |= Q(community_id__in=ids) & past
-        inside = _inside_scans(now, local_day_start(local_now.date(), tz)).filter(permit=OuterRef("pk"))
+            late |= _among(ids, every) & past
+        day_start = local_day_start(local_now.date(), tz)
+        inside = WorkerPresence.objects.filter(
+            _among([community["pk"] for community in members], every),
+            permit=OuterRef("pk"),
+            inside=True,
+            scanned_at__gte=day_start,
+            scanned_at__lte=now,
+        )
         combined |= late & Q(Exists(inside))
     return combined & Q(status__in=LIVE_STATUSES)
 
@@ -190,10 +225,11 @@ def entries_off_hours(scans: QuerySet) -> QuerySet:
     permit's hours are fixed once it is submitted) and to every scan by ``gate_scans_recount``.
     """
     outside = Q(pk__in=[])
-    for zone, communities in _by_zone(_communities()).items():
+    every = _communities()
+    for zone, communities in _by_zone(every).items():
         local_time = TruncTime("scanned_at", tzinfo=zoneinfo.ZoneInfo(zone))
         ids = [community["pk"] for community in communities]
-        outside |= Q(permit__community_id__in=ids) & (
+        outside |= _among(ids, every, "permit__community_id") & (
             Q(GreaterThan(Coalesce("permit__time_in", "permit__community__work_day_start"), local_time))
             | Q(LessThan(Coalesce("permit__time_out", "permit__community__work_day_end"), local_time))
         )
@@ -202,7 +238,6 @@ def entries_off_hours(scans: QuerySet) -> QuerySet:
 
 def _entries_between(start: datetime.datetime, end: datetime.datetime) -> QuerySet:
     return GateScan.objects.filter(
-        permit=OuterRef("pk"),
         kind=ScanKind.SCANNED,
         direction=ScanDirection.ENTRY,
         scanned_at__gte=start,
@@ -210,14 +245,14 @@ def _entries_between(start: datetime.datetime, end: datetime.datetime) -> QueryS
     )
 
 
-def outside_hours_q(now: datetime.datetime | None = None) -> Q:
+def outside_hours_q(now: datetime.datetime | None = None, communities: list[dict] | None = None) -> Q:
     """Entries of the last ``FLAG_DAYS`` local days marked off hours, or on a blackout day of the community.
 
     Blackout days are read as they stand now (a day declared after the entry counts): few, each a range of
     moments on the scan time index.
     """
     now = _now(now)
-    communities = _communities()
+    communities = _communities() if communities is None else communities
     combined = Q(pk__in=[])
     windows = {}
     for zone, members in _by_zone(communities).items():
@@ -225,8 +260,9 @@ def outside_hours_q(now: datetime.datetime | None = None) -> Q:
         today = now.astimezone(tz).date()
         since = local_day_start(today - datetime.timedelta(days=FLAG_DAYS - 1), tz)
         ids = [community["pk"] for community in members]
-        off_hours = GateScan.objects.filter(permit=OuterRef("pk"), off_hours=True, scanned_at__gte=since)
-        combined |= Q(community_id__in=ids) & Q(Exists(off_hours.filter(scanned_at__lte=now)))
+        # A semi-join on the permit ids of a range of the off-hours index, not a probe per permit of the list.
+        off_hours = GateScan.objects.filter(off_hours=True, scanned_at__gte=since, scanned_at__lte=now)
+        combined |= _among(ids, communities) & Q(pk__in=off_hours.values("permit_id"))
         for community in members:
             windows[community["pk"]] = (tz, today - datetime.timedelta(days=FLAG_DAYS - 1), today)
     blackouts = BlackoutDate.objects.filter(
@@ -238,14 +274,15 @@ def outside_hours_q(now: datetime.datetime | None = None) -> Q:
         if first <= day <= last:
             start = local_day_start(day, tz)
             end = min(local_day_start(day + datetime.timedelta(days=1), tz), now + datetime.timedelta(microseconds=1))
-            combined |= Q(community_id=community_id) & Q(Exists(_entries_between(start, end)))
+            combined |= Q(community_id=community_id, pk__in=_entries_between(start, end).values("permit_id"))
     return combined & Q(status__in=LIVE_STATUSES)
 
 
-def no_show_q(now: datetime.datetime | None = None) -> Q:
+def no_show_q(now: datetime.datetime | None = None, communities: list[dict] | None = None) -> Q:
     now = _now(now)
     started_before = defaultdict(list)  # the first moment of the day after the last allowed day: ids
-    for community in _communities():
+    every = _communities() if communities is None else communities
+    for community in every:
         tz = zoneinfo.ZoneInfo(community["time_zone"])
         today = now.astimezone(tz).date()
         # Allowed days: the first day and the next ``no_show_days - 1``. Flagged when today is past them,
@@ -254,11 +291,11 @@ def no_show_q(now: datetime.datetime | None = None) -> Q:
         started_before[cutoff].append(community["pk"])
     combined = Q(pk__in=[])
     for cutoff, ids in started_before.items():
-        combined |= Q(community_id__in=ids, valid_from__lt=cutoff)
+        combined |= _among(ids, every) & Q(valid_from__lt=cutoff)
     return combined & Q(status__in=LIVE_STATUSES, work_started_at__isnull=True)
 
 
-def after_end_q(now: datetime.datetime | None = None) -> Q:
+def after_end_q(now: datetime.datetime | None = None, communities: list[dict] | None = None) -> Q:
     return Q(Exists(GateScan.objects.filter(permit=OuterRef("pk"), after_end=True)))
 
 
@@ -270,15 +307,24 @@ FLAG_CONDITIONS = {
 }
 
 
+def flag_conditions(now: datetime.datetime | None = None) -> dict[str, Q]:
+    """Every flag's condition at ``now``, from one read of the communities' settings."""
+    now, communities = _now(now), _communities()
+    return {code: condition(now, communities) for code, condition in FLAG_CONDITIONS.items()}
+
+
 def flagged(permits: QuerySet, code: str, *, now: datetime.datetime | None = None) -> QuerySet:
     """``permits`` (scoped) carrying the flag ``code``."""
     return permits.filter(FLAG_CONDITIONS[code](now))
 
 
-def flag_counts(permits: QuerySet, *, now: datetime.datetime | None = None) -> dict[str, int]:
+def flag_counts(
+    permits: QuerySet, *, now: datetime.datetime | None = None, conditions: dict[str, Q] | None = None
+) -> dict[str, int]:
     """How many of ``permits`` (scoped) carry each flag: a count per flag (one aggregate with the four as
     ``FILTER`` clauses tests every condition on every row, ten times slower on PostgreSQL)."""
-    return {code: permits.filter(condition(now)).order_by().count() for code, condition in FLAG_CONDITIONS.items()}
+    conditions = conditions or flag_conditions(now)
+    return {code: permits.filter(condition).order_by().count() for code, condition in conditions.items()}
 
 
 def permit_flags(permit: Permit, *, now: datetime.datetime | None = None) -> list[Flag]:

@@ -27,7 +27,7 @@ from ..rules import permit_end_moment
 from ..transitions import STATUS_RANK, TRANSITIONS, Move, target_status
 from ._common import apply_move, audit_permit, lock_permit
 from .lifecycle import permit_archive, permit_expire, permit_pass_issue, permit_revoke
-from .scan_counts import scan_hour_count, scan_off_hours_mark
+from .scan_counts import scan_hour_count, scan_off_hours_mark, worker_presence_move
 
 CLOCK_SLACK = datetime.timedelta(seconds=1)  # partners keep milliseconds; the portal microseconds
 PARKING_ERROR_CHARS = 300
@@ -160,6 +160,7 @@ def gate_scan_record(
     )
     scan_off_hours_mark(scan)
     scan_hour_count(permit=permit, scan=scan)
+    worker_presence_move(permit=permit, scan=scan)
     if permit.work_started_at is None or scanned_at < permit.work_started_at:
         permit.work_started_at = scanned_at
         permit.save(update_fields=["work_started_at", "updated_at"])

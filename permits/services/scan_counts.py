@@ -1,5 +1,5 @@
-"""What is kept with each scan for the flags and trends: the off-hours mark and the hourly counts (``GateScanHour``),
-kept as each scan is recorded and rebuilt in bulk.
+"""What is kept with each scan for the flags and trends: the off-hours mark, the hourly counts (``GateScanHour``)
+and each worker's latest move (``WorkerPresence``), kept as each scan is recorded and rebuilt in bulk.
 
 Only ``scanned`` scans count: the gate system reports every entry and exit, and a first-scan or
 last-scan notice describes one of those same scans again.
@@ -8,16 +8,18 @@ last-scan notice describes one of those same scans again.
 from __future__ import annotations
 
 import datetime
+import itertools
 import zoneinfo
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from portal.core.local_time import local_day_start
 
 from ..choices import ScanDirection, ScanKind
-from ..models import GateScan, GateScanHour, Permit
+from ..models import GateScan, GateScanHour, Permit, WorkerPresence
 from ..selectors.scans import entries_off_hours
 
 
@@ -94,6 +96,74 @@ def gate_scan_hours_rebuild(*, community_ids: list[int] | None = None) -> int:
         batch_size=2000,
     )
     return len(counts)
+
+
+MOVES = (ScanDirection.ENTRY, ScanDirection.EXIT)
+
+
+def worker_presence_move(*, permit: Permit, scan: GateScan) -> None:
+    """Make ``scan`` its worker's latest move when it is (by time, then by order recorded); the caller holds the
+    permit's row lock, so two scans of one pass never race for the row."""
+    if scan.kind != ScanKind.SCANNED or scan.direction not in MOVES:
+        return
+    latest = WorkerPresence.objects.filter(permit=permit, employee_name=scan.employee_name).first()
+    if latest is None:
+        WorkerPresence.objects.create(**_presence_fields(scan, permit), permit=permit)
+    elif (scan.scanned_at, scan.pk) > (latest.scanned_at, latest.scan_id):
+        WorkerPresence.objects.filter(pk=latest.pk).update(**_presence_fields(scan, permit))
+
+
+def _presence_fields(scan: GateScan, permit: Permit) -> dict:
+    return {
+        "community_id": permit.community_id,
+        "property_id": permit.property_id,
+        "employee_name": scan.employee_name,
+        "scan_id": scan.pk,
+        "scanned_at": scan.scanned_at,
+        "inside": scan.direction == ScanDirection.ENTRY,
+    }
+
+
+@transaction.atomic
+def worker_presence_rebuild(*, community_ids: list[int] | None = None) -> int:
+    """Every worker's latest move again from the scans (after a bulk load, or for scans recorded before the rows
+    existed): one ranked pass over the entries and exits; returns the number of workers written."""
+    moves = GateScan.objects.filter(kind=ScanKind.SCANNED, direction__in=MOVES)
+    stale = WorkerPresence.objects.all()
+    if community_ids is not None:
+        moves = moves.filter(permit__community_id__in=community_ids)
+        stale = stale.filter(community_id__in=community_ids)
+    latest = (
+        moves.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("permit_id"), F("employee_name")],
+                order_by=[F("scanned_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values_list(
+            "pk", "permit_id", "permit__community_id", "permit__property_id", "employee_name", "scanned_at", "direction"
+        )
+    )
+    stale.delete()
+    rows = (
+        WorkerPresence(
+            scan_id=pk,
+            permit_id=permit_id,
+            community_id=community_id,
+            property_id=property_id,
+            employee_name=name,
+            scanned_at=moment,
+            inside=direction == ScanDirection.ENTRY,
+        )
+        for pk, permit_id, community_id, property_id, name, moment, direction in latest.iterator(chunk_size=5000)
+    )
+    written = 0
+    while batch := list(itertools.islice(rows, 5000)):
+        WorkerPresence.objects.bulk_create(batch)
+        written += len(batch)
+    return written
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
