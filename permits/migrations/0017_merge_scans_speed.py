@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('permits', '0016_calendar_feed_token_hashed'),
-        ('permits', '0016_worker_presence_backfill'),
+        ("permits", "0016_calendar_feed_token_hashed"),
+        ("permits", "0016_worker_presence_backfill"),
     ]
 
-    operations = [
-    ]
+    operations = []
