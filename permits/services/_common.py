@@ -49,8 +49,8 @@ def lock_permit(permit: Permit | int) -> Permit:
 
 def lock_building(permit: Permit) -> None:
     """Serialise the moves that judge a permit against the other permits of its building (exclusive bookings,
-    capacity): two approvals in one building must not both count the other as absent. ``no_key``: a new
-    permit of the building (which only references the row) does not wait."""
+    capacity: submit, approve, extend): two approvals in one building must not both count the other as absent.
+    ``no_key``: a new permit of the building (which only references the row) does not wait."""
     list(Property.objects.select_for_update(no_key=True).filter(pk=permit.property_id).values_list("pk"))
 
 

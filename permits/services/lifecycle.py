@@ -119,6 +119,7 @@ def permit_cancel(*, actor: Actor, permit: Permit, reason: str = "") -> Permit:
 
 def _clashes_if_moved(permit: Permit, valid_from: datetime.datetime, valid_till: datetime.datetime) -> list[Clash]:
     """The clashes the permit would have with these dates (judged like an approval: with what will happen)."""
+    lock_building(permit)
     kept = permit.valid_from, permit.valid_till
     permit.valid_from, permit.valid_till = valid_from, valid_till
     try:
