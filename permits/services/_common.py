@@ -51,7 +51,8 @@ def lock_building(permit: Permit) -> None:
     """Serialise the moves that judge a permit against the other permits of its building (exclusive bookings,
     capacity: submit, approve, extend): two approvals in one building must not both count the other as absent.
     ``no_key``: a new permit of the building (which only references the row) does not wait."""
-    list(Property.objects.select_for_update(no_key=True).filter(pk=permit.property_id).values_list("pk"))
+    building = Property.objects.filter(pk=permit.property_id).order_by()  # no join for the default ordering
+    list(building.select_for_update(of=("self",), no_key=True).values_list("pk"))
 
 
 def apply_move(permit: Permit, move: Move, *, actor: Actor, reason: str = "", data: dict | None = None) -> str:

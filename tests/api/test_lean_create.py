@@ -273,3 +273,19 @@ def test_lock_permit_locks_the_permit_row_only(site):
         lock_permit(Permit.objects.get(reference=permit))
     locking = [query["sql"] for query in queries.captured_queries if "FOR " in query["sql"]]
     assert len(locking) == 1 and locking[0].endswith('FOR NO KEY UPDATE OF "permits_permit"'), locking
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+def test_an_approval_locks_its_permit_and_its_building_and_nothing_else(site):
+    """The clash rules judge a permit against its building's others: approvals there take turns on the
+    property row (FOR NO KEY UPDATE, so creates in the building do not wait); no community row is locked."""
+    from permits.services import permit_approve
+    from tests.factories import permit_in_status
+
+    permit = permit_in_status("submitted")
+    with CaptureQueriesContext(connection) as queries:
+        permit_approve(actor=Actor.system("test"), permit=permit)
+    locking = sorted(
+        query["sql"].rsplit(" FOR ", 1)[1] for query in queries.captured_queries if " FOR " in query["sql"]
+    )
+    assert locking == ['NO KEY UPDATE OF "core_property"', 'NO KEY UPDATE OF "permits_permit"'], locking
