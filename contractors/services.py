@@ -117,9 +117,7 @@ def membership_request(*, actor: Actor, contractor: Contractor, community: Commu
 @domain_service
 def contractor_approve(*, actor: Actor, membership: ContractorMembership) -> ContractorMembership:
     """Approve a contractor in one community (the partners follow ``contractors.membership.approved``)."""
-    membership = (
-        ContractorMembership.objects.select_for_update().select_related("contractor", "community").get(pk=membership.pk)
-    )
+    membership = _membership_locked(membership, "contractor", "community")
     if membership.status == MembershipStatus.APPROVED:
         raise ValidationError(
             _("%(company)s is already approved in %(community)s.")
@@ -146,9 +144,7 @@ def membership_set_revoked(*, actor: Actor, membership: ContractorMembership, re
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give a reason for revoking the contractor."), code="reason_required")
-    membership = (
-        ContractorMembership.objects.select_for_update().select_related("contractor", "community").get(pk=membership.pk)
-    )
+    membership = _membership_locked(membership, "contractor", "community")
     if membership.status == MembershipStatus.REVOKED:
         raise ValidationError(
             _("%(company)s is already revoked in %(community)s.")
@@ -289,7 +285,7 @@ def membership_attention_raise(
 ) -> ContractorMembership:
     """Something elsewhere refused the company in this community for a reason a person can fix (``params``:
     see ``permit_attention_raise``)."""
-    membership = ContractorMembership.objects.select_for_update().select_related("community").get(pk=membership.pk)
+    membership = _membership_locked(membership, "community")
     if not attention_raised(membership, reason, by, params):
         return membership
     membership.save(update_fields=ATTENTION_FIELDS)
@@ -307,7 +303,7 @@ def membership_attention_raise(
 @domain_service
 def membership_attention_clear(*, actor: Actor, membership: ContractorMembership, note: str = "") -> bool:
     """The refusal is dealt with (sent again, or accepted); returns whether there was one."""
-    membership = ContractorMembership.objects.select_for_update().select_related("community").get(pk=membership.pk)
+    membership = _membership_locked(membership, "community")
     if not attention_cleared(membership):
         return False
     membership.save(update_fields=ATTENTION_FIELDS)
@@ -319,3 +315,10 @@ def membership_attention_clear(*, actor: Actor, membership: ContractorMembership
         reason=note,
     )
     return True
+
+
+def _membership_locked(membership: ContractorMembership, *related: str) -> ContractorMembership:
+    """The membership row locked, its company and community only read: a status change in one community must
+    not wait on (or hold) the community row every permit of that community references."""
+    rows = ContractorMembership.objects.select_for_update(of=("self",), no_key=True)
+    return rows.select_related(*related).get(pk=membership.pk)

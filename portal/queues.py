@@ -6,7 +6,7 @@ after an outage) never holds back the processing of what Buzz-In tells us, since
 
 from celery import current_app
 
-WEBHOOK_TASKS = ("integrations.webhook_process",)
+WEBHOOK_TASKS = ("integrations.webhook_process", "integrations.webhook_process_batch")
 
 
 def webhook_queue(default_queue: str) -> str:

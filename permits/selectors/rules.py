@@ -15,6 +15,7 @@ def current_noc(permit: Permit) -> NocVersion | None:
 def membership_status(contractor_id: int, community_id: int) -> str | None:
     return (
         ContractorMembership.objects.filter(contractor_id=contractor_id, community_id=community_id)
+        .order_by()  # one row at most: no join for the default ordering
         .values_list("status", flat=True)
         .first()
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.actors import Actor
 from portal.core.events import event_record
+from portal.core.models import Property
 
 from ..choices import ParkingState
 from ..models import Permit
@@ -31,8 +32,27 @@ LIVE_PARKING_STATES = (ParkingState.REQUESTED, ParkingState.ACTIVE, ParkingState
 
 
 def lock_permit(permit: Permit | int) -> Permit:
+    """The permit row locked for this transaction, read with its community, contractor and property.
+
+    Only the permit row is locked (``of=("self",)``): the joined rows are read, never changed here, and locking
+    them made every change in a community wait on its one community row. ``no_key``: the services change
+    columns no foreign key points at, so rows that merely reference the permit (a new NOC version, a worker,
+    an audit event of another transaction) need not wait for this one.
+    """
     pk = permit.pk if isinstance(permit, Permit) else permit
-    return Permit.objects.select_for_update().select_related("community", "contractor", "property").get(pk=pk)
+    return (
+        Permit.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("community", "contractor", "property")
+        .get(pk=pk)
+    )
+
+
+def lock_building(permit: Permit) -> None:
+    """Serialise the moves that judge a permit against the other permits of its building (exclusive bookings,
+    capacity: submit, approve, extend): two approvals in one building must not both count the other as absent.
+    ``no_key``: a new permit of the building (which only references the row) does not wait."""
+    building = Property.objects.filter(pk=permit.property_id).order_by()  # no join for the default ordering
+    list(building.select_for_update(of=("self",), no_key=True).values_list("pk"))
 
 
 def apply_move(permit: Permit, move: Move, *, actor: Actor, reason: str = "", data: dict | None = None) -> str:

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from contractors.models import Contractor
 from contractors.services import contractor_create, contractor_document_upload
 from portal.core.actors import Actor
-from portal.core.events import domain_service, event_record
+from portal.core.events import domain_service, event_build, event_record, events_record_bulk
 from portal.core.models import Community, Property, Unit
 from portal.core.uploads import upload_stored_first
 
@@ -25,9 +25,9 @@ from ..models import Permit
 from ..transitions import EDITABLE_STATUSES
 from ..validators import clean_plate, normalize_worker
 from ._common import lock_permit
-from .drafts import permit_create_draft, permit_update_draft
+from .drafts import permit_created_event_fields, permit_draft_insert, permit_update_draft
 from .lifecycle import permit_cancel, permit_extend, permit_revoke
-from .noc import noc_document_stored, noc_version_upload
+from .noc import noc_document_stored, noc_first_version_insert, noc_uploaded_event_fields, noc_version_upload
 from .people import vehicle_add, vehicle_remove, worker_add, worker_remove
 
 WITHDRAWABLE_STATUSES = (PermitStatus.DRAFT, PermitStatus.CHANGES_REQUESTED, PermitStatus.SUBMITTED)
@@ -99,11 +99,23 @@ def _permit_create_with_noc(
     noc: dict | None = None,
     **fields,
 ) -> Permit:
-    permit = permit_create_draft(
-        actor=actor, contractor=contractor, property=property, main_unit=main_unit, source=PermitSource.API, **fields
+    """The draft's rules and the NOC's checks as ``permit_create_draft`` and ``noc_version_upload`` apply them, in
+    one transaction with no savepoint inside; both audit events in one insert. The permit comes back with the
+    rows written in hand (units, people, NOC), so its answer needs no query."""
+    permit = permit_draft_insert(
+        actor=actor,
+        contractor=contractor,
+        property=property,
+        main_unit=main_unit,
+        source=PermitSource.API,
+        rows_kept=True,
+        **fields,
     )
+    events = [event_build(**permit_created_event_fields(actor, permit))]
     if noc is not None:
-        noc_version_upload(actor=actor, permit=permit, **noc)
+        version = noc_first_version_insert(actor=actor, permit=permit, **noc)
+        events.append(event_build(**noc_uploaded_event_fields(actor, permit, version)))
+    events_record_bulk(events)
     return permit
 
 

@@ -16,6 +16,7 @@ from portal.core.validation import FieldErrors, on_field
 
 from ..choices import PermitSource, PermitType
 from ..models import Permit, PermitUnit, Vehicle, Worker
+from ..models.in_hand import rows_in_hand
 from ..rules import PermitFacts, Stage, check_permit_rules
 from ..selectors.rules import membership_status, permit_facts
 from ..validators import clean_plate, normalize_representative_contact, normalize_worker
@@ -34,7 +35,14 @@ DRAFT_FIELDS = (
 
 
 @domain_service
-def permit_create_draft(
+def permit_create_draft(*, actor: Actor, **fields) -> Permit:
+    """A new draft with its units and people (every argument of ``permit_draft_insert``), and its audit event."""
+    permit = permit_draft_insert(actor=actor, **fields)
+    event_record(**permit_created_event_fields(actor, permit))
+    return permit
+
+
+def permit_draft_insert(
     *,
     actor: Actor,
     contractor: Contractor,
@@ -53,7 +61,11 @@ def permit_create_draft(
     plates: Iterable[str] = (),
     crm_reference: str | None = None,
     source: str = PermitSource.PORTAL,
+    rows_kept: bool = False,
 ) -> Permit:
+    """The rows of a new draft, once the draft rules allow it, in the caller's transaction; the caller records
+    ``permit_created_event_fields`` (``permit_create_draft`` does). ``rows_kept``: the rows written stay on the
+    permit (``rows_in_hand``), for an answer built at once from it without reading them back."""
     community = property.community
     units = [main_unit, *additional_units]
     errors = FieldErrors()
@@ -96,20 +108,24 @@ def permit_create_draft(
         source=source,
         created_by=actor.user,
     )
-    PermitUnit.objects.bulk_create(
-        [PermitUnit(permit=permit, unit=unit) for unit in _distinct(additional_units, main_unit)]
-    )
-    Worker.objects.bulk_create([Worker(permit=permit, **worker) for worker in workers])
-    _add_vehicles(permit, plates)
-    event_record(
-        actor=actor,
-        target=permit,
-        action="permits.permit.created",
-        community=community,
-        to_status=permit.status,
-        data={"source": source},
-    )
+    extra_units = _distinct(additional_units, main_unit)
+    PermitUnit.objects.bulk_create([PermitUnit(permit=permit, unit=unit) for unit in extra_units])
+    workers = Worker.objects.bulk_create([Worker(permit=permit, **worker) for worker in workers])
+    vehicles = _add_vehicles(permit, plates)
+    if rows_kept:
+        rows_in_hand(permit, additional_units=extra_units, workers=workers, vehicles=vehicles, noc_versions=[])
     return permit
+
+
+def permit_created_event_fields(actor: Actor, permit: Permit) -> dict:
+    return {
+        "actor": actor,
+        "target": permit,
+        "action": "permits.permit.created",
+        "community": permit.community,
+        "to_status": permit.status,
+        "data": {"source": permit.source},
+    }
 
 
 @domain_service
@@ -175,10 +191,10 @@ def _normalized_workers(workers: Iterable[dict], *, region: str) -> list[dict]:
         raise ValidationError({"workers": error.messages}) from None
 
 
-def _add_vehicles(permit: Permit, plates: Iterable[str]) -> None:
+def _add_vehicles(permit: Permit, plates: Iterable[str]) -> list[Vehicle]:
     with on_field("vehicles"):
         vehicles = [
             Vehicle(permit=permit, plate=clean_plate(raw), position=position)
             for position, raw in enumerate(plates, start=1)
         ]
-    Vehicle.objects.bulk_create(vehicles)
+    return Vehicle.objects.bulk_create(vehicles)

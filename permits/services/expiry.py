@@ -91,7 +91,7 @@ def _expire_batch(now: datetime.datetime, batch_size: int) -> tuple[int, int]:
 
 def _select_due(now: datetime.datetime, batch_size: int) -> list[_Due]:
     rows = (
-        Permit.objects.select_for_update(skip_locked=True)
+        Permit.objects.select_for_update(skip_locked=True, no_key=True)
         .filter(status__in=EXPIRE_SOURCES, valid_till__lte=now)
         .order_by("valid_till", "pk")
         .values_list("pk", "status", "community_id", "valid_till")[:batch_size]

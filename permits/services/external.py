@@ -183,7 +183,8 @@ def gate_scan_record(
 def vehicle_parking_record(*, actor: Actor, vehicle: Vehicle | int, state: ParkingState, error: str = "") -> Vehicle:
     """The parking operator's answer for a vehicle's parking permit; written only when something changed."""
     pk = vehicle.pk if isinstance(vehicle, Vehicle) else vehicle
-    vehicle = Vehicle.objects.select_for_update().select_related("permit__community").get(pk=pk)
+    rows = Vehicle.objects.select_for_update(of=("self",), no_key=True)  # the permit and community are only read
+    vehicle = rows.select_related("permit__community").get(pk=pk)
     before = (vehicle.parking_state, vehicle.parking_error)
     vehicle.parking_state = state
     vehicle.parking_error = (error or "")[:PARKING_ERROR_CHARS]

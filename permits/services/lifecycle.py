@@ -19,7 +19,7 @@ from ..rules import Stage, check_permit_rules, submission_missing
 from ..selectors.clashes import permit_clashes
 from ..selectors.rules import current_noc, permit_facts
 from ..transitions import Move, target_status
-from ._common import apply_move, audit_permit, lock_permit, require_reason
+from ._common import apply_move, audit_permit, lock_building, lock_permit, require_reason
 from .deadlines import decision_close, decision_open
 from .expiry import permits_expire
 
@@ -45,6 +45,7 @@ def _check_ready(permit: Permit, *, stage: Stage, capacity_override_reason: str 
             _("The permit cannot be submitted yet. Still missing: %(missing)s.") % {"missing": "; ".join(missing)},
             code="incomplete",
         )
+    lock_building(permit)
     clashes = permit_clashes(permit, stage=stage)
     facts = permit_facts(permit, clashes=clashes, capacity_override_reason=capacity_override_reason)
     check_permit_rules(facts, stage=stage, now=timezone.now())
@@ -118,6 +119,7 @@ def permit_cancel(*, actor: Actor, permit: Permit, reason: str = "") -> Permit:
 
 def _clashes_if_moved(permit: Permit, valid_from: datetime.datetime, valid_till: datetime.datetime) -> list[Clash]:
     """The clashes the permit would have with these dates (judged like an approval: with what will happen)."""
+    lock_building(permit)
     kept = permit.valid_from, permit.valid_till
     permit.valid_from, permit.valid_till = valid_from, valid_till
     try:

@@ -5,9 +5,9 @@ The message says what was not found, never whether it exists in another communit
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
@@ -54,19 +54,32 @@ def membership_or_404(community: Community, contractor_id: str) -> ContractorMem
 
 
 def approved_contractor_or_404(
-    community: Community, *, salesforce_id: str | None, contractor_id: str | None
+    community: Community,
+    *,
+    salesforce_id: str | None,
+    contractor_id: str | None,
+    new_permit_id: str | None = None,
 ) -> Contractor:
-    """The permit's contractor: it must belong to the community and be approved there."""
+    """The permit's contractor: it must belong to the community and be approved there.
+
+    With ``new_permit_id`` (a create's salesforcePermitId) the same statement asks ``reject_duplicate_permit``'s
+    question, whose 409 comes before any 404 as when asked on its own."""
     wanted = contractor_id or salesforce_id or ""
     membership = None
     if contractor_id and ids.usable_lookup_id(contractor_id):
         membership = _membership(
-            community, Q(contractor__reference=contractor_id) | Q(contractor__buzzin__buzzin_id=contractor_id)
+            community,
+            Q(contractor__reference=contractor_id) | Q(contractor__buzzin__buzzin_id=contractor_id),
+            new_permit_id,
         )
     elif salesforce_id and ids.usable_lookup_id(salesforce_id):
         membership = _membership(
-            community, Q(contractor__crm_reference=salesforce_id) | Q(contractor__reference=salesforce_id)
+            community,
+            Q(contractor__crm_reference=salesforce_id) | Q(contractor__reference=salesforce_id),
+            new_permit_id,
         )
+    if new_permit_id and (membership is None or membership.permit_id_taken):
+        reject_duplicate_permit(community, new_permit_id)
     if membership is None:
         raise NotFound(_("Contractor %(wanted)s not found in this community.") % {"wanted": wanted})
     if membership.status != MembershipStatus.APPROVED:
@@ -74,12 +87,62 @@ def approved_contractor_or_404(
     return membership.contractor
 
 
-def _membership(community: Community, match: Q) -> ContractorMembership | None:
-    return ContractorMembership.objects.filter(community=community).filter(match).select_related("contractor").first()
+def _membership(community: Community, match: Q, new_permit_id: str | None = None) -> ContractorMembership | None:
+    rows = ContractorMembership.objects.filter(community=community).filter(match).select_related("contractor")
+    if new_permit_id:
+        rows = rows.annotate(permit_id_taken=Exists(_permits_named(community, new_permit_id)))
+    return rows.order_by().first()
+
+
+def places_or_404(
+    community: Community,
+    *,
+    property_external_id: str | None,
+    property_id: str | None,
+    flat_external_id: str | None,
+    flat_id: str | None,
+    additional_external_ids: Sequence[str] = (),
+    additional_flat_ids: Sequence[str] = (),
+) -> tuple[Property, Unit, list[Unit]]:
+    """The property, the main flat and the additional flats of a new permit.
+
+    Named by external ids (what a CRM sends), all of them come from one statement; anything else, or any id
+    not found there, is looked up one by one as ``property_or_404`` and ``unit_or_404`` do, for their answers.
+    """
+    wanted = [flat_external_id, *additional_external_ids]
+    if property_external_id and flat_external_id and not property_id and not additional_flat_ids:
+        found = _units_by_external_ids(community, property_external_id, wanted)
+        if found is not None:
+            return found[0].property, found[0], found[1:]
+    prop = property_or_404(community, external_id=property_external_id, property_id=property_id)
+    main_unit = unit_or_404(prop, external_id=flat_external_id, flat_id=flat_id)
+    return prop, main_unit, units_or_404(prop, external_ids=additional_external_ids, flat_ids=additional_flat_ids)
+
+
+def _units_by_external_ids(community: Community, property_external_id: str, wanted: list[str]) -> list[Unit] | None:
+    """The units in ``wanted``'s order, sharing one property (the key's community in hand); None unless all are."""
+    if not all(ids.usable_lookup_id(value) for value in [property_external_id, *wanted]):
+        return None
+    rows = (
+        Unit.objects.filter(
+            property__community=community, property__external_id=property_external_id, external_id__in=set(wanted)
+        )
+        .select_related("property__buzzin", "buzzin")
+        .order_by()
+    )
+    by_external_id = {unit.external_id: unit for unit in rows}
+    if not all(value in by_external_id for value in wanted):
+        return None
+    prop = by_external_id[wanted[0]].property
+    prop.community = community
+    units = [by_external_id[value] for value in wanted]
+    for unit in units:
+        unit.property = prop
+    return units
 
 
 def property_or_404(community: Community, *, external_id: str | None, property_id: str | None) -> Property:
-    properties = Property.objects.filter(community=community).select_related("community")
+    properties = Property.objects.filter(community=community).select_related("community", "buzzin").order_by()
     found = None
     if external_id:
         found = properties.filter(external_id=external_id).first() if ids.usable_lookup_id(external_id) else None
@@ -93,7 +156,7 @@ def property_or_404(community: Community, *, external_id: str | None, property_i
 
 
 def unit_or_404(prop: Property, *, external_id: str | None, flat_id: str | None) -> Unit:
-    units = Unit.objects.filter(property=prop).select_related("property")
+    units = Unit.objects.filter(property=prop).select_related("property", "buzzin").order_by()
     found = None
     if external_id:
         found = units.filter(external_id=external_id).first() if ids.usable_lookup_id(external_id) else None
@@ -137,12 +200,17 @@ def reject_duplicate_permit(community: Community, salesforce_permit_id: str) -> 
     """salesforcePermitId is unique within the community (and never equal to one of its portal references, so
     ids stay unambiguous). Another community's permits are not looked at: their ids are not this key's business.
     """
-    same = Q(crm_reference=salesforce_permit_id) | Q(reference=salesforce_permit_id)
-    if Permit.objects.filter(community=community).filter(same).exists():
+    if _permits_named(community, salesforce_permit_id).exists():
         raise Conflict(
             _("A permit with salesforcePermitId %(salesforce_permit_id)s already exists in this community.")
             % {"salesforce_permit_id": salesforce_permit_id}
         )
+
+
+def _permits_named(community: Community, salesforce_permit_id: str):
+    return Permit.objects.filter(community=community).filter(
+        Q(crm_reference=salesforce_permit_id) | Q(reference=salesforce_permit_id)
+    )
 
 
 REGISTERED_ELSEWHERE = (

@@ -85,7 +85,35 @@ def event_record(
     data: dict | None = None,
 ) -> AuditEvent:
     """Record one change: its audit row, which is also the domain event the subscribers receive."""
-    event = AuditEvent.objects.create(
+    event = event_build(
+        actor=actor,
+        target=target,
+        action=action,
+        community=community,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data,
+    )
+    event.save(force_insert=True)
+    _collect([event])
+    return event
+
+
+def event_build(
+    *,
+    actor: Actor,
+    target,
+    action: str,
+    community: Community | None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    """The audit row of one change, not yet written: several of one service go in one insert
+    (``events_record_bulk``)."""
+    return AuditEvent(
         at=timezone.now(),
         actor=actor.user,
         actor_label=actor.label[:200],
@@ -98,12 +126,10 @@ def event_record(
         reason=reason,
         data=data or {},
     )
-    _collect([event])
-    return event
 
 
 def events_record_bulk(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Many changes of one set-based move (the expiry sweep) in one insert; the same subscribers follow."""
+    """Many changes in one insert (the expiry sweep, a permit created with its NOC); the same subscribers follow."""
     created = AuditEvent.objects.bulk_create(events)
     _collect(created)
     return created

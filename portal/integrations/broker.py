@@ -3,16 +3,21 @@ a periodic relay hands it over again, so a request or a commit never waits on (o
 
 from __future__ import annotations
 
+import atexit
 import logging
 import math
+import os
+import queue
+import threading
 
 from celery import current_app
 
 logger = logging.getLogger(__name__)
 
 
-def hand_over(task_name: str, row_id: int, *, countdown: float | None = None) -> bool:
-    """Queue ``task_name(row_id)``; False (and a warning) when the broker cannot take it now."""
+def hand_over(task_name: str, row_id: int | list[int], *, countdown: float | None = None) -> bool:
+    """Queue ``task_name(row_id)`` (a list of ids for a batch task); False (and a warning) when the broker cannot
+    take it now."""
     seconds = broker_countdown(countdown)
     options = {"countdown": seconds} if seconds else {}
     try:
@@ -40,3 +45,62 @@ def broker_countdown(countdown: float | None) -> float | None:
     if broker.startswith(("amqp://", "amqps://", "pyamqp://")):
         return float(math.ceil(countdown))
     return round(countdown, 3)
+
+
+class HandOverThread:
+    """Hands committed rows to the broker from a thread of the web process, so a request answers without
+    waiting on (or spending its time in) the publish.
+
+    Rows waiting together go as one message of ``batch_task_name`` (at most ``batch`` ids): under load one
+    publish serves many requests. What this thread never sends (a broker outage, the process killed before it
+    got there) is still in the database, and the periodic relay hands it over.
+    """
+
+    def __init__(self, task_name: str, batch_task_name: str, *, batch: int = 20):
+        self.task_name, self.batch_task_name, self.batch = task_name, batch_task_name, batch
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._queue: queue.SimpleQueue | None = None
+
+    def put(self, row_id: int) -> None:
+        self._started().put(row_id)
+
+    def _started(self) -> queue.SimpleQueue:
+        if self._pid != os.getpid():  # first use in this process (a forked web worker starts its own thread)
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._queue = queue.SimpleQueue()
+                    thread = threading.Thread(target=self._run, args=(self._queue,), name="hand-over", daemon=True)
+                    thread.start()
+                    atexit.register(self._send_waiting, self._queue)
+                    self._pid = os.getpid()
+        return self._queue
+
+    def _run(self, waiting: queue.SimpleQueue) -> None:
+        while True:
+            ids = [waiting.get()]
+            self._send(ids + self._take(waiting, self.batch - 1))
+
+    def _send_waiting(self, waiting: queue.SimpleQueue) -> None:
+        """At exit, what is still waiting, best effort (the relay is there for the rest)."""
+        while ids := self._take(waiting, self.batch):
+            self._send(ids)
+
+    @staticmethod
+    def _take(waiting: queue.SimpleQueue, most: int) -> list[int]:
+        ids = []
+        while len(ids) < most:
+            try:
+                ids.append(waiting.get_nowait())
+            except queue.Empty:
+                break
+        return ids
+
+    def _send(self, ids: list[int]) -> None:
+        try:
+            if len(ids) == 1:
+                hand_over(self.task_name, ids[0])
+            else:
+                hand_over(self.batch_task_name, ids)
+        except Exception:  # the thread must outlive anything: the rows wait for the relay
+            logger.exception("hand-over of %s rows failed; left for the relay", len(ids))

@@ -7,6 +7,8 @@ DEBUG = True  # pytest-django still runs each test with DEBUG off unless asked (
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 OUTBOX_DISPATCH = env.bool("OUTBOX_DISPATCH", default=False)
+# Tests run the hand-over where the row commits (the hand-over thread has tests of its own).
+WEBHOOK_HANDOVER_IN_BACKGROUND = env.bool("WEBHOOK_HANDOVER_IN_BACKGROUND", default=False)
 MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/permit-portal-test-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}},

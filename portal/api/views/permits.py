@@ -8,15 +8,7 @@ from rest_framework.response import Response
 
 from permits.services.api_support import permit_create_with_noc, permit_update_whole
 
-from ..lookups import (
-    approved_contractor_or_404,
-    permit_for_answer,
-    permit_or_404,
-    property_or_404,
-    reject_duplicate_permit,
-    unit_or_404,
-    units_or_404,
-)
+from ..lookups import approved_contractor_or_404, permit_for_answer, permit_or_404, places_or_404, units_or_404
 from ..serializers.permits import (
     PermitCreatedSerializer,
     PermitCreateSerializer,
@@ -52,22 +44,27 @@ class PermitCreateView(ApiView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         salesforce_id = data.get("salesforcePermitId") or None
-        if salesforce_id:
-            reject_duplicate_permit(self.community, salesforce_id)
         contractor = approved_contractor_or_404(
             self.community,
             salesforce_id=data.get("contractorSalesforceId"),
             contractor_id=data.get("communityContractorId"),
+            new_permit_id=salesforce_id,
         )
-        prop = property_or_404(
-            self.community, external_id=data.get("propertyExternalId"), property_id=data.get("propertyId")
+        prop, main_unit, additional_units = places_or_404(
+            self.community,
+            property_external_id=data.get("propertyExternalId"),
+            property_id=data.get("propertyId"),
+            flat_external_id=data.get("flatExternalId"),
+            flat_id=data.get("flatId"),
+            additional_external_ids=data.get("additionalFlatExternalIds", ()),
+            additional_flat_ids=data.get("additionalFlatIds", ()),
         )
         permit = permit_create_with_noc(
             actor=self.actor,
             contractor=contractor,
             property=prop,
-            main_unit=unit_or_404(prop, external_id=data.get("flatExternalId"), flat_id=data.get("flatId")),
-            additional_units=_additional_units(prop, data) or (),
+            main_unit=main_unit,
+            additional_units=additional_units,
             valid_from=data["valid_from"],
             valid_till=data["valid_till"],
             crm_reference=salesforce_id,
@@ -76,7 +73,8 @@ class PermitCreateView(ApiView):
             plates=[vehicle["plate"] for vehicle in data.get("vehicles", ())],
             **{name: data[name] for name in FIELDS if name in data},
         )
-        body = PermitCreatedSerializer(permit_for_answer(permit.pk), context=self.context()).data
+        # The permit comes back with the rows it was created with: the answer reads nothing back.
+        body = PermitCreatedSerializer(permit, context=self.context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -89,6 +89,8 @@ def note_success(delivery: OutboundDelivery, target) -> None:
 def resend_after_contact_update(events: Sequence[AuditEvent]) -> None:
     """The company's details were corrected: its refused rows at Buzz-In go again."""
     contractor_ids = {int(e.target_id) for e in events if e.action == "contractors.contractor.contact_updated"}
+    if not contractor_ids:  # nearly every change: not even a query to build
+        return
     for membership in ContractorMembership.objects.filter(contractor_id__in=contractor_ids).select_related("community"):
         failed = _failed_rows(MEMBERSHIP, [membership.pk])
         if failed:  # the flag stays until the gate system accepts it (``note_success``)
