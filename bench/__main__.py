@@ -90,6 +90,7 @@ def main(argv=None) -> int:
         run_all(report, sizes, only)
     finally:
         report.meta["seconds"] = round(time.perf_counter() - started, 1)
+        report.meta["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         path = report.write()
         print()
         print(f"Machine: {report.meta['machine']}")

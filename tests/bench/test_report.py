@@ -48,3 +48,25 @@ def test_latest_results_are_not_ignored_but_the_logs_are():
 
     assert not ignored("bench/results/latest.json")
     assert ignored("bench/results/gunicorn.log")
+
+
+def test_the_readme_table_is_regenerated_from_the_results(tmp_path, monkeypatch):
+    from bench import readme
+
+    monkeypatch.setattr(bench_report, "RESULTS", tmp_path)
+    run = Report(meta={"machine": "2 cores", "seconds": 12.5, "quick": False, "finished": "2026-12-02"})
+    run.figures.append(Figure("3 webhook", "events/s", 480.0, "/s", goal=">= 0.9x reference", met=True))
+    path = run.write()
+    target = tmp_path / "README.md"
+    target.write_text(f"before\n{readme.START}\nold table\n{readme.END}\nafter\n")
+    readme.rewrite(target, readme.report_from(path))
+    text = target.read_text()
+    assert "old table" not in text and text.startswith("before\n") and text.endswith("after\n")
+    assert "| 3 webhook" in text and "| 480 /s |" in text and "goals met 1, not met 0" in text
+
+
+def test_the_committed_readme_has_the_markers():
+    from bench import readme
+
+    text = readme.README.read_text()
+    assert readme.START in text and readme.END in text
