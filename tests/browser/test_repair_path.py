@@ -169,44 +169,46 @@ def test_a_refused_company_is_repaired_through_the_page(chromium, live_server, w
     contractor_context.close()
 
 
-def test_a_refused_plate_is_corrected_on_the_permit_page(chromium, live_server, world, stack, worker, snap):
-    """OPS-COM refuses a vehicle's plate (a row from before plates were checked): the permit needs attention
-    on both sides, the contractor corrects the plate, the vehicle is parked and the flag goes."""
+def test_a_refused_vehicle_is_corrected_on_the_permit_page(chromium, live_server, world, stack, worker, snap):
+    """The gates refuse a permit for a blank plate (a row from before plates were checked): the permit needs
+    attention on both sides, the contractor corrects the plate on the permit page, the permit goes again,
+    its pass is issued, the vehicle is parked at OPS-COM and the flag goes."""
     base, membership, actor = live_server.url, world["membership"], Actor.system("browser test")
     Contractor.objects.filter(pk=membership.contractor_id).update(phone="+971505551234")
-    set_buzzin_key(world["community"], "browser-parking-key")
+    set_buzzin_key(world["community"], "browser-vehicle-key")
     stack.sync_catalogue()
     contractor_approve(actor=actor, membership=membership)
     permit = PermitFactory(**world["place"])
-    refused = VehicleFactory(permit=permit, plate="DXB" + "7" * 27)  # OPS-COM takes 25 characters at most
+    refused = VehicleFactory(permit=permit, plate="")
     services.permit_submit(actor=actor, permit=permit)
     services.permit_approve(actor=actor, permit=permit)
     wait_until(
         lambda: Permit.objects.filter(pk=permit.pk, attention_since__isnull=False).exists(),
         timeout=90,
-        message="the pass, then OPS-COM to refuse the plate",
+        message="the gate system to refuse the blank plate",
     )
+    assert Permit.objects.get(pk=permit.pk).attention_by == "permit"
 
     errors = []
     manager = chromium.new_context(viewport=DESKTOP).new_page()
     manager.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     _sign_in_admin(manager, base, f"/admin/permits/permit/{permit.pk}/change/")
-    manager.locator("#needs-attention").get_by_text("too long").wait_for()
-    snap(manager, "10-manager-parking-refused")
+    manager.locator("#needs-attention").get_by_text("vehicles[0].plate is required").wait_for()
+    snap(manager, "10-manager-vehicle-refused")
 
     contractor = chromium.new_context(viewport=DESKTOP).new_page()
     contractor.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     _sign_in_contractor(contractor, base)
     contractor.goto(f"{base}/permits/{permit.reference}/")
-    contractor.locator("#needs-attention").get_by_text("too long").wait_for()
-    snap(contractor, "11-contractor-parking-refused")
+    contractor.locator("#needs-attention").get_by_text("vehicles[0].plate is required").wait_for()
+    snap(contractor, "11-contractor-vehicle-refused")
     contractor.set_viewport_size(PHONE)
-    snap(contractor, "11b-contractor-parking-refused-phone")
+    snap(contractor, "11b-contractor-vehicle-refused-phone")
     contractor.locator("button.language-switch__button[lang=ar]").click()
     contractor.locator("html[dir=rtl] #needs-attention").wait_for()
-    snap(contractor, "11c-contractor-parking-refused-phone-ar")
+    snap(contractor, "11c-contractor-vehicle-refused-phone-ar")
     contractor.set_viewport_size(DESKTOP)
-    snap(contractor, "11d-contractor-parking-refused-ar")
+    snap(contractor, "11d-contractor-vehicle-refused-ar")
     contractor.locator("button.language-switch__button[lang=en]").click()
     contractor.locator("html[dir=ltr] #needs-attention").wait_for()
 
@@ -215,12 +217,13 @@ def test_a_refused_plate_is_corrected_on_the_permit_page(chromium, live_server, 
     contractor.locator(f"#id_plate-{refused.pk}-plate").press("Enter")
     wait_until(
         lambda: Vehicle.objects.filter(pk=refused.pk, parking_state=ParkingState.ACTIVE).exists(),
-        timeout=60,
-        message="the corrected plate parked",
+        timeout=90,
+        message="the permit sent again, its pass issued and the corrected plate parked",
     )
-    assert Permit.objects.get(pk=permit.pk).attention_since is None
+    permit.refresh_from_db()
+    assert permit.status == "active" and permit.attention_since is None
     contractor.goto(f"{base}/permits/{permit.reference}/")
     assert contractor.locator("#needs-attention").count() == 0
-    snap(contractor, "12-contractor-plate-corrected")
+    snap(contractor, "12-contractor-vehicle-corrected")
     assert "DXBA12345" in {p["plate"] for p in stack.opscom_state()["permits"].values()}
     assert errors == []

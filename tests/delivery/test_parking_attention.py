@@ -1,4 +1,5 @@
-"""An OPS-COM refusal is a task for a person too (#16): the parking sandbox refuses a vehicle's plate;
+"""An OPS-COM refusal is a task for a person too (#16): the parking sandbox refuses a vehicle's plate (a blank
+one, a row from before plates were checked at the door);
 the permit shows "Needs attention" to the manager and the contractor, both hear of it; the contractor
 corrects the plate on the permit page; the vehicle is sent again, parked, and the flag clears."""
 
@@ -21,7 +22,7 @@ from .drain import drain_outbox
 from .test_sandboxes import ACTOR, active_permit, community, live_parking  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
-TOO_LONG = "DXB" + "7" * 27  # a row from before the plate rule: OPS-COM takes 25 characters at most
+REFUSED = ""  # a row from before the plate rule: OPS-COM answers 9006 "Plate required"
 
 
 def signed_in(user) -> Client:
@@ -34,7 +35,7 @@ def signed_in(user) -> Client:
 def refused(sandboxes, community):  # noqa: F811
     permit = active_permit(sandboxes, community, vehicles=2)
     first, second = permit.vehicles.order_by("position")
-    Vehicle.objects.filter(pk=second.pk).update(plate=TOO_LONG)
+    Vehicle.objects.filter(pk=second.pk).update(plate=REFUSED)
     user = ContractorUserFactory(contractor=permit.contractor).user
     manager = UserFactory(username="parking-manager", is_staff=True)
     manager.groups.add(Group.objects.get(name="Property managers"))
@@ -47,7 +48,7 @@ def refused(sandboxes, community):  # noqa: F811
 def test_the_refusal_shows_on_both_pages_and_the_corrected_plate_is_parked(refused, sandboxes):
     permit, bad = refused["permit"], refused["bad"]
     assert permit.attention_since and permit.attention_by == "permit"
-    assert "parking system (OPS-COM) refused" in permit.attention_note and TOO_LONG in permit.attention_note
+    assert "parking system (OPS-COM) refused the parking permit of vehicle #2: " in permit.attention_note
     assert Vehicle.objects.get(pk=bad.pk).parking_state == ParkingState.FAILED
     assert Vehicle.objects.get(pk=refused["good"].pk).parking_state == ParkingState.ACTIVE
     kinds = dict(
@@ -56,11 +57,11 @@ def test_the_refusal_shows_on_both_pages_and_the_corrected_plate_is_parked(refus
     assert kinds == {refused["user"].pk: "partner_refused", refused["manager"].pk: "push_attention"}
 
     page = signed_in(refused["manager"]).get(f"/admin/permits/permit/{permit.pk}/change/").content.decode()
-    assert "Needs attention" in page and "too long" in page and "correct the vehicle named above" in page
+    assert "Needs attention" in page and "Plate required" in page and "correct the vehicle named above" in page
 
     contractor = signed_in(refused["user"])
     page = contractor.get(f"/permits/{permit.reference}/").content.decode()
-    assert 'id="needs-attention"' in page and "too long" in page and "Correct the vehicle" in page
+    assert 'id="needs-attention"' in page and "Plate required" in page and "Correct the vehicle" in page
 
     saved = contractor.post(
         f"/permits/{permit.reference}/vehicles/{bad.pk}/plate/", {f"plate-{bad.pk}-plate": "DXB-A-12345"}
@@ -88,7 +89,7 @@ def test_removing_the_refused_vehicle_clears_the_flag(refused):
 def test_the_flag_stays_while_another_vehicle_is_still_refused(refused, sandboxes):
     permit = refused["permit"]
     third = services.vehicle_add(actor=ACTOR, permit=permit, plate="SHJ-1-111")
-    Vehicle.objects.filter(pk=third.pk).update(plate="SHJ" + "1" * 27)
+    Vehicle.objects.filter(pk=third.pk).update(plate=REFUSED)
     drain_outbox("opscom")
     services.vehicle_change_plate(actor=ACTOR, vehicle=refused["bad"], plate="DXB-B-222")
     drain_outbox("opscom")
@@ -125,9 +126,9 @@ def test_the_note_reads_in_the_readers_language_with_the_partners_words_kept(ref
     assert permit.attention_note.startswith("The parking system (OPS-COM) refused")  # the audit keeps English
     with translation.override("ar"):
         text = permit.attention_text
-    assert text.startswith("رفض نظام المواقف (OPS-COM)") and TOO_LONG in text and "too long" in text
+    assert text.startswith("رفض نظام المواقف (OPS-COM)") and "#2" in text and "Plate required" in text
     event = AuditEvent.objects.get(action="permits.permit.needs_attention", target_id=str(permit.pk))
-    assert event.data["reason_i18n"]["params"]["plate"] == TOO_LONG
+    assert event.data["reason_i18n"]["params"] == {"plate": "#2", "detail": "OPS-COM error 9006: Plate required"}
 
 
 def test_a_translation_that_lost_its_placeholder_falls_back_to_the_stored_note():

@@ -4,6 +4,7 @@
 |------------------------------------------------------|-----------------|-----------------------------------|
 | contractor.create 4xx (e.g. a phone Buzz-In refuses)  | the membership  | the company (or its manager)      |
 | permit.create: the company is unknown at Buzz-In      | the permit      | the company, when its data is at fault |
+| permit refused for a vehicle (e.g. a blank plate)     | the permit      | the company, on the permit page   |
 | any other 4xx, a missing id or mapping               | the permit      | the property manager              |
 
 Configuration faults (a wrong key) are the operators' (``notifications.partner_faults``), not here.
@@ -32,6 +33,7 @@ from ..delivery.services import deliveries_wake_waiting, delivery_retry
 from . import operations as op
 from .records import BUZZIN
 
+VEHICLE_FIXES = ("permits.vehicle.plate_changed", "permits.vehicle.removed")
 FIXABLE_KINDS = {"bad_request", "conflict", "not_found", "not_ready", MISSING_ID, PAYLOAD, "error"}
 MEMBERSHIP = ContractorMembership._meta.model_name
 PERMIT = Permit._meta.model_name
@@ -71,7 +73,7 @@ def note_failure(delivery: OutboundDelivery, target) -> None:
             by = AttentionParty.MANAGER
     else:
         reason = gettext_noop("The gate system (Buzz-In) refused the permit: %(detail)s")
-        by = AttentionParty.MANAGER
+        by = AttentionParty.PERMIT if _about_vehicles(detail["detail"]) else AttentionParty.MANAGER
     permit_attention_raise(actor=BUZZIN, permit=target, reason=reason, by=by, params=detail)
 
 
@@ -95,6 +97,21 @@ def resend_after_contact_update(events: Sequence[AuditEvent]) -> None:
         failed = _failed_rows(MEMBERSHIP, [membership.pk])
         if failed:  # the flag stays until the gate system accepts it (``note_success``)
             delivery_retry(ids=failed, actor=RESEND)
+
+
+def resend_after_permit_fix(events: Sequence[AuditEvent]) -> None:
+    """A permit the gates refused for its vehicles had one corrected or removed: its refused rows go again."""
+    fixed = {int(e.target_id) for e in events if e.action in VEHICLE_FIXES and e.target_type == PERMIT}
+    waiting = Permit.objects.filter(
+        pk__in=fixed, attention_by=AttentionParty.PERMIT, attention_note__startswith=PREFIX
+    ).values_list("pk", flat=True)
+    if fixed and (ids := list(waiting)):
+        delivery_retry(ids=_failed_rows(PERMIT, ids), actor=RESEND)
+
+
+def _about_vehicles(detail: str) -> bool:
+    """Buzz-In names the field it refused, e.g. ``vehicles[0].plate``: a company corrects that on its permit."""
+    return "vehicles[" in detail or "plate" in detail.lower()
 
 
 def _resend_permits_of(membership: ContractorMembership) -> None:

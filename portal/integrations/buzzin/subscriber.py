@@ -7,7 +7,8 @@
 | permits.permit.approved                 | permit.create (unless it has an id), submit   |
 | permits.permit.extended                 | permit.update_validity                        |
 | permits.noc.uploaded (approved, active) | permit.replace_noc                            |
-| permits.worker.added (approved, active) | permit.update_people (the whole list)         |
+| permits.worker.added, permits.vehicle.added / removed / plate_changed (approved, active)            |
+|                                         | permit.update_people (the whole lists)        |
 | permits.permit.revoked                  | pass.revoke                                   |
 | permits.permit.reissue_requested        | pass.reissue                                  |
 
@@ -41,6 +42,13 @@ from .models import BuzzinContractorState, BuzzinMembership, BuzzinPermit
 from .records import BUZZIN
 
 PASS_STATUSES = (PermitStatus.APPROVED, PermitStatus.ACTIVE)  # Buzz-In holds the permit in these
+# The gates know the permit's workers and vehicles: a change of either sends the whole lists again.
+PEOPLE_EVENTS = (
+    "permits.worker.added",
+    "permits.vehicle.added",
+    "permits.vehicle.removed",
+    "permits.vehicle.plate_changed",
+)
 
 
 class BuzzinSubscriber(DeliverySubscriber):
@@ -51,6 +59,7 @@ class BuzzinSubscriber(DeliverySubscriber):
     def receive(self, events: Sequence[AuditEvent]) -> None:
         super().receive(events)
         attention.resend_after_contact_update(events)
+        attention.resend_after_permit_fix(events)
 
     def plan(self, events: Sequence[AuditEvent]) -> list[Planned]:
         echo = BUZZIN.label
@@ -68,7 +77,7 @@ class BuzzinSubscriber(DeliverySubscriber):
         for event in events_of(events, "permits.noc.uploaded"):
             if event.to_status in PASS_STATUSES:
                 planned.append(_permit_op(event, op.PERMIT_REPLACE_NOC, {"noc_version": event.data.get("noc")}))
-        for event in events_of(events, "permits.worker.added"):
+        for event in events_of(events, *PEOPLE_EVENTS):
             if event.to_status in PASS_STATUSES:
                 planned.append(_permit_op(event, op.PERMIT_UPDATE_PEOPLE))
         for event in events_of(events, "permits.permit.revoked", echo_of=echo):

@@ -48,7 +48,7 @@ def note_failure(delivery: OutboundDelivery, vehicle: Vehicle | None) -> None:
     detail = plain(delivery.last_error)
     reason = gettext_noop("The parking system (OPS-COM) refused the parking permit of vehicle %(plate)s: %(detail)s")
     by = AttentionParty.PERMIT if "plate" in detail.lower() else AttentionParty.MANAGER
-    params = {"plate": vehicle.plate, "detail": detail}
+    params = {"plate": vehicle.plate or f"#{vehicle.position}", "detail": detail}  # a blank plate: its place
     permit_attention_raise(actor=OPSCOM, permit=vehicle.permit_id, reason=reason, by=by, params=params)
 
 
