@@ -176,7 +176,7 @@ def test_noc_on_a_draft_is_not_pushed():
     assert new_rows(outbox) == []
 
 
-def test_vehicle_changes_on_an_active_permit_follow_parking():
+def test_vehicle_changes_on_an_active_permit_follow_parking_and_the_gates():
     permit = parked_permit(1)
     vehicle = permit.vehicles.get()
     outbox = last_id()
@@ -186,7 +186,13 @@ def test_vehicle_changes_on_an_active_permit_follow_parking():
     vehicle.refresh_from_db()
     assert (vehicle.plate, added.plate, added.position) == ("DXB999", "SHJ1", 2)
     assert vehicle.removed_at is not None
-    assert new_rows(outbox) == [("opscom", "parking.update"), ("opscom", "parking.push"), ("opscom", "parking.delete")]
+    rows = new_rows(outbox)
+    assert [row for row in rows if row[0] == "opscom"] == [
+        ("opscom", "parking.update"),
+        ("opscom", "parking.push"),
+        ("opscom", "parking.delete"),
+    ]
+    assert [row for row in rows if row[0] == "buzzin"] == [("buzzin", "permit.update_people")] * 3  # each change
 
 
 def test_contractor_approval_creates_it_at_buzzin():
