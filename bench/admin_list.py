@@ -130,6 +130,15 @@ def measure_pair(clients: tuple[Client, Client], urls: tuple[str, str], requests
     return tuple(Sample(times[side], medians[side], *_queries(clients[side], urls[side])) for side in (0, 1))
 
 
+def measure(client: Client, url: str, requests: int, warmup: int = 2) -> Sample:
+    """One page on its own (the gate-scan pages): warm-ups, then ``requests`` timed requests, then its queries."""
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+    times = _timed(client, url, requests)
+    return Sample(times, [median(times)], *_queries(client, url))
+
+
 def _timed(client: Client, url: str, count: int) -> list[float]:
     times = []
     for _ in range(count):

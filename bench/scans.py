@@ -169,10 +169,10 @@ def run(report: Report, sizes) -> None:
     )
 
     manager_big = admin_list.clients(users)["manager"]
-    big = measure_all(manager_big, sizes.admin_repeat)
+    big = measure_all(manager_big, sizes.scan_page_requests)
     small_manager = _manager_of(small)
     few = measure_all(small_manager, 3)
-    reference = admin_list.measure(manager_big, REFERENCE_URL, sizes.admin_repeat)
+    reference = admin_list.measure(manager_big, REFERENCE_URL, sizes.scan_page_requests)
     for label, sample in big.items():
         report.add(
             Figure(

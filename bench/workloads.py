@@ -24,6 +24,7 @@ class Sizes:
     rounds: int = 3
     scan_permits: int = 5_000
     scans_per_day: int = 50_000
+    scan_page_requests: int = 50  # timed requests per gate-scan page
 
     @classmethod
     def full(cls, permits: int | None) -> Sizes:
@@ -40,6 +41,7 @@ class Sizes:
             admin_requests=30,
             scan_permits=500,
             scans_per_day=5_000,
+            scan_page_requests=10,
         )
 
 

@@ -159,6 +159,18 @@ class Permit(AttentionText, models.Model):
             models.Index(
                 fields=["decision_due_at"], name="permit_decision_due_idx", condition=Q(decision_due_at__isnull=False)
             ),
+            # The work queues' counts on every admin page (selectors.queues): each reads only its own rows.
+            models.Index(fields=["community"], condition=Q(attention_since__isnull=False), name="permit_attention_idx"),
+            models.Index(
+                fields=["community"],
+                condition=Q(extension_requested_till__isnull=False),
+                name="permit_extension_asked_idx",
+            ),
+            models.Index(
+                fields=["community", "status_changed_at"],
+                condition=Q(status=PermitStatus.APPROVED),
+                name="permit_approved_since_idx",
+            ),
         ]
 
     def __str__(self):

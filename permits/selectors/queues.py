@@ -1,7 +1,7 @@
 """The manager's work queues: what waits for a person in their communities, each a count and rows to act on.
 
-Counts for every queue come from two aggregate queries (permits, memberships), so the admin navigation
-can show them on every page at a fixed cost; each queue's rows are one more query when the dashboard lists them.
+Counts for every queue come from one statement of indexed counts, so the admin navigation can show them on
+every page at a fixed, small cost; each queue's rows are one more query when the dashboard lists them.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Func, IntegerField, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,25 +51,33 @@ def membership_queue_q(slug: str) -> Q:
 
 
 def queue_counts(user) -> dict[str, int]:
-    """Every queue's count for the user's communities: two queries."""
+    """Every queue's count for the user's communities, in one statement whatever the size.
+
+    Each count is its own scalar subquery, answered from an index that holds only its rows (partial indexes
+    of the permit, the status indexes): one aggregate with a ``FILTER`` per queue read every permit of the
+    user's communities, 200 ms for an operator at a million permits, on every admin page. The subqueries ride
+    on the user's own row, the one row sure to exist."""
     now = timezone.now()
-    permits = scope_to_communities(Permit.objects.all(), user).aggregate(
-        **{
-            slug: Count("pk", filter=permit_queue_q(slug, now=now))
-            for slug in (DECISION, EXTENSION, NO_PASS, ATTENTION)
-        }
-    )
-    memberships = scope_to_communities(ContractorMembership.objects.all(), user).aggregate(
-        companies=Count("pk", filter=membership_queue_q(COMPANIES)),
-        attention=Count("pk", filter=membership_queue_q(ATTENTION)),
-    )
+    permits = scope_to_communities(Permit.objects.all(), user)
+    memberships = scope_to_communities(ContractorMembership.objects.all(), user)
+    counts = {slug: _count(permits.filter(permit_queue_q(slug, now=now))) for slug in (DECISION, EXTENSION, NO_PASS)}
+    counts["permit_attention"] = _count(permits.filter(permit_queue_q(ATTENTION)))
+    counts[COMPANIES] = _count(memberships.filter(membership_queue_q(COMPANIES)))
+    counts["membership_attention"] = _count(memberships.filter(membership_queue_q(ATTENTION)))
+    row = get_user_model().objects.filter(pk=user.pk).values(**counts).get()
     return {
-        DECISION: permits[DECISION],
-        EXTENSION: permits[EXTENSION],
-        COMPANIES: memberships[COMPANIES],
-        NO_PASS: permits[NO_PASS],
-        ATTENTION: permits[ATTENTION] + memberships[ATTENTION],
+        DECISION: row[DECISION],
+        EXTENSION: row[EXTENSION],
+        COMPANIES: row[COMPANIES],
+        NO_PASS: row[NO_PASS],
+        ATTENTION: row["permit_attention"] + row["membership_attention"],
     }
+
+
+def _count(rows: QuerySet) -> Subquery:
+    """``(SELECT COUNT(*) FROM … WHERE …)``: an aggregate without GROUP BY, always one row; ``*`` so that an
+    index holding the condition's columns answers alone (an index-only scan)."""
+    return Subquery(rows.order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField())))
 
 
 TITLES = {
