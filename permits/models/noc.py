@@ -54,6 +54,8 @@ class NocVersion(models.Model):
             models.CheckConstraint(condition=Q(expiry_date__gte=models.F("issue_date")), name="noc_expiry_after_issue"),
             models.CheckConstraint(condition=~Q(file="") | ~Q(document_url=""), name="noc_has_file_or_url"),
         ]
+        # The dashboard's "NOCs expiring" panel and the reminders: current versions by expiry day.
+        indexes = [models.Index(fields=["expiry_date"], condition=Q(is_current=True), name="noc_current_expiry_idx")]
 
     def __str__(self):
         return f"NOC {self.noc_number} v{self.version}"

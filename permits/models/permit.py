@@ -159,6 +159,12 @@ class Permit(AttentionText, models.Model):
             models.Index(
                 fields=["decision_due_at"], name="permit_decision_due_idx", condition=Q(decision_due_at__isnull=False)
             ),
+            # Live permits of a community by end: the dashboard's "ending within 7 days", the reminders.
+            models.Index(
+                fields=["community", "valid_till"],
+                condition=Q(status__in=[PermitStatus.APPROVED, PermitStatus.ACTIVE]),
+                name="permit_live_till_idx",
+            ),
             # The work queues' counts on every admin page (selectors.queues): each reads only its own rows.
             models.Index(fields=["community"], condition=Q(attention_since__isnull=False), name="permit_attention_idx"),
             models.Index(

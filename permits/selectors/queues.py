@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Func, IntegerField, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,10 +75,11 @@ def queue_counts(user) -> dict[str, int]:
     }
 
 
-def _count(rows: QuerySet) -> Subquery:
+def _count(rows: QuerySet) -> Coalesce:
     """``(SELECT COUNT(*) FROM … WHERE …)``: an aggregate without GROUP BY, always one row; ``*`` so that an
     index holding the condition's columns answers alone (an index-only scan)."""
-    return Subquery(rows.order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField())))
+    count = Subquery(rows.order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField())))
+    return Coalesce(count, 0)  # an empty scope (a manager of no community) compiles to no subquery at all
 
 
 TITLES = {
