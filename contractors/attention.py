@@ -10,8 +10,12 @@ the reader's language (``attention_text``); the values (a partner's own words, a
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AttentionParty
 
 ATTENTION_FIELDS = ["attention_since", "attention_note", "attention_by", "attention_reason"]
 NOTE_CHARS = 2000
@@ -50,9 +54,31 @@ def _filled(reason: str, params: dict | None) -> str:
     return reason % params if params else reason
 
 
-class AttentionText:
-    """``attention_text`` for the models that carry the attention fields (templates call it)."""
+class NeedsAttention(models.Model):
+    """The attention fields both rows carry (each declares its own ``attention_since``, whose help differs)."""
+
+    attention_note = models.TextField(
+        blank=True, help_text=_("Why it needs attention, in plain words."), verbose_name=_("attention note")
+    )
+    attention_by = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=AttentionParty.choices,
+        help_text=_("Who must act on it."),
+        verbose_name=_("attention by"),
+    )
+    attention_reason = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The note's sentence and values, to show it in the reader's language."),
+        verbose_name=_("attention reason"),
+    )
+
+    class Meta:
+        abstract = True
 
     @property
     def attention_text(self) -> str:
+        """The note in the reader's language (templates call it)."""
         return attention_text(self.attention_note, self.attention_reason)

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.references import new_reference
 from portal.core.uploads import extension_for, safe_file_name
 
-from ..attention import AttentionText
-from ..choices import AttentionParty, DocumentKind, MembershipStatus
+from ..attention import NeedsAttention
+from ..choices import DocumentKind, MembershipStatus
 
 
 class Contractor(models.Model):
@@ -50,7 +50,7 @@ class Contractor(models.Model):
         return self.company_name
 
 
-class ContractorMembership(AttentionText, models.Model):
+class ContractorMembership(NeedsAttention):
     """A contractor's standing in one community: approval there is the property manager's decision."""
 
     contractor = models.ForeignKey(
@@ -69,23 +69,6 @@ class ContractorMembership(AttentionText, models.Model):
         blank=True,
         help_text=_("Set while a refusal elsewhere waits for a person to fix the company's data."),
         verbose_name=_("attention since"),
-    )
-    attention_note = models.TextField(
-        blank=True, help_text=_("Why it needs attention, in plain words."), verbose_name=_("attention note")
-    )
-    attention_by = models.CharField(
-        max_length=16,
-        blank=True,
-        choices=AttentionParty.choices,
-        help_text=_("Who must act on it."),
-        verbose_name=_("attention by"),
-    )
-    attention_reason = models.JSONField(
-        default=dict,
-        blank=True,
-        editable=False,
-        help_text=_("The note's sentence and values, to show it in the reader's language."),
-        verbose_name=_("attention reason"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 

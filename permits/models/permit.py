@@ -7,14 +7,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contractors.attention import AttentionText
-from contractors.choices import AttentionParty
+from contractors.attention import NeedsAttention
 from portal.core.references import new_reference
 
 from ..choices import ParkingState, PermitSource, PermitStatus, PermitType
 
 
-class Permit(AttentionText, models.Model):
+class Permit(NeedsAttention):
     """A NOC / fit-out work permit. Status changes only through the services' transition table."""
 
     reference = models.CharField(
@@ -100,23 +99,6 @@ class Permit(AttentionText, models.Model):
         blank=True,
         help_text=_("Set while a refusal elsewhere waits for a person to fix this permit."),
         verbose_name=_("attention since"),
-    )
-    attention_note = models.TextField(
-        blank=True, help_text=_("Why it needs attention, in plain words."), verbose_name=_("attention note")
-    )
-    attention_by = models.CharField(
-        max_length=16,
-        blank=True,
-        choices=AttentionParty.choices,
-        help_text=_("Who must act on it."),
-        verbose_name=_("attention by"),
-    )
-    attention_reason = models.JSONField(
-        default=dict,
-        blank=True,
-        editable=False,
-        help_text=_("The note's sentence and values, to show it in the reader's language."),
-        verbose_name=_("attention reason"),
     )
     work_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("work started at"))
 

@@ -27,8 +27,9 @@ from permits.services import permit_attention_clear, permit_attention_raise
 from portal.core.actors import Actor
 from portal.core.models import AuditEvent
 
-from ..delivery.models import DeliveryState, OutboundDelivery
+from ..delivery.models import OutboundDelivery
 from ..delivery.outcome import MISSING_ID, PAYLOAD
+from ..delivery.selectors import failed_row_ids
 from ..delivery.services import deliveries_wake_waiting, delivery_retry
 from . import operations as op
 from .records import BUZZIN
@@ -94,7 +95,7 @@ def resend_after_contact_update(events: Sequence[AuditEvent]) -> None:
     if not contractor_ids:  # nearly every change: not even a query to build
         return
     for membership in ContractorMembership.objects.filter(contractor_id__in=contractor_ids).select_related("community"):
-        failed = _failed_rows(MEMBERSHIP, [membership.pk])
+        failed = failed_row_ids("buzzin", MEMBERSHIP, [membership.pk])
         if failed:  # the flag stays until the gate system accepts it (``note_success``)
             delivery_retry(ids=failed, actor=RESEND)
 
@@ -106,7 +107,7 @@ def resend_after_permit_fix(events: Sequence[AuditEvent]) -> None:
         pk__in=fixed, attention_by=AttentionParty.PERMIT, attention_note__startswith=PREFIX
     ).values_list("pk", flat=True)
     if fixed and (ids := list(waiting)):
-        delivery_retry(ids=_failed_rows(PERMIT, ids), actor=RESEND)
+        delivery_retry(ids=failed_row_ids("buzzin", PERMIT, ids), actor=RESEND)
 
 
 def _about_vehicles(detail: str) -> bool:
@@ -123,7 +124,7 @@ def _resend_permits_of(membership: ContractorMembership) -> None:
     )
     if not permit_ids:
         return
-    delivery_retry(ids=_failed_rows(PERMIT, permit_ids), actor=RESEND)
+    delivery_retry(ids=failed_row_ids("buzzin", PERMIT, permit_ids), actor=RESEND)
     deliveries_wake_waiting(
         contractor_id=membership.contractor_id,
         community_id=membership.community_id,
@@ -138,17 +139,6 @@ def _resend_permits_of(membership: ContractorMembership) -> None:
 
 def _ours(note: str) -> bool:
     return note.startswith(PREFIX)
-
-
-def _failed_rows(target_type: str, ids: list[int]) -> list[int]:
-    return list(
-        OutboundDelivery.objects.filter(
-            subscriber="buzzin",
-            state=DeliveryState.FAILED,
-            target_type=target_type,
-            target_id__in=[str(pk) for pk in ids],
-        ).values_list("pk", flat=True)
-    )
 
 
 def _membership_needing_attention(permit: Permit) -> ContractorMembership | None:

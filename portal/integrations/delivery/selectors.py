@@ -84,6 +84,18 @@ def failed_deliveries(community_ids: Iterable[int] | None = None) -> QuerySet:
     return rows if community_ids is None else rows.filter(community_id__in=list(community_ids))
 
 
+def failed_row_ids(subscriber: str, target_type: str, target_ids: Iterable) -> list[int]:
+    """The failed rows of one subscriber for these targets (to send again, or give up, once fixed)."""
+    return list(
+        OutboundDelivery.objects.filter(
+            subscriber=subscriber,
+            state=DeliveryState.FAILED,
+            target_type=target_type,
+            target_id__in=[str(pk) for pk in target_ids],
+        ).values_list("pk", flat=True)
+    )
+
+
 def create_succeeded_with_noc(permit_id: int, *, subscriber: str = "buzzin", operation: str = "permit.create") -> int:
     """The NOC version number the permit's successful create carried (0 when unknown)."""
     results = OutboundDelivery.objects.filter(

@@ -24,7 +24,8 @@ from permits.services import permit_attention_clear, permit_attention_raise
 from portal.core.actors import Actor
 from portal.core.models import AuditEvent
 
-from ..delivery.models import DeliveryState, OutboundDelivery
+from ..delivery.models import OutboundDelivery
+from ..delivery.selectors import failed_row_ids
 from ..delivery.services import delivery_abandon, delivery_retry
 from . import operations as op
 from .errors import VALIDATION
@@ -71,18 +72,14 @@ def resend_after_fix(events: Sequence[AuditEvent]) -> None:
     corrected = _vehicle_ids(events, "permits.vehicle.plate_changed")
     removed = _vehicle_ids(events, "permits.vehicle.removed")
     if corrected:
-        delivery_retry(ids=_failed_rows(corrected), actor=FIXED)
+        delivery_retry(ids=failed_row_ids("opscom", "vehicle", corrected), actor=FIXED)
     if removed:
-        delivery_abandon(ids=_failed_rows(removed), actor=FIXED, reason="The vehicle was removed from the permit.")
+        delivery_abandon(
+            ids=failed_row_ids("opscom", "vehicle", removed),
+            actor=FIXED,
+            reason="The vehicle was removed from the permit.",
+        )
 
 
 def _vehicle_ids(events: Sequence[AuditEvent], action: str) -> list[str]:
     return [str(e.data["vehicle"]) for e in events if e.action == action and e.data.get("vehicle")]
-
-
-def _failed_rows(vehicle_ids: list[str]) -> list[int]:
-    return list(
-        OutboundDelivery.objects.filter(
-            subscriber="opscom", state=DeliveryState.FAILED, target_type="vehicle", target_id__in=vehicle_ids
-        ).values_list("pk", flat=True)
-    )
