@@ -314,6 +314,7 @@ def _copy_children(first: dict, offset: int, plan: list[tuple], moments: list[st
         [
             "id",
             "permit_id",
+            "community_id",
             "version",
             "is_current",
             "file",
@@ -329,6 +330,7 @@ def _copy_children(first: dict, offset: int, plan: list[tuple], moments: list[st
         (
             str(noc_id + i),
             str(pk),
+            str(step[0]),
             "1",
             "t",
             f"nocs/{pk}/bench",

@@ -27,13 +27,20 @@ def queue_url(slug: str) -> str:
     return admin_url("permits_permit_changelist", query=f"queue={slug}")
 
 
+def request_queues(request) -> list[q.Queue]:
+    """The signed-in user's queues, counted once a request: the navigation and the dashboard both show them."""
+    if not hasattr(request, "_work_queues"):
+        request._work_queues = q.queues(request.user)
+    return request._work_queues
+
+
 @dashboard_provider(order=10)
 def work_queues_panel(request) -> dict:
     """Queues first on the dashboard: a count, the changelist, and the oldest rows with their action."""
     if not request.user.has_perm("permits.view_permit"):
         return {}
     panels = []
-    for queue in q.queues(request.user):
+    for queue in request_queues(request):
         panel = {"queue": queue, "url": queue_url(queue.slug), "permits": [], "memberships": []}
         if queue.count:
             if queue.slug != q.COMPANIES:

@@ -19,7 +19,7 @@ from portal.core.scoping import scope_to_communities
 
 from ..models import Permit
 from ..selectors import scans as selectors
-from ..selectors.admin import permits_for_review, review_ordering
+from ..selectors.admin import first_for_review
 
 FLAG_LIST_LENGTH = 5
 HEAT_LEVELS = 5
@@ -52,11 +52,7 @@ def scans_panel(request) -> dict:
         examples = []
         if counts[flag.code]:
             # The first rows of the list the flag's link opens, in its order (read along its index).
-            examples = list(
-                permits_for_review(permits.filter(conditions[flag.code]))
-                .select_related("contractor", "main_unit")
-                .order_by(*review_ordering())[:FLAG_LIST_LENGTH]
-            )
+            examples = first_for_review(permits.filter(conditions[flag.code]), FLAG_LIST_LENGTH)
         flags.append(
             {
                 "flag": flag,

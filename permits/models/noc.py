@@ -23,6 +23,16 @@ class NocVersion(models.Model):
         db_index=False,
         verbose_name=_("permit"),
     )
+    # The permit's community, copied once (a permit never changes community): the dashboard's "NOCs expiring"
+    # reads one community's current NOCs by day instead of every community's, then their permits.
+    community = models.ForeignKey(
+        "core.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        verbose_name=_("community"),
+    )
     version = models.PositiveIntegerField(verbose_name=_("version"))
     is_current = models.BooleanField(default=True, verbose_name=_("is current"))
     file = models.FileField(upload_to=noc_document_path, blank=True, max_length=255, verbose_name=_("file"))
@@ -54,8 +64,14 @@ class NocVersion(models.Model):
             models.CheckConstraint(condition=Q(expiry_date__gte=models.F("issue_date")), name="noc_expiry_after_issue"),
             models.CheckConstraint(condition=~Q(file="") | ~Q(document_url=""), name="noc_has_file_or_url"),
         ]
-        # The dashboard's "NOCs expiring" panel and the reminders: current versions by expiry day.
-        indexes = [models.Index(fields=["expiry_date"], condition=Q(is_current=True), name="noc_current_expiry_idx")]
+        indexes = [
+            # The reminders: every community's current versions by expiry day.
+            models.Index(fields=["expiry_date"], condition=Q(is_current=True), name="noc_current_expiry_idx"),
+            # The dashboard's "NOCs expiring" panel: the viewer's communities' current versions by expiry day.
+            models.Index(
+                fields=["community", "expiry_date"], condition=Q(is_current=True), name="noc_community_expiry_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"NOC {self.noc_number} v{self.version}"

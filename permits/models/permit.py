@@ -147,6 +147,18 @@ class Permit(NeedsAttention):
                 condition=Q(status__in=[PermitStatus.APPROVED, PermitStatus.ACTIVE]),
                 name="permit_live_till_idx",
             ),
+            # The expiry sweep's due permits in its order: the ended ones (most of the table) are not in it.
+            models.Index(
+                fields=["valid_till", "id"],
+                condition=Q(status__in=[PermitStatus.APPROVED, PermitStatus.ACTIVE]),
+                name="permit_due_idx",
+            ),
+            # The dashboard's live permits with a compliance issue (few, usually none).
+            models.Index(
+                fields=["community"],
+                condition=Q(status__in=[PermitStatus.APPROVED, PermitStatus.ACTIVE]) & ~Q(compliance_issue=""),
+                name="permit_compliance_idx",
+            ),
             # The work queues' counts on every admin page (selectors.queues): each reads only its own rows.
             models.Index(fields=["community"], condition=Q(attention_since__isnull=False), name="permit_attention_idx"),
             models.Index(

@@ -32,12 +32,23 @@ def current_noc_expiry():
     )
 
 
+def _waiting_since() -> Case:
+    return Case(When(status=PermitStatus.SUBMITTED, then=F("submitted_at")))
+
+
 def permits_for_review(queryset: QuerySet) -> QuerySet:
     """What the review list shows per row, in the row's own query: no per-row lookups."""
-    return queryset.annotate(
-        noc_expiry=current_noc_expiry(),
-        waiting_since=Case(When(status=PermitStatus.SUBMITTED, then=F("submitted_at"))),
-    )
+    return queryset.annotate(noc_expiry=current_noc_expiry(), waiting_since=_waiting_since())
+
+
+def first_for_review(queryset: QuerySet, limit: int) -> list[Permit]:
+    """The first ``limit`` rows of ``queryset``'s review list, with what the list shows.
+
+    The order is read on the permits alone, then only those rows are joined to their company and unit
+    (joining first made PostgreSQL join every match before sorting: a flag's thousand rows for five)."""
+    first = queryset.annotate(waiting_since=_waiting_since()).order_by(*review_ordering()).values("pk")[:limit]
+    rows = permits_for_review(Permit.objects.filter(pk__in=first)).select_related("contractor", "main_unit")
+    return list(rows.order_by(*review_ordering()))
 
 
 def review_ordering() -> list:
@@ -112,16 +123,17 @@ def permits_ending_soon(queryset: QuerySet, days: int = 7, limit: int = 20) -> l
     return list(rows.select_related("community", "contractor", "main_unit").order_by("valid_till")[:limit])
 
 
-def nocs_expiring_soon(queryset: QuerySet, days: int = 7, limit: int = 20) -> list[NocVersion]:
-    """Current NOCs of live or waiting permits that lapse within ``days`` days of their community's today."""
+def nocs_expiring_soon(nocs: QuerySet, days: int = 7, limit: int = 20) -> list[NocVersion]:
+    """Of ``nocs`` (scoped), the current ones of live or waiting permits that lapse within ``days`` days of
+    their community's today: read by community and day, then only those rows' permits."""
 
     def lapsing(today: datetime.date, tz) -> Q:
         return Q(expiry_date__gte=today, expiry_date__lte=today + datetime.timedelta(days=days))
 
-    rows = NocVersion.objects.filter(
-        per_zone_q(lapsing, community_path="permit__community"),
+    rows = nocs.filter(
+        per_zone_q(lapsing),
         is_current=True,
-        permit__in=queryset.filter(status__in=(*LIVE_STATUSES, PermitStatus.SUBMITTED)),
+        permit__status__in=(*LIVE_STATUSES, PermitStatus.SUBMITTED),
     )
     return list(rows.select_related("permit__contractor").order_by("expiry_date")[:limit])
 

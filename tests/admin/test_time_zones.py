@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from contractors.models import ContractorMembership
 from permits.choices import PermitStatus
-from permits.models import GateScan, Permit
+from permits.models import GateScan, NocVersion
 from permits.selectors.admin import nocs_expiring_soon, weekly_submitted_approved
 from portal.core.models import AuditEvent
 from portal.integrations.models import Drift
@@ -184,7 +184,7 @@ def test_the_dashboard_counts_each_communitys_days(client, dubai, bogota):
     for name, (site, expiry) in noc.items():
         permit = site.permit(ends=site.at(9, 30, 10), status=PermitStatus.ACTIVE, with_noc=False)
         numbers[NocVersionFactory(permit=permit, expiry_date=expiry, issue_date=expiry - 90 * DAY).pk] = name
-    soon = nocs_expiring_soon(Permit.objects.all())
+    soon = nocs_expiring_soon(NocVersion.objects.all())
     assert sorted(numbers[noc.pk] for noc in soon) == ["bogota_today", "dubai_day_7"]
 
     waiting = bogota.permit(ends=bogota.at(8, 20, 10), status=PermitStatus.SUBMITTED, submitted_at=NOW)
