@@ -116,7 +116,7 @@ def _permits(community, prop, units, contractor, count: int) -> list[OutboundDel
     NocVersion.objects.bulk_create(
         NocVersion(
             permit=permit,
-            community_id=permit.community_id,
+            community_id=permit.community_id,  # bulk_create skips NocVersion.save, which sets it
             version=1,
             is_current=True,
             file=NOC_FILE,

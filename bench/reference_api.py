@@ -196,12 +196,7 @@ class ReferencePermitSerializer(serializers.ModelSerializer):
             )
             if noc is not None:
                 NocVersion.objects.create(
-                    permit=permit,
-                    community=permit.community,
-                    version=1,
-                    is_current=True,
-                    uploaded_by_label=self.context["actor"].label,
-                    **noc,
+                    permit=permit, version=1, is_current=True, uploaded_by_label=self.context["actor"].label, **noc
                 )
         return permit
 

@@ -139,7 +139,6 @@ def draft_permit(tower, units, contractor, index: int, *, now, far, vehicles: in
     Worker.objects.create(permit=permit, name="Ravi Kumar", id_number=make_emirates_id(1990, index % 100000))
     NocVersion.objects.create(
         permit=permit,
-        community=permit.community,
         version=1,
         document_url=f"https://docs.example.com/noc/{index}.pdf",
         noc_number=f"NOC-F{index:05d}",

@@ -172,7 +172,6 @@ class NocVersionFactory(factory.django.DjangoModelFactory):
         model = NocVersion
 
     permit = factory.SubFactory(PermitFactory, with_noc=False)
-    community = factory.SelfAttribute("permit.community")
     version = 1
     noc_number = factory.Sequence(lambda n: f"NOC-{n:05d}")
     issue_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="permit",
             index=models.Index(
-                condition=models.Q(("status__in", ["approved", "active"])),
+                condition=models.Q(("status__in", ["active", "approved"])),
                 fields=["valid_till", "id"],
                 name="permit_due_idx",
             ),
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
             model_name="permit",
             index=models.Index(
                 condition=models.Q(
-                    ("status__in", ["approved", "active"]), models.Q(("compliance_issue", ""), _negated=True)
+                    ("status__in", ["active", "approved"]), models.Q(("compliance_issue", ""), _negated=True)
                 ),
                 fields=["community"],
                 name="permit_compliance_idx",

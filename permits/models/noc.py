@@ -76,6 +76,11 @@ class NocVersion(models.Model):
     def __str__(self):
         return f"NOC {self.noc_number} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        if self._state.adding:  # the permit's community, whoever creates the version (bulk loads set it themselves)
+            self.community_id = self.permit.community_id
+        super().save(*args, **kwargs)
+
     @property
     def download_name(self) -> str:
         """Safe base and the detected type's extension (also for versions stored before names were cleaned)."""

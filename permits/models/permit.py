@@ -11,6 +11,7 @@ from contractors.attention import NeedsAttention
 from portal.core.references import new_reference
 
 from ..choices import ParkingState, PermitSource, PermitStatus, PermitType
+from ..transitions import TRANSITIONS, Move
 
 
 class Permit(NeedsAttention):
@@ -148,15 +149,16 @@ class Permit(NeedsAttention):
                 name="permit_live_till_idx",
             ),
             # The expiry sweep's due permits in its order: the ended ones (most of the table) are not in it.
+            # Both conditions are read off the transition table, so a change of the table shows as a migration.
             models.Index(
                 fields=["valid_till", "id"],
-                condition=Q(status__in=[PermitStatus.APPROVED, PermitStatus.ACTIVE]),
+                condition=Q(status__in=sorted(TRANSITIONS[Move.EXPIRE][0])),
                 name="permit_due_idx",
             ),
-            # The dashboard's live permits with a compliance issue (few, usually none).
+            # The dashboard's permits that a lapsed document can suspend, with a compliance issue (few, usually none).
             models.Index(
                 fields=["community"],
-                condition=Q(status__in=[PermitStatus.APPROVED, PermitStatus.ACTIVE]) & ~Q(compliance_issue=""),
+                condition=Q(status__in=sorted(TRANSITIONS[Move.REVOKE][0])) & ~Q(compliance_issue=""),
                 name="permit_compliance_idx",
             ),
             # The work queues' counts on every admin page (selectors.queues): each reads only its own rows.

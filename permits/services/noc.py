@@ -148,7 +148,6 @@ def _check_for_permit(permit: Permit, issue_date: datetime.date, expiry_date: da
 def _noc_saved(actor, permit, version, noc_number, issue_date, expiry_date, document, document_url) -> NocVersion:
     noc = NocVersion(
         permit=permit,
-        community_id=permit.community_id,
         version=version,
         is_current=True,
         noc_number=noc_number.strip(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -29,8 +30,6 @@ def _expiring_noc(permit: Permit, days: int) -> NocVersion:
 
 
 def test_a_noc_uploaded_for_a_permit_carries_the_permits_community(permit_a, community_a):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     today = timezone.localdate()
     noc = services.noc_version_upload(
         actor=ACTOR,

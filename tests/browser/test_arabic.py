@@ -195,4 +195,7 @@ def test_the_admin_in_arabic(chromium, live_server, world, shoot):
     assert page.get_by_role("link", name="إدارة بوابة التصاريح").is_visible()
     page.goto(f"{live_server.url}/admin/permits/permit/")
     shoot(page, "ar-11-admin-permits")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/admin/")
+    shoot(page, "ar-12-admin-phone")
     context.close()

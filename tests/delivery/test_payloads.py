@@ -64,7 +64,6 @@ def test_a_noc_given_as_a_link_travels_as_a_url():
     permit = PermitFactory(with_noc=False)
     noc = NocVersion.objects.create(
         permit=permit,
-        community=permit.community,
         version=1,
         noc_number="NOC-9",
         issue_date=datetime.date(2026, 1, 1),
