@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .actors import Actor
+from .bulk import objects_insert
 from .models import AuditEvent, Community
 
 
@@ -130,7 +131,7 @@ def event_build(
 
 def events_record_bulk(events: list[AuditEvent]) -> list[AuditEvent]:
     """Many changes in one insert (the expiry sweep, a permit created with its NOC); the same subscribers follow."""
-    created = AuditEvent.objects.bulk_create(events)
+    created = objects_insert(events)
     _collect(created)
     return created
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -39,6 +40,14 @@ from .connection import opscom_client
 PARKED_STATES = (ParkingState.REQUESTED, ParkingState.ACTIVE, ParkingState.FAILED)
 PASS_ENDED = ("permits.permit.revoked", "permits.permit.expired", "permits.permit.archived")
 VEHICLE_EVENTS = ("permits.vehicle.added", "permits.vehicle.removed", "permits.vehicle.plate_changed")
+
+
+class _Vehicle(NamedTuple):
+    """What planning reads of a vehicle (thousands at once for a sweep: no model instances)."""
+
+    pk: int
+    permit_id: int
+    parking_state: str
 
 
 class OpscomSubscriber(DeliverySubscriber):
@@ -63,7 +72,7 @@ class OpscomSubscriber(DeliverySubscriber):
         vehicles_parking_requested(pushed)
         return planned
 
-    def _operations(self, event: AuditEvent, by_permit: dict, by_id: dict) -> list[tuple[str, Vehicle]]:
+    def _operations(self, event: AuditEvent, by_permit: dict, by_id: dict) -> list[tuple[str, _Vehicle]]:
         vehicles = by_permit.get(event.target_id, [])
         if event.action == "permits.permit.activated":
             return [(op.PARKING_PUSH, vehicle) for vehicle in vehicles]
@@ -110,7 +119,7 @@ class OpscomSubscriber(DeliverySubscriber):
         return (settings.OPSCOM_API_TOKEN,)
 
 
-def _vehicles_of_permits(events: Sequence[AuditEvent]) -> dict[str, list[Vehicle]]:
+def _vehicles_of_permits(events: Sequence[AuditEvent]) -> dict[str, list[_Vehicle]]:
     """The live (not removed) vehicles of every permit an event is about, in one query."""
     permit_ids = {
         int(event.target_id)
@@ -120,20 +129,19 @@ def _vehicles_of_permits(events: Sequence[AuditEvent]) -> dict[str, list[Vehicle
     }
     if not permit_ids:
         return {}
-    by_permit: dict[str, list[Vehicle]] = {}
+    by_permit: dict[str, list[_Vehicle]] = {}
     rows = Vehicle.objects.filter(permit_id__in=permit_ids, removed_at__isnull=True).order_by("position", "pk")
-    for vehicle in rows.only("pk", "permit_id", "parking_state"):
+    for vehicle in map(_Vehicle._make, rows.values_list(*_Vehicle._fields)):
         by_permit.setdefault(str(vehicle.permit_id), []).append(vehicle)
     return by_permit
 
 
-def _vehicles_by_id(events: Sequence[AuditEvent]) -> dict[int, Vehicle]:
+def _vehicles_by_id(events: Sequence[AuditEvent]) -> dict[int, _Vehicle]:
     ids = {_vehicle_id(event) for event in events if event.action in VEHICLE_EVENTS} - {None}
     if not ids:
         return {}
-    return {
-        vehicle.pk: vehicle for vehicle in Vehicle.objects.filter(pk__in=ids).only("pk", "permit_id", "parking_state")
-    }
+    rows = Vehicle.objects.filter(pk__in=ids).values_list(*_Vehicle._fields)
+    return {vehicle.pk: vehicle for vehicle in map(_Vehicle._make, rows)}
 
 
 def _vehicle_id(event: AuditEvent) -> int | None:
@@ -149,7 +157,7 @@ def _start_moved(event: AuditEvent) -> bool:
     return before != after
 
 
-def _vehicle_op(event: AuditEvent, vehicle: Vehicle, operation: str) -> Planned:
+def _vehicle_op(event: AuditEvent, vehicle: _Vehicle, operation: str) -> Planned:
     return Planned(
         operation=operation,
         target_type="vehicle",
