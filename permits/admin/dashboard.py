@@ -1,5 +1,7 @@
 """The permit panels of the admin index: a handful of aggregate queries for the user's communities."""
 
+from django.utils.translation import gettext_lazy as _
+
 from portal.core.admin_dashboard import admin_url, bar_chart, dashboard_provider
 from portal.core.models import AuditEvent
 from portal.core.scoping import scope_to_communities
@@ -7,6 +9,8 @@ from portal.core.scoping import scope_to_communities
 from ..models import NocVersion, Permit
 from ..selectors import admin as selectors
 from ..selectors.compliance import permits_with_compliance_issues
+
+WEEKLY_SERIES = {"submitted": _("Submitted"), "approved": _("Approved")}
 
 
 @dashboard_provider(order=100)
@@ -25,6 +29,6 @@ def permits_panel(request) -> dict:
         "permits_ending_soon": selectors.permits_ending_soon(permits),
         "nocs_expiring_soon": selectors.nocs_expiring_soon(nocs),
         "weekly": weekly,
-        "weekly_chart": bar_chart(weekly, ["submitted", "approved"]),
+        "weekly_chart": bar_chart(weekly, list(WEEKLY_SERIES), series_labels=WEEKLY_SERIES),
         "compliance_flags": list(permits_with_compliance_issues(request.user)[:20]),
     }

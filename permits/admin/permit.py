@@ -134,7 +134,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
         return permits_for_review(super().get_queryset(request))
 
     def get_ordering(self, request):
-        return review_ordering()
+        return filters.window_ordering(request.GET) or review_ordering()
 
     def get_search_results(self, request, queryset, search_term):
         queryset = self.scope_queryset(request, queryset)

@@ -9,9 +9,11 @@ provider answers with a few aggregate queries, never one query per row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 Provider = Callable[[object], dict]
 
@@ -53,8 +55,58 @@ class Bar:
     series: str
 
 
-def bar_chart(rows: list[dict], series: list[str], *, height: int = 120, bar: int = 14, gap: int = 12) -> dict:
-    """Geometry of a grouped bar chart drawn as server-side SVG: no script, no CDN."""
+@dataclass(frozen=True)
+class BarChart:
+    """A grouped bar chart's geometry; ``svg`` draws it (server-side SVG: no script, no CDN).
+
+    The markup is written here rather than in a template loop: a chart of 56 days draws 112 bars, and the
+    template engine's per-variable cost made the charts a fifth of the dashboard's rendering time.
+    """
+
+    bars: list[Bar]
+    labels: list[dict]
+    width: int
+    height: int
+    peak: int
+    bar: int
+    series_labels: dict = field(default_factory=dict)
+
+    def svg(self, aria_label: str) -> SafeString:
+        """The chart as one ``<svg>``: a ``<title>`` per bar ("Series: value", or the value), day or month ticks."""
+        full = self.height + 30
+        parts = [
+            f'<svg role="img" aria-label="{escape(aria_label)}" width="{self.width}" height="{full}" '
+            f'viewBox="0 0 {self.width} {full}">'
+        ]
+        for bar in self.bars:
+            parts.append(
+                f'<rect class="{escape(bar.series)}" x="{bar.x}" y="{bar.y}" width="{self.bar}" '
+                f'height="{bar.height}"><title>{escape(self._title(bar))}</title></rect>'
+            )
+        tick = self.height + 14
+        parts += [
+            f'<text x="{label["x"]}" y="{tick}">{escape(label["text"])}</text>'
+            for label in self.labels
+            if label["text"]
+        ]
+        parts.append("</svg>")
+        return mark_safe("".join(parts))  # every value above is a number or escaped
+
+    def _title(self, bar: Bar) -> str:
+        label = self.series_labels.get(bar.series)
+        return f"{label}: {bar.value}" if label else str(bar.value)
+
+
+def bar_chart(
+    rows: list[dict],
+    series: list[str],
+    *,
+    height: int = 120,
+    bar: int = 14,
+    gap: int = 12,
+    series_labels: dict | None = None,
+) -> BarChart:
+    """Geometry of a grouped bar chart: one group per row, one bar per series, scaled to the highest value."""
     peak = max([row[name] for row in rows for name in series] or [0]) or 1
     group = bar * len(series) + gap
     bars, labels = [], []
@@ -64,11 +116,12 @@ def bar_chart(rows: list[dict], series: list[str], *, height: int = 120, bar: in
             size = round(row[name] * height / peak)
             bars.append(Bar(x=left + offset * bar, y=height - size, height=size, value=row[name], series=name))
         labels.append({"x": left, "text": row["label"]})
-    return {
-        "bars": bars,
-        "labels": labels,
-        "width": gap + len(rows) * group,
-        "height": height,
-        "peak": peak,
-        "bar": bar,
-    }
+    return BarChart(
+        bars=bars,
+        labels=labels,
+        width=gap + len(rows) * group,
+        height=height,
+        peak=peak,
+        bar=bar,
+        series_labels=series_labels or {},
+    )

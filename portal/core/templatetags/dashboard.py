@@ -13,3 +13,9 @@ def admin_dashboard(context) -> dict:
     if request is None or not request.user.is_staff:
         return {}
     return dashboard_context(request)
+
+
+@register.simple_tag
+def chart_svg(chart, aria_label: str):
+    """``{% chart_svg chart _("…") %}``: a ``BarChart`` drawn as SVG (``BarChart.svg``)."""
+    return chart.svg(aria_label)
