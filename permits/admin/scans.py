@@ -87,6 +87,7 @@ def _trends(request, now: datetime.datetime) -> list[dict]:
                 "chart": bar_chart(rows, ["scans", "workers"], height=100, bar=5, gap=3),
                 "days": days,
                 "heat": _heat_rows(heat[community.pk]),
+                "heat_hours": HOURS,
                 "total_scans": sum(row["scans"] for row in days),
             }
         )
@@ -97,6 +98,7 @@ def _tick(day: datetime.date, index: int) -> str:
     return date_format(day, "MONTH_DAY_FORMAT") if index % 7 == 0 else ""
 
 
+HOURS = [f"{hour:02d}" for hour in range(24)]  # the heat map's columns, community time
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
 

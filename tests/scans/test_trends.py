@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -72,6 +73,9 @@ def test_dashboard_draws_the_chart_and_heat_map_in_constant_queries(scans_of_two
     assert len(after) == len(before)
     content = response.content.decode()
     assert 'id="dashboard-scan-trend-' in content and "<svg" in content and 'class="heat"' in content
+    heat = content.split('class="heat"')[1].split("</table>")[0]
+    assert re.findall(r'<th scope="col">(\d\d)</th>', heat) == [f"{hour:02d}" for hour in range(24)]
+    assert heat.count('<tr><th scope="row">') == 7 and heat.count('<td class="h') == 7 * 24
     assert "<script" not in content.split('id="dashboard-scan-flags"')[1]
 
 
