@@ -62,10 +62,13 @@ def permit_draft_insert(
     crm_reference: str | None = None,
     source: str = PermitSource.PORTAL,
     rows_kept: bool = False,
+    known_membership_status: str | None = None,
 ) -> Permit:
     """The rows of a new draft, once the draft rules allow it, in the caller's transaction; the caller records
     ``permit_created_event_fields`` (``permit_create_draft`` does). ``rows_kept``: the rows written stay on the
-    permit (``rows_in_hand``), for an answer built at once from it without reading them back."""
+    permit (``rows_in_hand``), for an answer built at once from it without reading them back.
+    ``known_membership_status``: the contractor's membership status in the community, when the caller has just
+    read it (the API's contractor lookup); otherwise it is read here."""
     community = property.community
     units = [main_unit, *additional_units]
     errors = FieldErrors()
@@ -85,7 +88,7 @@ def permit_draft_insert(
                 property_label=str(property),
                 units=units,
                 contractor=contractor,
-                membership_status=membership_status(contractor.pk, community.pk),
+                membership_status=known_membership_status or membership_status(contractor.pk, community.pk),
             ),
             stage=Stage.DRAFT,
             now=timezone.now(),

@@ -53,14 +53,14 @@ def membership_or_404(community: Community, contractor_id: str) -> ContractorMem
     raise NotFound(_("Contractor %(contractor_id)s not found.") % {"contractor_id": contractor_id})
 
 
-def approved_contractor_or_404(
+def approved_membership_or_404(
     community: Community,
     *,
     salesforce_id: str | None,
     contractor_id: str | None,
     new_permit_id: str | None = None,
-) -> Contractor:
-    """The permit's contractor: it must belong to the community and be approved there.
+) -> ContractorMembership:
+    """The permit's contractor's membership of the community (its ``contractor`` joined): it must be approved.
 
     With ``new_permit_id`` (a create's salesforcePermitId) the same statement asks ``reject_duplicate_permit``'s
     question, whose 409 comes before any 404 as when asked on its own."""
@@ -84,7 +84,7 @@ def approved_contractor_or_404(
         raise NotFound(_("Contractor %(wanted)s not found in this community.") % {"wanted": wanted})
     if membership.status != MembershipStatus.APPROVED:
         raise NotFound(_("Contractor %(wanted)s is not approved in this community.") % {"wanted": wanted})
-    return membership.contractor
+    return membership
 
 
 def _membership(community: Community, match: Q, new_permit_id: str | None = None) -> ContractorMembership | None:

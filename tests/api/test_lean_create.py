@@ -164,6 +164,8 @@ def test_one_rich_create_stays_under_its_statement_ceiling(api, site):
     # The test's own transaction makes the create's one a savepoint: the create opens none inside it.
     assert sum(sql.startswith("SAVEPOINT") for sql in statements) <= 1, "\n".join(statements)
     assert sum(sql.startswith('INSERT INTO "core_auditevent"') for sql in statements) == 1
+    # The contractor's membership is read once, by the lookup; the rules take its status from there.
+    assert sum('FROM "contractors_contractormembership"' in sql for sql in statements) == 1, "\n".join(statements)
     # Nothing is read back once written: no SELECT of the permit, its NOC versions or people after the insert.
     inserted = next(i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "permits_permit"'))
     assert not [sql for sql in statements[inserted:] if sql.startswith("SELECT")], "\n".join(statements)

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from permits.services.api_support import permit_create_with_noc, permit_update_whole
 
-from ..lookups import approved_contractor_or_404, permit_for_answer, permit_or_404, places_or_404, units_or_404
+from ..lookups import approved_membership_or_404, permit_for_answer, permit_or_404, places_or_404, units_or_404
 from ..serializers.permits import (
     PermitCreatedSerializer,
     PermitCreateSerializer,
@@ -44,7 +44,7 @@ class PermitCreateView(ApiView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         salesforce_id = data.get("salesforcePermitId") or None
-        contractor = approved_contractor_or_404(
+        membership = approved_membership_or_404(
             self.community,
             salesforce_id=data.get("contractorSalesforceId"),
             contractor_id=data.get("communityContractorId"),
@@ -61,7 +61,8 @@ class PermitCreateView(ApiView):
         )
         permit = permit_create_with_noc(
             actor=self.actor,
-            contractor=contractor,
+            contractor=membership.contractor,
+            known_membership_status=membership.status,  # read just now: the rules need not read it again
             property=prop,
             main_unit=main_unit,
             additional_units=additional_units,
