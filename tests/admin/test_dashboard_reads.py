@@ -87,3 +87,14 @@ def test_the_work_queue_counts_are_read_once_a_page(manager_client, permit_a):
     counts = [query for query in captured.captured_queries if 'AS "decision"' in query["sql"]]
     assert len(counts) == 1
     assert 'id="queue-decision"' in content and 'id="nav-queue-decision"' in content
+
+
+def test_the_weekly_chart_indexes_cover_exactly_the_actions_it_counts():
+    """The migration's copy of the actions (migrations never import app code) is the chart's own list."""
+    import importlib
+
+    from permits.selectors.admin import WEEKLY_ACTIONS
+
+    migration = importlib.import_module("permits.migrations.0024_audit_weekly_indexes")
+    assert set(migration.WEEKLY_ACTIONS) == set(WEEKLY_ACTIONS.values())
+    assert "target_type = 'permit'" in migration.CONDITION
