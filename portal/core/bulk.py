@@ -66,7 +66,12 @@ def _value_of(field: models.Field) -> Callable[[models.Model], object]:
     attname = field.attname
     if isinstance(field, models.JSONField):
         encoder = field.encoder
-        return lambda instance: json.dumps(getattr(instance, attname), cls=encoder)
+
+        def json_text(instance):
+            value = getattr(instance, attname)
+            return None if value is None else json.dumps(value, cls=encoder)  # None is SQL NULL, as Django writes it
+
+        return json_text
     return lambda instance: getattr(instance, attname)
 
 

@@ -7,6 +7,7 @@ On PostgreSQL (the service suite) ``copy_from_rows=1`` takes the COPY path; on S
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -97,3 +98,13 @@ class TestObjectsInsert:
         with CaptureQueriesContext(connection) as captured:
             assert objects_insert([]) == []
         assert len(captured.captured_queries) == 0
+
+
+def test_json_is_written_as_the_fields_encoder_writes_it_and_none_as_sql_null():
+    from portal.core.bulk import _value_of
+
+    field = AuditEvent._meta.get_field("data")
+    event = AuditEvent(data={"note": "مرحبا", "n": [1, None, True]})
+    assert json.loads(_value_of(field)(event)) == {"note": "مرحبا", "n": [1, None, True]}
+    event.data = None
+    assert _value_of(field)(event) is None  # SQL NULL, as bulk_create writes None (not the JSON text "null")
