@@ -10,7 +10,7 @@ from ..models import NocVersion, Permit
 from ..selectors import admin as selectors
 from ..selectors.compliance import permits_with_compliance_issues
 
-WEEKLY_SERIES = {"submitted": _("Submitted"), "approved": _("Approved")}
+WEEKLY_LABELS = {"submitted": _("Submitted"), "approved": _("Approved")}  # selectors.WEEKLY_ACTIONS' series
 
 
 @dashboard_provider(order=100)
@@ -29,6 +29,6 @@ def permits_panel(request) -> dict:
         "permits_ending_soon": selectors.permits_ending_soon(permits),
         "nocs_expiring_soon": selectors.nocs_expiring_soon(nocs),
         "weekly": weekly,
-        "weekly_chart": bar_chart(weekly, list(WEEKLY_SERIES), series_labels=WEEKLY_SERIES),
+        "weekly_chart": bar_chart(weekly, list(selectors.WEEKLY_ACTIONS), series_labels=WEEKLY_LABELS),
         "compliance_flags": list(permits_with_compliance_issues(request.user)[:20]),
     }

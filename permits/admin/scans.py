@@ -20,7 +20,7 @@ from portal.core.scoping import scope_to_communities
 
 from ..models import Permit
 from ..selectors import scans as selectors
-from ..selectors.admin import first_for_review
+from ..selectors.admin import review_examples
 
 FLAG_LIST_LENGTH = 5
 HEAT_LEVELS = 5
@@ -53,7 +53,7 @@ def scans_panel(request) -> dict:
         examples = []
         if counts[flag.code]:
             # The first rows of the list the flag's link opens, in its order (read along its index).
-            examples = first_for_review(permits.filter(conditions[flag.code]), FLAG_LIST_LENGTH)
+            examples = review_examples(permits.filter(conditions[flag.code]), FLAG_LIST_LENGTH)
         flags.append(
             {
                 "flag": flag,

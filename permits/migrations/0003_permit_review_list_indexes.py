@@ -10,6 +10,8 @@ Expression indexes are written in SQL, so the migration state (and ``makemigrati
 
 from django.db import migrations
 
+from portal.core.migration_ops import postgresql_indexes
+
 REVIEW_ORDER = "(CASE WHEN status = 'submitted' THEN submitted_at ELSE NULL END)"
 
 INDEXES = {
@@ -19,21 +21,7 @@ INDEXES = {
 }
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, columns in INDEXES.items():
-        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "permits_permit" {columns}')
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
-
-
 class Migration(migrations.Migration):
     dependencies = [("permits", "0002_drop_redundant_indexes")]
 
-    operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]
+    operations = [postgresql_indexes("permits_permit", INDEXES)]

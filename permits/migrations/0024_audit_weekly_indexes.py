@@ -12,6 +12,8 @@ The audit trail is core's table, the two actions are the permits' own: the index
 
 from django.db import migrations
 
+from portal.core.migration_ops import postgresql_indexes
+
 WEEKLY_ACTIONS = ("permits.permit.submitted", "permits.permit.approved")  # selectors.admin.WEEKLY_ACTIONS
 CONDITION = "target_type = 'permit' AND action IN ({})".format(", ".join(f"'{action}'" for action in WEEKLY_ACTIONS))
 INDEXES = {
@@ -20,21 +22,7 @@ INDEXES = {
 }
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, columns in INDEXES.items():
-        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "core_auditevent" {columns} WHERE {CONDITION}')
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
-
-
 class Migration(migrations.Migration):
     dependencies = [("permits", "0023_drop_reference_pattern_index")]
 
-    operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]
+    operations = [postgresql_indexes("core_auditevent", INDEXES, where=CONDITION)]

@@ -41,7 +41,7 @@ def permits_for_review(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(noc_expiry=current_noc_expiry(), waiting_since=_waiting_since())
 
 
-def first_for_review(queryset: QuerySet, limit: int) -> list[Permit]:
+def review_examples(queryset: QuerySet, limit: int) -> list[Permit]:
     """The first ``limit`` rows of ``queryset``'s review list, as an example line shows them: reference, unit and
     company (the dashboard's flag examples), nothing else loaded.
 

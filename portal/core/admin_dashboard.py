@@ -67,7 +67,6 @@ class BarChart:
     labels: list[dict]
     width: int
     height: int
-    peak: int
     bar: int
     series_labels: dict = field(default_factory=dict)
 
@@ -121,7 +120,6 @@ def bar_chart(
         labels=labels,
         width=gap + len(rows) * group,
         height=height,
-        peak=peak,
         bar=bar,
         series_labels=series_labels or {},
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from permits import services
 from permits.models import NocVersion, Permit
-from permits.selectors.admin import first_for_review, permits_for_review, review_ordering
+from permits.selectors.admin import permits_for_review, review_examples, review_ordering
 from portal.core.actors import Actor
 from tests.factories import PDF_BYTES, NocVersionFactory, permit_in_status
 
@@ -74,7 +74,7 @@ def test_the_first_rows_for_review_are_the_head_of_the_whole_review_list(communi
         permit_in_status(status, **place)
     everything = Permit.objects.filter(community=community_a)
     whole = list(permits_for_review(everything).order_by(*review_ordering()).values_list("pk", flat=True))
-    first = first_for_review(everything, 4)
+    first = review_examples(everything, 4)
     assert [permit.pk for permit in first] == whole[:4]
     assert first[0].status == "submitted" and first[0].contractor.company_name == "Alpha Fitouts LLC"
     with CaptureQueriesContext(connection) as shown:  # what an example line shows comes with the rows
