@@ -117,6 +117,8 @@ def pages() -> dict[str, str]:
         "on site now: page": "/admin/permits/gatescan/on-site/",
         "on site now: fragment": "/admin/permits/gatescan/on-site/fragment/",
         "dashboard (admin index)": "/admin/",
+        # Fetched into its place on the index once the page is shown (dashboard-panels.js).
+        "dashboard: gate-scan flags and trends (fragment)": "/admin/permits/gatescan/dashboard-panels/",
     }
     for code in FLAG_CODES:
         result[f"permit list, flag {code}"] = f"/admin/permits/permit/?scan_flag={code}"

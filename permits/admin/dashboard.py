@@ -30,5 +30,10 @@ def permits_panel(request) -> dict:
         "nocs_expiring_soon": selectors.nocs_expiring_soon(nocs),
         "weekly": weekly,
         "weekly_chart": bar_chart(weekly, list(selectors.WEEKLY_ACTIONS), series_labels=WEEKLY_LABELS),
-        "compliance_flags": list(permits_with_compliance_issues(request.user)[:20]),
+        "compliance_flags": list(
+            permits_with_compliance_issues(request.user)
+            .select_related(None)
+            .select_related("contractor")
+            .only("reference", "status", "compliance_issue", "contractor__company_name")[:20]
+        ),
     }

@@ -29,7 +29,7 @@ from ..selectors.decision import decision_flags
 from ..selectors.history import permit_history_lines
 from ..selectors.people import id_number_conflicts, manager_warning
 from ..selectors.rules import current_noc
-from . import actions, attention, deadlines, filters, inlines, on_site, queues, views
+from . import actions, attention, deadlines, filters, inlines, on_site, queues, scans, views
 from .calendar import calendar_urls
 from .clashes import HasClashesFilter
 from .export import permits_csv_response
@@ -244,4 +244,4 @@ class GateScanAdmin(CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScope
     show_full_result_count = False
 
     def get_urls(self):
-        return [*on_site.urls(self), *super().get_urls()]
+        return [*on_site.urls(self), *scans.urls(self), *super().get_urls()]

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -41,8 +44,22 @@ class ScanFlagFilter(admin.SimpleListFilter):
 
 @dashboard_provider(order=150)
 def scans_panel(request) -> dict:
+    """On the index, a place the page fills from ``dashboard_panels_fragment`` once it is shown
+    (``dashboard-panels.js``): the flags' examples and the trends were a third of the index's time, and the
+    work queues above them are what a manager acts on first. The flags' links are there without script."""
     if not request.user.has_perm("permits.view_permit"):
         return {}
+    changelist = admin_url("permits_permit_changelist")
+    return {
+        "scan_panels_url": admin_url("permits_gatescan_dashboard_panels"),
+        "scan_flag_links": [
+            {"flag": flag, "url": changelist and f"{changelist}?scan_flag={flag.code}"} for flag in selectors.FLAGS
+        ],
+    }
+
+
+def scan_panels_context(request) -> dict:
+    """The gate-scan flags (counts and first examples) and the trends of the viewer's communities."""
     now = timezone.now()
     permits = scope_to_communities(Permit.objects.all(), request.user)
     conditions = selectors.flag_conditions(now)
@@ -67,6 +84,18 @@ def scans_panel(request) -> dict:
         "scan_trends": _trends(request, now),
         "on_site_url": admin_url("permits_gatescan_on_site"),
     }
+
+
+def urls(model_admin) -> list:
+    def dashboard_panels_fragment(request):
+        if not model_admin.has_view_permission(request) or not request.user.has_perm("permits.view_permit"):
+            raise PermissionDenied
+        return render(request, "admin/permits/scans/_dashboard_panels.html", {"dash": scan_panels_context(request)})
+
+    wrap = model_admin.admin_site.admin_view
+    return [
+        path("dashboard-panels/", wrap(dashboard_panels_fragment), name="permits_gatescan_dashboard_panels"),
+    ]
 
 
 def _trends(request, now: datetime.datetime) -> list[dict]:

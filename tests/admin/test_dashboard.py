@@ -115,3 +115,41 @@ def test_configuration_faults_and_compliance_flags_show_for_the_managers_communi
     assert f"({community_b.name})" not in body
     assert f"({permit_a.reference})" in body
     assert permit_b.reference not in body
+
+
+def test_every_permit_line_shows_what_it_loaded_and_reads_nothing_more(
+    manager_client, community_a, property_a, contractor_a
+):
+    """The review, ending, NOC and compliance lines load only the columns they show (``PERMIT_LINE_FIELDS``):
+    a field left out would be read again for each line, and the page's queries would grow with its lines."""
+    from permits.models import NocVersion, Permit
+
+    a = {"community": community_a, "property": property_a, "contractor": contractor_a}
+    soon = timezone.now() + datetime.timedelta(days=3)
+
+    def one_of_each() -> list[Permit]:
+        waiting = permit_in_status("submitted", **a)
+        ending = permit_in_status("approved", **a)
+        Permit.objects.filter(pk=ending.pk).update(
+            valid_till=soon, compliance_issue=f"Insurance lapsed ({ending.reference})."
+        )
+        NocVersion.objects.filter(permit=ending).update(expiry_date=soon.date())
+        return [waiting, ending]
+
+    first = one_of_each()
+    manager_client.get(reverse("admin:index"))
+    with CaptureQueriesContext(connection) as few:
+        manager_client.get(reverse("admin:index"))
+    for _ in range(4):
+        one_of_each()
+    with CaptureQueriesContext(connection) as many:
+        body = manager_client.get(reverse("admin:index")).content.decode()
+    assert len(many) == len(few)
+    waiting, ending = first
+    for section, permit in (("dashboard-awaiting", waiting), ("dashboard-expiring", ending)):
+        lines = body.split(f'id="{section}"')[1].split("</table>")[0]
+        assert permit.reference in lines and contractor_a.company_name in lines
+    assert waiting.main_unit.external_id in body.split('id="dashboard-awaiting"')[1].split("</table>")[0]
+    noc_number = NocVersion.objects.get(permit=ending, is_current=True).noc_number
+    assert f"NOC {noc_number}" in body
+    assert f"Insurance lapsed ({ending.reference})." in body.split('id="dashboard-compliance"')[1]

@@ -182,6 +182,7 @@ def test_the_admin_in_arabic(chromium, live_server, world, shoot):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}/admin/")
     assert page.evaluate("document.documentElement.dir") == "rtl"
+    page.locator("#dashboard-scan-flags").wait_for()  # the gate-scan panels, fetched into their place
     shoot(page, "ar-10-admin")
     # Right to left, nothing of the dashboard is pushed past the window's edge (where it would be cut off).
     outside = page.evaluate(
@@ -197,5 +198,6 @@ def test_the_admin_in_arabic(chromium, live_server, world, shoot):
     shoot(page, "ar-11-admin-permits")
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/admin/")
+    page.locator("#dashboard-scan-flags").wait_for()
     shoot(page, "ar-12-admin-phone")
     context.close()

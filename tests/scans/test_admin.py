@@ -29,7 +29,7 @@ EVENING = local(DAY, 18)  # after 17:00 + 30 minutes of grace
 def test_dashboard_lists_each_flag_with_its_count_for_the_viewer(permit_a, permit_b, manager_client):
     scan(permit_a, local(DAY, 6), name="Early Alpha")  # outside hours, and still inside: overstay
     scan(permit_b, local(DAY, 6), name="Early Bravo")
-    response = manager_client.get(reverse("admin:index"))
+    response = manager_client.get(reverse("admin:permits_gatescan_dashboard_panels"))
     flags = {item["flag"].code: item for item in response.context["dash"]["scan_flags"]}
     assert {code: item["count"] for code, item in flags.items()} == {
         "overstay": 1,
@@ -41,6 +41,30 @@ def test_dashboard_lists_each_flag_with_its_count_for_the_viewer(permit_a, permi
     content = response.content.decode()
     assert 'id="scan-flag-overstay"' in content and "?scan_flag=overstay" in content
     assert permit_b.reference not in content
+
+
+@time_machine.travel(EVENING, tick=False)
+def test_index_holds_the_place_of_the_scan_panels_and_reads_no_scan(permit_a, manager_client):
+    """The index answers without the flags and trends (the page fetches them into their place, with
+    dashboard-panels.js); without script, each flag's list is still a link away."""
+    scan(permit_a, local(DAY, 6))
+    with CaptureQueriesContext(connection) as captured:
+        response = manager_client.get(reverse("admin:index"))
+    content = response.content.decode()
+    place = content.split('id="dashboard-scans"')[1].split("</div>\n</div>")[0]
+    assert f'data-panel-url="{reverse("admin:permits_gatescan_dashboard_panels")}"' in place
+    assert place.count("?scan_flag=") == 4 and 'id="scan-flag-overstay"' not in content
+    assert 'src="/static/portal/dashboard-panels.js"' in content
+    assert not [query for query in captured if "permits_gatescan" in query["sql"]]
+
+
+def test_scan_panels_fragment_needs_a_manager(permit_a, client, django_user_model):
+    url = reverse("admin:permits_gatescan_dashboard_panels")
+    assert client.get(url).status_code == 302  # to the admin's sign-in
+    staff = django_user_model.objects.create_user("plain-staff", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+    assert 'id="dashboard-scans"' not in client.get(reverse("admin:index")).content.decode()
 
 
 @time_machine.travel(EVENING, tick=False)

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from permits.admin import on_site
+from portal.core.local_time import local_day_start
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 
 from .conftest import live_permit, make_manager, scan
@@ -54,6 +55,13 @@ def watch_errors(page, errors: list) -> None:
     page.on("pageerror", lambda error: errors.append(str(error)))
 
 
+def earlier_today(now: datetime.datetime, tz, *, minutes: int) -> datetime.datetime:
+    """``minutes`` before ``now``, or less just after the community's midnight: "on site now" counts today's
+    entries only, on the community's clock (Dubai's midnight is 20:00 UTC)."""
+    since_midnight = now - local_day_start(now.astimezone(tz).date(), tz)
+    return now - min(datetime.timedelta(minutes=minutes), since_midnight * minutes / 60)
+
+
 @pytest.fixture
 def site(community_a, property_a, contractor_a):
     """Two towers of a community in Dubai, eight weeks of scans, and two workers inside now."""
@@ -72,8 +80,8 @@ def site(community_a, property_a, contractor_a):
         for index in range(rng.randrange(2, 9)):
             entry = datetime.datetime(day.year, day.month, day.day, rng.randrange(7, 11), tzinfo=tz)
             scan(rng.choice([permit, other]), entry, name=f"Worker {index}")
-    scan(permit, now - datetime.timedelta(minutes=50), name="Ravi Kumar")
-    scan(other, now - datetime.timedelta(minutes=40), name="Ali Hassan")
+    scan(permit, earlier_today(now, tz, minutes=50), name="Ravi Kumar")
+    scan(other, earlier_today(now, tz, minutes=40), name="Ali Hassan")
     make_manager("gate-manager", community_a)
     return permit
 
@@ -89,12 +97,15 @@ def test_on_site_now_refreshes_itself_and_pages_look_right(chromium, live_server
     page.goto(f"{live_server.url}/admin/permits/gatescan/on-site/")
     page.get_by_text("2 workers on site").wait_for()
     shoot(page, f"on-site-{width}")
-    scan(site, timezone.now() - datetime.timedelta(minutes=5), name="Sara Ahmed")  # arrives while the page is open
+    # Arrives while the page is open.
+    scan(site, earlier_today(timezone.now(), site.community.tzinfo, minutes=5), name="Sara Ahmed")
     page.get_by_text("3 workers on site").wait_for(timeout=10_000)
     page.get_by_text("Sara Ahmed").wait_for()
 
     page.goto(f"{live_server.url}/admin/")
-    page.locator("#dashboard-scan-flags").wait_for()
+    page.locator("#dashboard-scans:not([aria-busy]) #dashboard-scan-flags").wait_for()  # fetched into its place
+    assert page.locator("#scan-flag-outside_hours strong").inner_text() != "0"
+    assert page.locator("#dashboard-scans .panel-failed").count() == 0
     page.locator("#dashboard-scan-flags").scroll_into_view_if_needed()
     shoot(page, f"dashboard-{width}")
     page.locator(".scan-trend").first.screenshot(path=str(SHOTS / f"dashboard-trends-{width}.png"))
