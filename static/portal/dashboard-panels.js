@@ -21,6 +21,10 @@
   }
 
   function load(box) {
+    var loading = box.querySelector(".panel-loading");
+    if (loading) {
+      loading.hidden = false; // only with this file: without it, the place keeps the flags' links alone
+    }
     fetch(box.getAttribute("data-panel-url"), { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
         if (!response.ok || response.redirected) {

@@ -110,6 +110,15 @@ def test_on_site_now_refreshes_itself_and_pages_look_right(chromium, live_server
     shoot(page, f"dashboard-{width}")
     page.locator(".scan-trend").first.screenshot(path=str(SHOTS / f"dashboard-trends-{width}.png"))
 
+    without_script = chromium.new_page(viewport=WIDTHS[width], java_script_enabled=False)
+    sign_in(without_script, live_server.url, "gate-manager")
+    place = without_script.locator("#dashboard-scans")
+    assert place.locator("a[href*='scan_flag=']").count() == 4  # each flag's list, a link away
+    assert not place.locator(".panel-loading").is_visible() and not place.locator(".panel-failed").is_visible()
+    place.scroll_into_view_if_needed()
+    place.screenshot(path=str(SHOTS / f"dashboard-scans-without-script-{width}.png"))
+    without_script.close()
+
     page.goto(f"{live_server.url}/admin/permits/permit/{site.pk}/change/")
     panel = page.locator("#permit-scan-flags")
     panel.scroll_into_view_if_needed()
