@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 
 from .models import OPEN_DELIVERY_STATES, DeliveryAttempt, DeliveryState, OutboundDelivery
 from .outcome import CONFIGURATION, CONTINUED
@@ -18,17 +18,17 @@ def _earlier_open_rows() -> QuerySet:
     )
 
 
-def earlier_open(delivery: OutboundDelivery) -> QuerySet:
-    """Rows of the same sequence that must complete before ``delivery`` may go."""
-    return OutboundDelivery.objects.filter(
-        sequence_key=delivery.sequence_key, pk__lt=delivery.pk, state__in=OPEN_DELIVERY_STATES
-    ).order_by("pk")
+def first_earlier_open_id() -> Subquery:
+    """Per row: the id of the first row of its sequence that must complete before it may go (None when none)."""
+    return Subquery(_earlier_open_rows().order_by("pk").values("pk")[:1])
 
 
 def first_open_in_sequence(sequence_key: str) -> OutboundDelivery | None:
+    """The sequence's head, with only what ``dispatch_next`` reads (its state and when it is due)."""
     return (
         OutboundDelivery.objects.filter(sequence_key=sequence_key, state__in=OPEN_DELIVERY_STATES)
         .order_by("pk")
+        .only("state", "next_attempt_at")
         .first()
     )
 

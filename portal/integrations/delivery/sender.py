@@ -87,7 +87,9 @@ def claim_delivery(delivery_id: int) -> tuple[Claim | None, str]:
 
 
 def _locked(delivery_id: int) -> OutboundDelivery | None:
-    rows = OutboundDelivery.objects.filter(pk=delivery_id)
+    """The row, locked, with ``earlier_open_id`` (its sequence's first open row before it) read in the same
+    statement: the check of the order costs no round trip of its own."""
+    rows = OutboundDelivery.objects.filter(pk=delivery_id).annotate(earlier_open_id=selectors.first_earlier_open_id())
     if connection.features.has_select_for_update_skip_locked:
         rows = rows.select_for_update(skip_locked=True)
     # SQLite has no row locks: its IMMEDIATE transactions let one writer in at a time.
@@ -102,9 +104,8 @@ def _not_ready(delivery: OutboundDelivery, now: datetime.datetime) -> str:
     early = datetime.timedelta(seconds=policy.early_tolerance())
     if delivery.next_attempt_at and delivery.next_attempt_at > now + early:
         return f"{NOT_DUE} {delivery.next_attempt_at.isoformat()}"
-    earlier = selectors.earlier_open(delivery).values_list("pk", flat=True).first()
-    if earlier is not None:
-        return f"waits for delivery #{earlier} of {delivery.sequence_key}"
+    if delivery.earlier_open_id is not None:
+        return f"waits for delivery #{delivery.earlier_open_id} of {delivery.sequence_key}"
     return ""
 
 
@@ -149,9 +150,13 @@ def record(claim: Claim, target, outcome: Outcome, started_at: datetime.datetime
         state = _settle(delivery, target, outcome)
         problem = "" if state == SUCCEEDED else delivery.last_error
         _store_attempts(delivery, outcome, state, started_at, secrets, problem=problem)
-        delivery.save()
+        delivery.save(update_fields=SETTLED_FIELDS)
     logger.info("delivery %s %s %s: %s", delivery.pk, delivery.subscriber, delivery.operation, state)
     return state
+
+
+# Every field _settle may change: the rest of the row, read under the lock, stays as it is.
+SETTLED_FIELDS = ["state", "result", "completed_at", "next_attempt_at", "last_error", "error_kind", "updated_at"]
 
 
 def _settle(delivery: OutboundDelivery, target, outcome: Outcome) -> str:
