@@ -40,18 +40,33 @@ from .models import BuzzinContractorState
 from .records import (
     buzzin_membership_record,
     buzzin_permit_record_id,
+    contractor_approved_at_buzzin,
     contractor_buzzin_id,
-    membership_buzzin_state,
     permit_buzzin_id,
 )
 
 LABEL = "Buzz-In"
 
 
+# What an operation reads of the permit besides its community (the create's body; the others: Buzz-In's id).
+PERMIT_RELATED = {op.PERMIT_CREATE: ("contractor", "property", "main_unit")}
+PERMIT_RELATED_DEFAULT = ("buzzin",)
+
+
 def load_target(delivery: OutboundDelivery):
+    """The row's permit or membership, with its community and that community's Buzz-In key in the same read.
+
+    The row's community is the target's: it is shared with the row, so the call and the redaction of what is
+    stored read the key from this one read."""
     if delivery.target_type == "contractormembership":
-        return ContractorMembership.objects.select_related("contractor", "community").get(pk=delivery.target_id)
-    return Permit.objects.select_related("community", "contractor", "property", "main_unit").get(pk=delivery.target_id)
+        target = ContractorMembership.objects.select_related("contractor", "community__buzzin")
+    else:
+        related = PERMIT_RELATED.get(delivery.operation, PERMIT_RELATED_DEFAULT)
+        target = Permit.objects.select_related("community__buzzin", *related)
+    target = target.get(pk=delivery.target_id)
+    if target.community_id == delivery.community_id:
+        delivery.community = target.community
+    return target
 
 
 def error_outcome(error: PartnerError, calls: list[CallRecord]) -> Outcome:
@@ -146,7 +161,7 @@ def permit_create(delivery: OutboundDelivery, permit: Permit, client: BuzzinClie
     key = idempotency_key(delivery.pk)
     noc = permit.noc_versions.filter(is_current=True).first()
     # Read before the call: an approval recorded while the call was under way must not turn its 404 into a failure.
-    approved_before = _contractor_approved_at_buzzin(permit)
+    approved_before = contractor_approved_at_buzzin(permit.contractor_id, permit.community_id)
     try:
         result = client.create_permit(payloads.permit_create_body(permit, noc), idempotency_key=key)
     except Conflict as conflict:
@@ -179,15 +194,6 @@ def _created(
         {"_id": buzzin_id, "status": name, "noc_version": noc_version, "adopted": adopted},
         apply=lambda: buzzin_permit_record_id(permit=permit, buzzin_id=buzzin_id, status_name=name),
     )
-
-
-def _contractor_approved_at_buzzin(permit: Permit) -> bool:
-    membership_id = (
-        ContractorMembership.objects.filter(contractor_id=permit.contractor_id, community_id=permit.community_id)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return membership_id is not None and membership_buzzin_state(membership_id) == BuzzinContractorState.APPROVED
 
 
 def _buzzin_id(permit: Permit) -> str:

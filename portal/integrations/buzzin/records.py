@@ -15,13 +15,17 @@ from permits.models import Permit
 from portal.core.actors import Actor
 from portal.core.events import event_record
 
-from ..locking import locked_row
+from ..locking import locked_or_created_row, locked_row
 from .models import BuzzinContractor, BuzzinContractorState, BuzzinMembership, BuzzinPermit
 
 BUZZIN = Actor.partner("Buzz-In")
 
 
 def permit_buzzin_id(permit: Permit | int) -> str:
+    """Buzz-In's id of the permit; from its link when the permit was read with it (``select_related("buzzin")``)."""
+    if isinstance(permit, Permit) and Permit.buzzin.is_cached(permit):
+        link = getattr(permit, "buzzin", None)
+        return link.buzzin_id if link is not None else ""
     permit_id = permit.pk if isinstance(permit, Permit) else permit
     return BuzzinPermit.objects.filter(permit_id=permit_id).values_list("buzzin_id", flat=True).first() or ""
 
@@ -37,6 +41,15 @@ def membership_buzzin_state(membership_id: int) -> str:
     return state or BuzzinContractorState.NOT_SENT
 
 
+def contractor_approved_at_buzzin(contractor_id: int, community_id: int) -> bool:
+    """Whether Buzz-In approved the company in this community (its membership's state there)."""
+    return BuzzinMembership.objects.filter(
+        membership__contractor_id=contractor_id,
+        membership__community_id=community_id,
+        state=BuzzinContractorState.APPROVED,
+    ).exists()
+
+
 @transaction.atomic
 def buzzin_permit_record_id(*, permit: Permit, buzzin_id: str, status_name: str = "") -> BuzzinPermit:
     """Buzz-In created (or already held) the permit under ``buzzin_id``.
@@ -44,13 +57,10 @@ def buzzin_permit_record_id(*, permit: Permit, buzzin_id: str, status_name: str 
     ``status_name`` is kept only until a webhook has spoken: webhooks are applied in Buzz-In's order,
     an answer to our own call carries no such order.
     """
-    link = locked_row(BuzzinPermit, permit_id=permit.pk)
-    before = (link.buzzin_id, link.status)
-    link.buzzin_id = buzzin_id or link.buzzin_id
-    if status_name and link.event_at is None:
-        link.status = status_name[:32]
-    if (link.buzzin_id, link.status) != before:
-        link.save()
+    status = status_name[:32]
+    link, created = locked_or_created_row(BuzzinPermit, {"buzzin_id": buzzin_id, "status": status}, permit_id=permit.pk)
+    changed = bool(buzzin_id or status) if created else _permit_link_update(link, buzzin_id, status)
+    if changed:
         event_record(
             actor=BUZZIN,
             target=permit,
@@ -59,6 +69,20 @@ def buzzin_permit_record_id(*, permit: Permit, buzzin_id: str, status_name: str 
             data={"buzzin_id": link.buzzin_id, "buzzin_status": link.status},
         )
     return link
+
+
+def _permit_link_update(link: BuzzinPermit, buzzin_id: str, status: str) -> bool:
+    """Write what the answer changes on an existing link; False when it changes nothing."""
+    changed = []
+    if buzzin_id and buzzin_id != link.buzzin_id:
+        link.buzzin_id = buzzin_id
+        changed.append("buzzin_id")
+    if status and link.event_at is None and status != link.status:
+        link.status = status
+        changed.append("status")
+    if changed:
+        link.save(update_fields=changed)
+    return bool(changed)
 
 
 def buzzin_permit_note_event(link: BuzzinPermit, *, event_at: datetime.datetime, status_name: str, fresh: bool) -> None:
