@@ -6,7 +6,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .models import OPEN_DELIVERY_STATES, DeliveryAttempt, DeliveryState, OutboundDelivery
 from .outcome import CONFIGURATION, CONTINUED
@@ -18,9 +19,18 @@ def _earlier_open_rows() -> QuerySet:
     )
 
 
-def first_earlier_open_id() -> Subquery:
+# _earlier_open_rows again, as SQL for the claim's locking SELECT: Django builds a correlated Subquery of it with
+# more CPU than the separate SELECT it would save (about 1,600 Python calls a claim; this one about 250).
+_FIRST_EARLIER_OPEN_SQL = (
+    'SELECT earlier.id FROM "{table}" earlier WHERE earlier.sequence_key = "{table}".sequence_key '
+    'AND earlier.id < "{table}".id AND earlier.state IN ({states}) ORDER BY earlier.id LIMIT 1'
+).format(table=OutboundDelivery._meta.db_table, states=", ".join(["%s"] * len(OPEN_DELIVERY_STATES)))
+
+
+def first_earlier_open_id() -> RawSQL:
     """Per row: the id of the first row of its sequence that must complete before it may go (None when none)."""
-    return Subquery(_earlier_open_rows().order_by("pk").values("pk")[:1])
+    states = tuple(str(state) for state in OPEN_DELIVERY_STATES)
+    return RawSQL(_FIRST_EARLIER_OPEN_SQL, states, output_field=BigIntegerField())
 
 
 def first_open_in_sequence(sequence_key: str) -> OutboundDelivery | None:
