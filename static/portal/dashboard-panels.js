@@ -22,6 +22,7 @@
 
   function load(box) {
     var loading = box.querySelector(".panel-loading");
+    box.setAttribute("aria-busy", "true");
     if (loading) {
       loading.hidden = false; // only with this file: without it, the place keeps the flags' links alone
     }
