@@ -88,7 +88,9 @@ def scan_panels_context(request) -> dict:
 
 def urls(model_admin) -> list:
     def dashboard_panels_fragment(request):
-        if not model_admin.has_view_permission(request) or not request.user.has_perm("permits.view_permit"):
+        # The index shows the place to whoever may view permits (``scans_panel``): the same right fills it,
+        # whether or not the user may browse the scans themselves.
+        if not request.user.has_perm("permits.view_permit"):
             raise PermissionDenied
         return render(request, "admin/permits/scans/_dashboard_panels.html", {"dash": scan_panels_context(request)})
 

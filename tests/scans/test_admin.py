@@ -67,6 +67,20 @@ def test_scan_panels_fragment_needs_a_manager(permit_a, client, django_user_mode
     assert 'id="dashboard-scans"' not in client.get(reverse("admin:index")).content.decode()
 
 
+def test_scan_panels_fragment_fills_the_place_for_whoever_sees_it(permit_a, client, django_user_model):
+    """The place is on the index of anyone who may view permits; so is what fills it, even without the right
+    to browse the scans (a 403 there was an error in the page's console)."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("permits-only", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_permit", content_type__app_label="permits"))
+    client.force_login(user)
+    assert not user.has_perm("permits.view_gatescan")
+    assert 'id="dashboard-scans"' in client.get(reverse("admin:index")).content.decode()
+    response = client.get(reverse("admin:permits_gatescan_dashboard_panels"))
+    assert response.status_code == 200 and 'id="dashboard-scan-flags"' in response.content.decode()
+
+
 @time_machine.travel(EVENING, tick=False)
 @pytest.mark.parametrize("code", ["overstay", "outside_hours", "no_show", "after_end"])
 def test_permit_list_filter_by_flag_in_constant_queries(code, permit_a, permit_b, manager_client):
