@@ -15,7 +15,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
+from portal.core.formats import format_date
 from portal.integrations.notifications.messages import notification_email
 from portal.integrations.notifications.models import Notification
 from portal.integrations.notifications.reminders import permit_data
@@ -128,3 +130,17 @@ def test_the_csv_writes_dates_one_way(world):
     response = client_of(manager).get(reverse("admin:permits_permit_export"), {"status__exact": "all"})
     text = b"".join(response.streaming_content).decode()
     assert {"05 Jan 2027, 08:00", "31 Jan 2027, 18:00"} <= set(dates_in(text))
+
+
+def test_a_day_is_written_in_the_language_active_when_it_is_written():
+    """``format_date`` remembers the days it wrote, per language: a day first written in one language is
+    still written in the other's words when the other is active."""
+    day = datetime.date(2027, 2, 9)
+    with translation.override("en"):
+        english = format_date(day)
+    with translation.override("ar"):
+        arabic = format_date(day)
+    with translation.override("en"):
+        assert format_date(day) == english == "09 Feb 2027"
+    assert arabic != english
+    assert format_date(None) == ""

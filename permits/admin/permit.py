@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_panels import panels_for
+from portal.core.admin_rows import LeanActionCheckboxMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ServiceMovesAdminMixin
 from portal.core.formats import format_date, format_local_date
 from portal.core.local_time import zones_of
@@ -71,7 +72,13 @@ def _split_panels(panels) -> dict:
 
 
 @admin.register(Permit)
-class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
+class PermitAdmin(
+    LeanActionCheckboxMixin,
+    CommunityClockAdminMixin,
+    ServiceMovesAdminMixin,
+    CommunityScopedAdminMixin,
+    admin.ModelAdmin,
+):
     """Read-only page: every change is a button that calls a service (see ``views.BUTTONS``).
 
     Dates and times are on the permit's community's clock, in the list and on the page.
@@ -152,7 +159,7 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, permit):
-        return status_badge(permit.status, permit.get_status_display())
+        return status_badge(permit.status)  # its label from the enum: ``get_status_display`` rebuilds the choices
 
     @admin.display(description=_("validity"), ordering="valid_from")
     def validity(self, permit):
@@ -226,7 +233,9 @@ class PermitAdmin(CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunitySco
 
 
 @admin.register(GateScan)
-class GateScanAdmin(CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
+class GateScanAdmin(
+    LeanActionCheckboxMixin, CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin
+):
     """Scans as the gates reported them: read-only, on the permit's community's clock."""
 
     community_path = "permit__community"

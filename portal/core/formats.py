@@ -8,12 +8,20 @@ admin columns, CSV, e-mail text, validation messages.
 from __future__ import annotations
 
 import datetime
+import functools
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 
 def format_date(day: datetime.date | None) -> str:
-    return formats.date_format(day, "DATE_FORMAT") if day else ""
+    return _date_in_language(day, translation.get_language()) if day else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_in_language(day: datetime.date, language: str | None) -> str:
+    """Called while ``language`` is active. A list writes the same few days over and over, and Django's
+    formatter (format lookup, month names through the catalogue) costs more than the rest of a cell."""
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def format_datetime(moment: datetime.datetime | None, tz: datetime.tzinfo | None = None) -> str:
