@@ -1,6 +1,6 @@
 """Celery's own signals, for operations only (never for domain effects): task metrics, the worker's metrics
-port, its logging (the project's LOGGING, so JSON lines carry task ids) and the request id that travels
-from a web request into the tasks it queued."""
+port, its logging (the project's LOGGING, so JSON lines carry task ids), the request id that travels
+from a web request into the tasks it queued, and the database connections kept between tasks."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import logging.config
 import time
 
 from celery import signals
+from django.db import close_old_connections
 
 from portal.core.request_id import current_request_id
 
@@ -29,17 +30,27 @@ def _carry_request_id(headers=None, **kwargs):
 
 
 @signals.task_prerun.connect
-def _task_started(task_id=None, **kwargs):
+def _task_started(task_id=None, task=None, **kwargs):
     _started[task_id] = time.perf_counter()
+    _check_connections(task)
 
 
 @signals.task_postrun.connect
 def _task_finished(task_id=None, task=None, state=None, **kwargs):
+    _check_connections(task)
     started = _started.pop(task_id, None)
     name = getattr(task, "name", "unknown")
     TASKS.labels(name, (state or "unknown").lower()).inc()
     if started is not None:
         TASK_DURATION.labels(name).observe(time.perf_counter() - started)
+
+
+def _check_connections(task) -> None:
+    """What Django does around each web request: drop a connection that broke or outlived
+    ``DB_CONN_MAX_AGE``, and health-check the others at their next use (``CELERY_DB_REUSE_MAX``: the
+    connections are kept between tasks). Not for a task run eagerly, inside its caller's transaction."""
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        close_old_connections()
 
 
 @signals.setup_logging.connect
