@@ -272,9 +272,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Take one task at a time: with late acks, prefetched tasks would wait behind a slow partner call.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery's Django fixup closes every database connection after every task: a new PostgreSQL backend for
-# each delivery, a fifth of a worker's time and more of the database's. Workers keep their connections as
-# the web does (DB_CONN_MAX_AGE, health-checked): portal.ops.celery_hooks checks them around each task, and
-# the fixup only recycles them every this many tasks.
+# each delivery (about 5% of a bench worker's samples, plus the backend's start-up on the database's cores).
+# Workers keep their connections as the web does (DB_CONN_MAX_AGE, health-checked): portal.ops.celery_hooks
+# checks them around each task, and the fixup only recycles them every this many tasks.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
