@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.actors import Actor
 from portal.core.admin_dashboard import dashboard_provider
 from portal.core.admin_local_time import community_time_column
-from portal.core.admin_rows import LeanActionCheckboxMixin
 from portal.core.admin_scoping import (
     CommunityScopedAdminMixin,
     ReadOnlyInlineMixin,
@@ -119,7 +118,7 @@ class UserInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Contractor)
-class ContractorAdmin(LeanActionCheckboxMixin, ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
+class ContractorAdmin(ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Read-only here: companies register and upload documents through the contractor views."""
 
     community_path = "memberships__community"

@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
-from portal.core.admin_rows import LeanActionCheckboxMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin
 from portal.core.formats import format_datetime
 
@@ -48,9 +47,7 @@ def decide_by(permit):
 
 
 @admin.register(PermitDecision)
-class PermitDecisionAdmin(
-    LeanActionCheckboxMixin, CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin
-):
+class PermitDecisionAdmin(CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Every wait for a decision, open and closed: the facts behind the service-level report."""
 
     list_display = [

@@ -20,6 +20,7 @@ from contractors.services import contractor_approve
 from portal.core.actors import Actor
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_panels import panels_for
+from portal.core.admin_rows import LeanActionCheckboxMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 
 from ..selectors.admin import revocation_effects, revocation_effects_many
@@ -94,7 +95,11 @@ def _label(membership) -> str:
 
 @admin.register(ContractorMembership)
 class ContractorMembershipAdmin(
-    CommunityClockAdminMixin, ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin
+    LeanActionCheckboxMixin,
+    CommunityClockAdminMixin,
+    ServiceMovesAdminMixin,
+    CommunityScopedAdminMixin,
+    admin.ModelAdmin,
 ):
     """Read-only page; Approve and Revoke are buttons that call the services. Times on the community's clock."""
 

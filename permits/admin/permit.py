@@ -233,9 +233,7 @@ class PermitAdmin(
 
 
 @admin.register(GateScan)
-class GateScanAdmin(
-    LeanActionCheckboxMixin, CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin
-):
+class GateScanAdmin(CommunityClockAdminMixin, ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Scans as the gates reported them: read-only, on the permit's community's clock."""
 
     community_path = "permit__community"

@@ -22,4 +22,4 @@ def status_badge(permit_or_status, label=None):
         return _status_badge("starts", _("Starts on %(day)s") % {"day": day})
     if permit.status == "archived" and permit.revocation_reason:
         return _status_badge("revoked", _("Revoked"))
-    return _status_badge(permit.status, permit.get_status_display())
+    return _status_badge(permit.status)  # the label from the enum, as every badge

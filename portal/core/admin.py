@@ -3,7 +3,6 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_dashboard, admin_holidays  # noqa: F401  (the failed-deliveries panel; the holidays admin)
-from .admin_rows import LeanActionCheckboxMixin
 from .admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ScopedInlineMixin
 from .models import AuditEvent, BlackoutDate, Community, Property, PublicHoliday, StaffMembership, Unit
 from .scoping import is_operator
@@ -88,7 +87,7 @@ class StaffMembershipAdmin(CommunityScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(LeanActionCheckboxMixin, ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Append-only: nobody adds, edits or deletes audit events, here or in the database (``audit_guard``).
 
     The actor's label says who acted even after their account was deleted; the ids stay on the row.

@@ -31,7 +31,12 @@ def closes(monkeypatch):
     """Counts the closes of the default connection (SQLite's in-memory test database ignores them)."""
     calls = []
     real_close = connection.close
-    monkeypatch.setattr(connection, "close", lambda: (calls.append(1), real_close())[1])
+
+    def counted_close():
+        calls.append(1)
+        real_close()
+
+    monkeypatch.setattr(connection, "close", counted_close)
     connection.ensure_connection()
     return calls
 
