@@ -75,7 +75,15 @@ class OutboundDelivery(models.Model):
         verbose_name = "partner delivery"
         verbose_name_plural = "partner deliveries"
         indexes = [
-            models.Index(fields=["sequence_key", "id"], name="delivery_sequence_idx"),
+            # A sequence's open rows, in order: every read by sequence asks for open rows only (the head to
+            # send next, what waits before a row). Partial, so a backlog of open rows elsewhere or a history of
+            # millions of finished ones never enters the probe: with one index per condition, the planner
+            # combined both and read every open row for each claim (6 ms at 200,000 open rows).
+            models.Index(
+                fields=["sequence_key", "id"],
+                name="delivery_open_sequence_idx",
+                condition=Q(state__in=["pending", "sending", "failed"]),
+            ),
             models.Index(
                 fields=["state", "next_attempt_at"],
                 name="delivery_open_idx",
