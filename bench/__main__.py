@@ -84,7 +84,9 @@ def main(argv=None) -> int:
     sizes.partner_latency_ms = args.partner_latency_ms
     sizes.delivery_concurrency = args.delivery_concurrency or sizes.delivery_concurrency
     sizes.admin_requests = args.admin_requests or sizes.admin_requests
-    report = Report(meta=machine(database.server_version()) | {"sizes": sizes.__dict__, "quick": args.quick})
+    report = Report(
+        meta=machine(database.server_version(), database.autovacuum()) | {"sizes": sizes.__dict__, "quick": args.quick}
+    )
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     try:
         run_all(report, sizes, only)
@@ -99,7 +101,7 @@ def main(argv=None) -> int:
     return 0 if all(f.met is not False for f in report.figures) else 1
 
 
-def machine(pg_version: str) -> dict:
+def machine(pg_version: str, autovacuum: str = "on") -> dict:
     memory = ""
     try:
         with open("/proc/meminfo") as handle:
@@ -110,10 +112,18 @@ def machine(pg_version: str) -> dict:
     cpus = os.cpu_count()
     speed = cpu_speed_ms()
     description = (
-        f"{cpus} CPUs, {memory} RAM, PostgreSQL {pg_version}, Python {platform.python_version()}; "
+        f"{cpus} CPUs, {memory} RAM, PostgreSQL {pg_version} (autovacuum {autovacuum}), "
+        f"Python {platform.python_version()}; "
         f"speed check {speed} ms"
     )
-    return {"machine": description, "nproc": cpus, "memory": memory, "postgresql": pg_version, "speed_ms": speed}
+    return {
+        "machine": description,
+        "nproc": cpus,
+        "memory": memory,
+        "postgresql": pg_version,
+        "autovacuum": autovacuum,
+        "speed_ms": speed,
+    }
 
 
 def cpu_speed_ms(rounds: int = 5) -> float:

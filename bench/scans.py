@@ -29,7 +29,7 @@ from permits.services.scan_counts import (
 from portal.core.local_time import local_day_start, local_today
 from portal.core.models import Community
 
-from . import admin_list
+from . import admin_list, database
 from .copy import CopyTable, reset_sequence, text
 from .report import Figure, Report
 from .seed import _copy_children, _copy_permits, _load_estate
@@ -151,11 +151,7 @@ def run(report: Report, sizes) -> None:
     started = time.perf_counter()
     workers = worker_presence_rebuild(community_ids=[community.pk])
     placed = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        # What autovacuum does to a table after a load: statistics, and the visibility map that lets the scan
-        # indexes answer without visiting the table.
-        for table in ("permits_gatescan", "permits_workerpresence", "permits_permit"):
-            cursor.execute(f"VACUUM (ANALYZE) {table}")
+    database.settle(GateScan, WorkerPresence, Permit)
     size = f"{sizes.scan_permits:,} active permits, {count:,} scans"
     report.add(Figure("7 gate scans", f"seeded {size}", round(seconds, 1), "s", note="COPY"))
     report.add(Figure("7 gate scans", "off-hours entries marked in bulk (one-off)", round(marked, 1), "s"))
