@@ -101,7 +101,7 @@ def main(argv=None) -> int:
     return 0 if all(f.met is not False for f in report.figures) else 1
 
 
-def machine(pg_version: str, autovacuum: str = "on") -> dict:
+def machine(pg_version: str, autovacuum: str) -> dict:
     memory = ""
     try:
         with open("/proc/meminfo") as handle:

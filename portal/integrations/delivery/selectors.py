@@ -33,14 +33,18 @@ def first_earlier_open_id() -> RawSQL:
     return RawSQL(_FIRST_EARLIER_OPEN_SQL, states, output_field=BigIntegerField())
 
 
-def first_open_in_sequence(sequence_key: str) -> OutboundDelivery | None:
-    """The sequence's head, with only what ``dispatch_next`` reads (its state and when it is due)."""
+def open_in_sequence(sequence_key: str) -> QuerySet:
+    """The sequence's open rows in order, with only what ``dispatch_next`` reads (their state and when due)."""
     return (
         OutboundDelivery.objects.filter(sequence_key=sequence_key, state__in=OPEN_DELIVERY_STATES)
         .order_by("pk")
         .only("state", "next_attempt_at")
-        .first()
     )
+
+
+def first_open_in_sequence(sequence_key: str) -> OutboundDelivery | None:
+    """The sequence's head."""
+    return open_in_sequence(sequence_key).first()
 
 
 def earlier_try_unanswered(delivery: OutboundDelivery) -> bool:
