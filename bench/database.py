@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import psycopg
+from django.db import connection
 
 NAME = os.environ.get("BENCH_PGDATABASE", "permit_portal_bench")  # another name: runs side by side
 HOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
@@ -20,21 +21,22 @@ def recreate() -> None:
 
 
 def server_version() -> str:
-    with psycopg.connect(host=HOST, port=PORT, user=USER, dbname="postgres") as conn:
-        return conn.execute("SHOW server_version").fetchone()[0]
+    return _server_setting("server_version")
 
 
 def autovacuum() -> str:
+    return _server_setting("autovacuum")
+
+
+def _server_setting(name: str) -> str:
     with psycopg.connect(host=HOST, port=PORT, user=USER, dbname="postgres") as conn:
-        return conn.execute("SHOW autovacuum").fetchone()[0]
+        return conn.execute(f"SHOW {name}").fetchone()[0]
 
 
 def settle(*models) -> None:
     """What autovacuum does to tables after a bulk load: fresh statistics, and the visibility map that lets
     index-only scans answer without visiting the table. Done here, untimed, because a server may run with
     autovacuum off (the run's machine line says so): a workload should not pay for the leftovers of another."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")

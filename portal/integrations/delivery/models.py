@@ -83,12 +83,12 @@ class OutboundDelivery(models.Model):
             models.Index(
                 fields=["sequence_key", "id"],
                 name="delivery_open_sequence_idx",
-                condition=Q(state__in=["pending", "sending", "failed"]),
+                condition=Q(state__in=[state.value for state in OPEN_DELIVERY_STATES]),
             ),
             models.Index(
                 fields=["state", "next_attempt_at"],
                 name="delivery_open_idx",
-                condition=Q(state__in=["pending", "sending", "failed"]),
+                condition=Q(state__in=[state.value for state in OPEN_DELIVERY_STATES]),
             ),
             models.Index(fields=["target_type", "target_id"], name="delivery_target_idx"),
         ]
