@@ -54,6 +54,7 @@ PERMIT_FIELDSETS = [
                 "extension_request_note",
                 "compliance_issue",
                 "work_started_at",
+                "last_off_hours_entry_at",
             ]
         },
     ),

@@ -102,6 +102,12 @@ class Permit(NeedsAttention):
         verbose_name=_("attention since"),
     )
     work_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("work started at"))
+    last_off_hours_entry_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("The latest gate entry outside the permit's daily hours."),
+        verbose_name=_("last entry outside hours"),
+    )
 
     pass_number = models.CharField(max_length=32, blank=True, verbose_name=_("pass number"))
     access_code = models.CharField(max_length=32, blank=True, verbose_name=_("access code"))
@@ -138,6 +144,14 @@ class Permit(NeedsAttention):
                 fields=["community", "valid_from"],
                 condition=Q(work_started_at__isnull=True, status__in=[PermitStatus.APPROVED, PermitStatus.ACTIVE]),
                 name="permit_no_show_idx",
+            ),
+            # The outside-hours flag: live permits by community and latest off-hours entry (a range of it).
+            models.Index(
+                fields=["community", "last_off_hours_entry_at"],
+                condition=Q(
+                    last_off_hours_entry_at__isnull=False, status__in=[PermitStatus.APPROVED, PermitStatus.ACTIVE]
+                ),
+                name="permit_off_hours_idx",
             ),
             models.Index(
                 fields=["decision_due_at"], name="permit_decision_due_idx", condition=Q(decision_due_at__isnull=False)

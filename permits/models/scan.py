@@ -41,13 +41,9 @@ class GateScan(models.Model):
             models.Index(fields=["scanned_at"], name="scan_time_idx"),
             # Scans after the end should never happen: the few there are, found without reading the rest.
             models.Index(fields=["permit"], condition=models.Q(after_end=True), name="scan_after_end_idx"),
+            # A permit's latest off-hours entry, when ``Permit.last_off_hours_entry_at`` is rebuilt in bulk.
             models.Index(
                 fields=["permit", "scanned_at"], condition=models.Q(off_hours=True), name="scan_off_hours_idx"
-            ),
-            # The outside-hours flag: the off-hours entries of the last days, by time (an index-only range scan
-            # whose permit ids the permit lists semi-join, instead of a probe per permit).
-            models.Index(
-                fields=["scanned_at", "permit"], condition=models.Q(off_hours=True), name="scan_off_hours_time_idx"
             ),
         ]
 

@@ -221,8 +221,9 @@ def entries_off_hours(scans: QuerySet) -> QuerySet:
     """The entries of ``scans`` outside their permit's daily hours (the community's when the permit has none),
     on their community's clock; an entry at exactly time-in or time-out is inside.
 
-    The rule of the outside-hours flag: applied to each scan as it is recorded (``GateScan.off_hours``; a
-    permit's hours are fixed once it is submitted) and to every scan by ``gate_scans_recount``.
+    The rule of the outside-hours flag: applied to each scan as it is recorded (``GateScan.off_hours`` and the
+    permit's ``last_off_hours_entry_at``; a permit's hours are fixed once it is submitted) and to every scan by
+    ``gate_scans_off_hours_mark``.
     """
     outside = Q(pk__in=[])
     every = _communities()
@@ -246,8 +247,12 @@ def _entries_between(start: datetime.datetime, end: datetime.datetime) -> QueryS
 
 
 def outside_hours_q(now: datetime.datetime | None = None, communities: list[dict] | None = None) -> Q:
-    """Entries of the last ``FLAG_DAYS`` local days marked off hours, or on a blackout day of the community.
+    """An entry off hours in the last ``FLAG_DAYS`` local days, or an entry on a blackout day of the community.
 
+    Off hours is read on the permit (``last_off_hours_entry_at``, kept as each scan is recorded): a range of a
+    small index whose rows the planner can count, where a semi-join on the scans was estimated at a row or two
+    and joined every permit of the list before sorting it. (The latest entry decides: one timed after ``now``,
+    which only a gate clock running ahead reports, hides the earlier ones until then.)
     Blackout days are read as they stand now (a day declared after the entry counts): few, each a range of
     moments on the scan time index.
     """
@@ -260,9 +265,7 @@ def outside_hours_q(now: datetime.datetime | None = None, communities: list[dict
         today = now.astimezone(tz).date()
         since = local_day_start(today - datetime.timedelta(days=FLAG_DAYS - 1), tz)
         ids = [community["pk"] for community in members]
-        # A semi-join on the permit ids of a range of the off-hours index, not a probe per permit of the list.
-        off_hours = GateScan.objects.filter(off_hours=True, scanned_at__gte=since, scanned_at__lte=now)
-        combined |= _among(ids, communities) & Q(pk__in=off_hours.values("permit_id"))
+        combined |= _among(ids, communities) & Q(last_off_hours_entry_at__gte=since, last_off_hours_entry_at__lte=now)
         for community in members:
             windows[community["pk"]] = (tz, today - datetime.timedelta(days=FLAG_DAYS - 1), today)
     blackouts = BlackoutDate.objects.filter(

@@ -158,12 +158,14 @@ def gate_scan_record(
         employee_name=employee_name,
         after_end=scanned_at > permit_end_moment(permit),
     )
-    scan_off_hours_mark(scan)
+    changed = scan_off_hours_mark(permit=permit, scan=scan)
     scan_hour_count(permit=permit, scan=scan)
     worker_presence_move(permit=permit, scan=scan)
     if permit.work_started_at is None or scanned_at < permit.work_started_at:
         permit.work_started_at = scanned_at
-        permit.save(update_fields=["work_started_at", "updated_at"])
+        changed.append("work_started_at")
+    if changed:
+        permit.save(update_fields=[*changed, "updated_at"])
     audit_permit(
         permit,
         "permits.gate_scan.recorded",

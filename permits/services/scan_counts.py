@@ -13,7 +13,7 @@ import zoneinfo
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F, Window
+from django.db.models import F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from portal.core.local_time import local_day_start
@@ -23,19 +23,33 @@ from ..models import GateScan, GateScanHour, Permit, WorkerPresence
 from ..selectors.scans import entries_off_hours
 
 
-def scan_off_hours_mark(scan: GateScan) -> None:
-    """Mark ``scan`` when it is an entry outside its permit's daily hours (the rule: ``entries_off_hours``)."""
-    if scan.direction == ScanDirection.ENTRY and entries_off_hours(GateScan.objects.filter(pk=scan.pk)).exists():
-        scan.off_hours = True
-        scan.save(update_fields=["off_hours"])
+def scan_off_hours_mark(*, permit: Permit, scan: GateScan) -> list[str]:
+    """Mark ``scan`` when it is an entry outside its permit's daily hours (the rule: ``entries_off_hours``), and
+    keep it as the permit's latest off-hours entry when it is; answers the permit's fields to save."""
+    if scan.direction != ScanDirection.ENTRY or not entries_off_hours(GateScan.objects.filter(pk=scan.pk)).exists():
+        return []
+    scan.off_hours = True
+    scan.save(update_fields=["off_hours"])
+    if permit.last_off_hours_entry_at is not None and permit.last_off_hours_entry_at >= scan.scanned_at:
+        return []  # an earlier entry reported late
+    permit.last_off_hours_entry_at = scan.scanned_at
+    return ["last_off_hours_entry_at"]
 
 
 def gate_scans_off_hours_mark(*, community_ids: list[int] | None = None) -> int:
-    """Mark every off-hours entry at once (after a bulk load, or for scans recorded before the mark existed)."""
+    """Mark every off-hours entry at once, and each permit's latest (after a bulk load, or for scans recorded
+    before the marks existed)."""
     scans = GateScan.objects.all()
+    permits = Permit.objects.all()
     if community_ids is not None:
         scans = scans.filter(permit__community_id__in=community_ids)
-    return GateScan.objects.filter(pk__in=entries_off_hours(scans).values("pk")).update(off_hours=True)
+        permits = permits.filter(community_id__in=community_ids)
+    marked = GateScan.objects.filter(pk__in=entries_off_hours(scans).values("pk")).update(off_hours=True)
+    latest = GateScan.objects.filter(permit=OuterRef("pk"), off_hours=True).order_by("-scanned_at")
+    permits.filter(pk__in=GateScan.objects.filter(off_hours=True).values("permit_id")).update(
+        last_off_hours_entry_at=Subquery(latest.values("scanned_at")[:1])
+    )
+    return marked
 
 
 def scan_hour_count(*, permit: Permit, scan: GateScan) -> None:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from permits.choices import ScanDirection, ScanKind
-from permits.models import GateScanHour
+from permits.models import GateScanHour, Permit
 from permits.selectors.scans import busiest_hours, scan_trends
 from permits.services.scan_counts import gate_scan_hours_rebuild
 
@@ -88,9 +88,25 @@ def test_off_hours_marks_kept_as_scans_arrive_equal_a_bulk_mark(permit_a):
     scan(permit_a, local(DAY, 19), ScanDirection.EXIT)  # exits are never off hours
     kept = sorted(GateScan.objects.filter(off_hours=True).values_list("pk", flat=True))
     assert len(kept) == 2
+    permit_a.refresh_from_db()
+    assert permit_a.last_off_hours_entry_at == local(DAY, 18)
     GateScan.objects.update(off_hours=False)
+    Permit.objects.update(last_off_hours_entry_at=None)
     assert gate_scans_off_hours_mark() == 2
     assert sorted(GateScan.objects.filter(off_hours=True).values_list("pk", flat=True)) == kept
+    permit_a.refresh_from_db()
+    assert permit_a.last_off_hours_entry_at == local(DAY, 18)
+
+
+def test_an_off_hours_entry_reported_late_keeps_the_latest(permit_a):
+    scan(permit_a, local(DAY, 18, 30))
+    scan(permit_a, local(DAY, 6))  # earlier, reported after
+    scan(permit_a, local(DAY, 9))  # inside the hours
+    permit_a.refresh_from_db()
+    assert permit_a.last_off_hours_entry_at == local(DAY, 18, 30)
+    scan(permit_a, local(DAY + datetime.timedelta(days=1), 7))
+    permit_a.refresh_from_db()
+    assert permit_a.last_off_hours_entry_at == local(DAY + datetime.timedelta(days=1), 7)
 
 
 def test_the_recount_command_restores_marks_and_counts(scans_of_two_days):
@@ -108,3 +124,20 @@ def test_the_recount_command_restores_marks_and_counts(scans_of_two_days):
     assert counts() == kept
     assert sorted(GateScan.objects.filter(off_hours=True).values_list("pk", flat=True)) == marks
     assert f"{len(marks)} off-hours entries marked" in out.getvalue()
+
+
+def test_the_migration_fills_the_latest_off_hours_entry_from_the_marked_scans(permit_a, permit_b):
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("permits.migrations.0025_permit_last_off_hours_entry").fill_latest_off_hours_entries
+    scan(permit_a, local(DAY, 6))
+    scan(permit_a, local(DAY, 18))
+    scan(permit_b, local(DAY, 9))  # inside the hours: nothing to fill
+    Permit.objects.update(last_off_hours_entry_at=None)
+    fill(apps, None)
+    assert dict(Permit.objects.values_list("pk", "last_off_hours_entry_at")) == {
+        permit_a.pk: local(DAY, 18),
+        permit_b.pk: None,
+    }
