@@ -20,7 +20,7 @@ from contractors.services import contractor_approve
 from portal.core.actors import Actor
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_panels import panels_for
-from portal.core.admin_rows import LeanActionCheckboxMixin
+from portal.core.admin_rows import LeanActionCheckboxMixin, LeanRowLinksMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 
 from ..selectors.admin import revocation_effects, revocation_effects_many
@@ -96,6 +96,7 @@ def _label(membership) -> str:
 @admin.register(ContractorMembership)
 class ContractorMembershipAdmin(
     LeanActionCheckboxMixin,
+    LeanRowLinksMixin,
     CommunityClockAdminMixin,
     ServiceMovesAdminMixin,
     CommunityScopedAdminMixin,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
 from portal.core.admin_panels import panels_for
-from portal.core.admin_rows import LeanActionCheckboxMixin
+from portal.core.admin_rows import LeanActionCheckboxMixin, LeanRowLinksMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ServiceMovesAdminMixin
 from portal.core.formats import format_date, format_local_date
 from portal.core.local_time import zones_of
@@ -75,6 +75,7 @@ def _split_panels(panels) -> dict:
 @admin.register(Permit)
 class PermitAdmin(
     LeanActionCheckboxMixin,
+    LeanRowLinksMixin,
     CommunityClockAdminMixin,
     ServiceMovesAdminMixin,
     CommunityScopedAdminMixin,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from permits.models import Vehicle
 from portal.core.actors import Actor
 from portal.core.admin_dashboard import dashboard_provider
-from portal.core.admin_rows import LeanActionCheckboxMixin
+from portal.core.admin_rows import LeanActionCheckboxMixin, LeanRowLinksMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyInlineMixin, ServiceMovesAdminMixin
 from portal.core.scoping import managed_community_ids, scope_to_communities
 
@@ -63,7 +63,7 @@ class DeliveryAttemptInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(OutboundDelivery)
 class OutboundDeliveryAdmin(
-    LeanActionCheckboxMixin, ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin
+    LeanActionCheckboxMixin, LeanRowLinksMixin, ServiceMovesAdminMixin, CommunityScopedAdminMixin, admin.ModelAdmin
 ):
     list_display = [
         "id",

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from portal.core.actors import Actor
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
-from portal.core.admin_rows import LeanActionCheckboxMixin
+from portal.core.admin_rows import LeanActionCheckboxMixin, LeanRowLinksMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ServiceMovesAdminMixin
 from portal.core.formats import format_datetime
 from portal.core.scoping import is_operator
@@ -69,6 +69,7 @@ class DriftStateFilter(admin.SimpleListFilter):
 @admin.register(Drift)
 class DriftAdmin(
     LeanActionCheckboxMixin,
+    LeanRowLinksMixin,
     CommunityClockAdminMixin,
     ServiceMovesAdminMixin,
     CommunityScopedAdminMixin,

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.admin_rows import LeanActionCheckboxMixin
+from portal.core.admin_rows import LeanActionCheckboxMixin, LeanRowLinksMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin
 from portal.core.scoping import managed_community_ids
 
@@ -14,7 +14,7 @@ from ..webhooks.processing import inbound_event_process
 
 
 @admin.register(InboundEvent)
-class InboundEventAdmin(LeanActionCheckboxMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
+class InboundEventAdmin(LeanActionCheckboxMixin, LeanRowLinksMixin, CommunityScopedAdminMixin, admin.ModelAdmin):
     """Buzz-In's webhooks as received: read-only, with "process again" for what failed or waits.
 
     An event names its community by Buzz-In's community id: a staff user who is not an operator sees
