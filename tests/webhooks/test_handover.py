@@ -96,6 +96,14 @@ def test_events_waiting_together_go_as_one_batch_and_each_is_processed(active_pe
     assert tasks.WEBHOOK_BATCH_TASK_NAME in WEBHOOK_TASKS  # routed to the webhook queue like the single task
 
 
+def test_rows_arriving_while_the_thread_lingers_go_in_one_publish(broker):
+    thread = HandOverThread(tasks.WEBHOOK_TASK_NAME, tasks.WEBHOOK_BATCH_TASK_NAME, batch=3, linger=0.5)
+    for row_id in (1, 2, 3, 4):  # the fourth does not fit the first batch: it goes after the next linger
+        thread.put(row_id)
+    broker.wait_for(2)
+    assert broker.sent == [(tasks.WEBHOOK_BATCH_TASK_NAME, [[1, 2, 3]]), (tasks.WEBHOOK_TASK_NAME, [4])]
+
+
 def test_the_batch_task_processes_each_event_and_one_failure_holds_back_none(active_permit, monkeypatch):
     from portal.integrations.webhooks.store import inbound_event_record
 
