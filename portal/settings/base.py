@@ -276,6 +276,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Workers keep their connections as the web does (DB_CONN_MAX_AGE, health-checked): portal.ops.celery_hooks
 # checks them around each task, and the fixup only recycles them every this many tasks.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
+# The expiry sweep runs this many sweeps side by side, each with its own database connection (PostgreSQL only):
+# one batch's Python work overlaps another's UPDATE (permits.services.expiry.permits_expire_due).
+EXPIRY_SWEEP_CONNECTIONS = env.int("EXPIRY_SWEEP_CONNECTIONS", default=2)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

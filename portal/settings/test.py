@@ -7,6 +7,8 @@ DEBUG = True  # pytest-django still runs each test with DEBUG off unless asked (
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 OUTBOX_DISPATCH = env.bool("OUTBOX_DISPATCH", default=False)
+# A test's rows are uncommitted: a sweep on a connection of its own would not see them (tests of it commit).
+EXPIRY_SWEEP_CONNECTIONS = 1
 # Tests run the hand-over where the row commits (the hand-over thread has tests of its own).
 WEBHOOK_HANDOVER_IN_BACKGROUND = env.bool("WEBHOOK_HANDOVER_IN_BACKGROUND", default=False)
 MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/permit-portal-test-media")

@@ -101,10 +101,10 @@ class TestObjectsInsert:
 
 
 def test_json_is_written_as_the_fields_encoder_writes_it_and_none_as_sql_null():
-    from portal.core.bulk import _value_of
+    from portal.core.bulk import _converter
 
     field = AuditEvent._meta.get_field("data")
     event = AuditEvent(data={"note": "مرحبا", "n": [1, None, True]})
-    assert json.loads(_value_of(field)(event)) == {"note": "مرحبا", "n": [1, None, True]}
+    assert json.loads(_converter(field)(event)) == {"note": "مرحبا", "n": [1, None, True]}
     event.data = None
-    assert _value_of(field)(event) is None  # SQL NULL, as bulk_create writes None (not the JSON text "null")
+    assert _converter(field)(event) is None  # SQL NULL, as bulk_create writes None (not the JSON text "null")
