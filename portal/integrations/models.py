@@ -66,6 +66,15 @@ class InboundEvent(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = "inbound webhook event"
+        indexes = [
+            # The events still to do or failed, by arrival: what the relay (every minute) and /metrics (every
+            # scrape) read. The processed and ignored ones, nearly all of the table, are not in it.
+            models.Index(
+                fields=["state", "received_at"],
+                condition=models.Q(state__in=[InboundEventState.RECEIVED, InboundEventState.FAILED]),
+                name="inbound_open_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.event} {self.event_id}"

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..broker import HandOverThread, hand_over
-from ..models import InboundEvent, InboundEventState
 from .processing import inbound_event_process
+from .selectors import events_to_relay
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +45,7 @@ def webhook_process_batch_task(inbound_event_ids: list[int]) -> int:
 @shared_task(name="integrations.webhook_relay", ignore_result=True)
 def webhook_relay_task() -> int:
     """Hand to the workers again every event still received a minute after it came in."""
-    cutoff = timezone.now() - RELAY_AFTER
-    pending = InboundEvent.objects.filter(state=InboundEventState.RECEIVED, received_at__lt=cutoff)
-    ids = list(pending.order_by("id").values_list("pk", flat=True)[:RELAY_BATCH])
+    ids = list(events_to_relay(timezone.now() - RELAY_AFTER).values_list("pk", flat=True)[:RELAY_BATCH])
     sent = sum(hand_over(WEBHOOK_TASK_NAME, pk) for pk in ids)
     if ids:
         logger.info("webhook relay: %s of %s waiting events handed to the workers", sent, len(ids))
