@@ -1,6 +1,7 @@
 """The inbound events admin: read-only, filterable, with "process again"."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from permits.choices import PermitStatus
@@ -77,3 +78,28 @@ def test_process_again_on_a_processed_event_changes_nothing(admin_client, delive
     assert inbound.state == InboundEventState.PROCESSED
     assert inbound.result == "pass already applied"
     assert AuditEvent.objects.filter(action="permits.permit.activated").count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans and the estimate are PostgreSQL's")
+def test_the_inbox_list_pages_by_the_primary_key_without_counting_the_inbox(rf, admin_user, admin_client):
+    from django.contrib import admin as django_admin
+    from django.test.utils import CaptureQueriesContext
+
+    events = [
+        InboundEvent(event_id=f"evt-{n}", event="passes.permits.scanned", verification="hmac", payload={})
+        for n in range(3000)
+    ]
+    InboundEvent.objects.bulk_create(events)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {InboundEvent._meta.db_table}")
+    request = rf.get(reverse("admin:integrations_inboundevent_changelist"))
+    request.user = admin_user
+    changelist = django_admin.site._registry[InboundEvent].get_changelist_instance(request)
+    plan = changelist.queryset[:100].explain()
+    assert "Index Scan Backward using integrations_inboundevent_pkey" in plan and "Sort" not in plan
+    assert changelist.result_list[0].event_id == "evt-2999"  # the newest first
+    with CaptureQueriesContext(connection) as page:
+        assert admin_client.get(reverse("admin:integrations_inboundevent_changelist")).status_code == 200
+    inbox = f'COUNT(*) AS "__count" FROM "{InboundEvent._meta.db_table}"'
+    counts = [query["sql"] for query in page.captured_queries if inbox in query["sql"]]
+    assert counts == [] and any("reltuples" in query["sql"] for query in page.captured_queries)

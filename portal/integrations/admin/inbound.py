@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from permits.admin.paginator import EstimatedCountPaginator
 from portal.core.admin_rows import LeanActionCheckboxMixin, LeanRowLinksMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin
 from portal.core.scoping import managed_community_ids
@@ -42,7 +43,11 @@ class InboundEventAdmin(LeanActionCheckboxMixin, LeanRowLinksMixin, CommunitySco
     ]
     list_filter = ["state", "event", "verification", "received_at"]
     search_fields = ["event_id", "delivery_id", "community_id", "result"]
-    date_hierarchy = "received_at"
+    # The inbox keeps every event ever received: the newest first through the primary key (the arrival order),
+    # no exact count of an unfiltered list, and no date hierarchy (it groups the whole inbox by date).
+    ordering = ["-id"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     readonly_fields = [
         *(field.name for field in InboundEvent._meta.fields if field.name != "payload"),
         "payload_pretty",
