@@ -99,7 +99,7 @@ class MembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInli
 
 class DocumentInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = ContractorDocument
-    verbose_name_plural = "documents (newest first)"
+    verbose_name_plural = _("documents (newest first)")
     fields = ["kind", "number", "expiry_date", "download", "uploaded_at", "uploaded_by"]
     readonly_fields = fields
 

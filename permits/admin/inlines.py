@@ -13,7 +13,7 @@ LATEST_SCANS = 50
 
 class NocVersionInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = NocVersion
-    verbose_name_plural = "NOC versions (newest first)"
+    verbose_name_plural = _("NOC versions (newest first)")
     fields = ["version", "is_current", "noc_number", "issue_date", "expiry_date", "document", "uploaded_by_label"]
     readonly_fields = fields
 

@@ -65,7 +65,8 @@ class InboundEvent(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        verbose_name = "inbound webhook event"
+        verbose_name = _("inbound webhook event")
+        verbose_name_plural = _("inbound webhook events")
         indexes = [
             # The events still to do or failed, by arrival: what the relay (every minute) and /metrics (every
             # scrape) read. The processed and ignored ones, nearly all of the table, are not in it.

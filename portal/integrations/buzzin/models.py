@@ -26,7 +26,8 @@ class BuzzinCommunity(models.Model):
     )
 
     class Meta:
-        verbose_name = "Buzz-In community"
+        verbose_name = _("Buzz-In community")
+        verbose_name_plural = _("Buzz-In communities")
 
     def __str__(self):
         return f"{self.community} at Buzz-In"
@@ -39,8 +40,8 @@ class BuzzinProperty(models.Model):
     buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
 
     class Meta:
-        verbose_name = "Buzz-In property"
-        verbose_name_plural = "Buzz-In properties"
+        verbose_name = _("Buzz-In property")
+        verbose_name_plural = _("Buzz-In properties")
 
     def __str__(self):
         return f"{self.property} → {self.buzzin_id or '-'}"
@@ -53,7 +54,8 @@ class BuzzinUnit(models.Model):
     buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True)
 
     class Meta:
-        verbose_name = "Buzz-In unit"
+        verbose_name = _("Buzz-In unit")
+        verbose_name_plural = _("Buzz-In units")
 
     def __str__(self):
         return f"{self.unit} → {self.buzzin_id or '-'}"
@@ -72,7 +74,8 @@ class BuzzinContractor(models.Model):
     buzzin_id = models.CharField("Buzz-In id", max_length=24, blank=True, db_index=True)
 
     class Meta:
-        verbose_name = "Buzz-In contractor"
+        verbose_name = _("Buzz-In contractor")
+        verbose_name_plural = _("Buzz-In contractors")
 
     def __str__(self):
         return f"{self.contractor} → {self.buzzin_id or '-'}"
@@ -99,7 +102,8 @@ class BuzzinMembership(models.Model):
     )
 
     class Meta:
-        verbose_name = "Buzz-In membership"
+        verbose_name = _("Buzz-In membership")
+        verbose_name_plural = _("Buzz-In memberships")
 
     def __str__(self):
         return f"{self.membership_id}: {self.get_state_display()}"
@@ -118,7 +122,8 @@ class BuzzinPermit(models.Model):
     )
 
     class Meta:
-        verbose_name = "Buzz-In permit"
+        verbose_name = _("Buzz-In permit")
+        verbose_name_plural = _("Buzz-In permits")
 
     def __str__(self):
         return f"{self.permit_id} → {self.buzzin_id or '-'} {self.status}"

@@ -72,8 +72,8 @@ class OutboundDelivery(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        verbose_name = "partner delivery"
-        verbose_name_plural = "partner deliveries"
+        verbose_name = _("partner delivery")
+        verbose_name_plural = _("partner deliveries")
         indexes = [
             # A sequence's open rows, in order: every read by sequence asks for open rows only (the head to
             # send next, what waits before a row). Partial, so finished rows cost no entry and a backlog of open

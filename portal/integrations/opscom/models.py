@@ -13,7 +13,8 @@ class OpscomParking(models.Model):
     reference_id = models.CharField("OPS-COM reference id", max_length=50, blank=True)
 
     class Meta:
-        verbose_name = "OPS-COM parking permit"
+        verbose_name = _("OPS-COM parking permit")
+        verbose_name_plural = _("OPS-COM parking permits")
 
     def __str__(self):
         return f"vehicle {self.vehicle_id} → {self.reference_id or '-'}"
