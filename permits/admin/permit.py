@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.admin_local_time import CommunityClockAdminMixin, community_time_column
+from portal.core.admin_paginator import EstimatedCountPaginator
 from portal.core.admin_panels import panels_for
 from portal.core.admin_rows import LeanActionCheckboxMixin, LeanRowLinksMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin, ReadOnlyAdminMixin, ServiceMovesAdminMixin
@@ -34,7 +35,6 @@ from . import actions, attention, deadlines, filters, inlines, on_site, queues, 
 from .calendar import calendar_urls
 from .clashes import HasClashesFilter
 from .export import permits_csv_response
-from .paginator import EstimatedCountPaginator
 from .scans import ScanFlagFilter
 
 PERMIT_FIELDSETS = [

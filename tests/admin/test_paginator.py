@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from permits.admin.paginator import EstimatedCountPaginator
 from permits.models import Permit
+from portal.core.admin_paginator import EstimatedCountPaginator
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from permits.admin.paginator import EstimatedCountPaginator
+from portal.core.admin_paginator import EstimatedCountPaginator
 from portal.core.admin_rows import LeanActionCheckboxMixin, LeanRowLinksMixin
 from portal.core.admin_scoping import CommunityScopedAdminMixin
 from portal.core.scoping import managed_community_ids

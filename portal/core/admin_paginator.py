@@ -1,4 +1,4 @@
-"""A paginator that does not count a huge unfiltered table row by row."""
+"""A paginator that does not count a huge unfiltered table row by row (the permit list, the webhook inbox)."""
 
 from __future__ import annotations
 
