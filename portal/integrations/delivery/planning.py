@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from portal.core.bulk import objects_insert
+from portal.core.bulk import objects_insert, objects_new
 from portal.core.models import AuditEvent
 
 from .dispatch import dispatch_many
@@ -39,20 +39,23 @@ def deliveries_plan(subscriber: str, planned: Sequence[Planned]) -> list[Outboun
         return []
     now = timezone.now()
     rows = objects_insert(
-        [
-            OutboundDelivery(
-                subscriber=subscriber,
-                operation=item.operation,
-                event_id=item.event.pk if item.event is not None else None,
-                community_id=item.community_id,
-                target_type=item.target_type,
-                target_id=str(item.target_id),
-                sequence_key=sequence_key(subscriber, item.sequence),
-                params=item.params,
-                next_attempt_at=now,
-            )
-            for item in planned
-        ]
+        objects_new(
+            OutboundDelivery,
+            [
+                {
+                    "subscriber": subscriber,
+                    "operation": item.operation,
+                    "event_id": item.event.pk if item.event is not None else None,
+                    "community_id": item.community_id,
+                    "target_type": item.target_type,
+                    "target_id": str(item.target_id),
+                    "sequence_key": sequence_key(subscriber, item.sequence),
+                    "params": item.params,
+                    "next_attempt_at": now,
+                }
+                for item in planned
+            ],
+        )
     )
     if settings.OUTBOX_DISPATCH:
         ids = [row.pk for row in rows if row.pk is not None]

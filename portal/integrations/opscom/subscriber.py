@@ -22,10 +22,12 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db.models import F
 
 from permits.choices import ParkingState, PermitStatus
 from permits.models import Vehicle
 from permits.services.external import vehicles_parking_requested
+from portal.core.lookups import AnyOf
 from portal.core.models import AuditEvent
 
 from ..delivery.models import OutboundDelivery
@@ -130,7 +132,7 @@ def _vehicles_of_permits(events: Sequence[AuditEvent]) -> dict[str, list[_Vehicl
     if not permit_ids:
         return {}
     by_permit: dict[str, list[_Vehicle]] = {}
-    rows = Vehicle.objects.filter(permit_id__in=permit_ids, removed_at__isnull=True).order_by("position", "pk")
+    rows = Vehicle.objects.filter(AnyOf(F("permit_id"), permit_ids), removed_at__isnull=True).order_by("position", "pk")
     for vehicle in map(_Vehicle._make, rows.values_list(*_Vehicle._fields)):
         by_permit.setdefault(str(vehicle.permit_id), []).append(vehicle)
     return by_permit
