@@ -115,19 +115,32 @@ class Permit(NeedsAttention):
     pass_documentation_url = models.URLField(max_length=500, blank=True, verbose_name=_("pass documentation url"))
     pass_issued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pass issued at"))
 
+    # Never looked up by: an index would only serve deleting a user (rare), and every status change pays for it.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        # A status change is never a HOT update (status is indexed), so it writes the row into every full index
+        # below: the expiry sweep does that 100,000 times. An index earns its place by a query that needs it.
         verbose_name = _("permit")
         verbose_name_plural = _("permits")
         ordering = ["-created_at", "-id"]
         constraints = [
             # Each community's CRM numbers its own permits: uniqueness across communities would leak and collide.
-            models.UniqueConstraint(fields=["community", "crm_reference"], name="permit_crm_reference_per_community"),
+            # Only numbered permits are in it: no two NULLs clash, and a permit made in the portal has none.
+            models.UniqueConstraint(
+                fields=["community", "crm_reference"],
+                condition=Q(crm_reference__isnull=False),
+                name="permit_crm_reference_per_community",
+            ),
             models.CheckConstraint(condition=Q(valid_till__gt=F("valid_from")), name="permit_valid_till_after_from"),
             models.CheckConstraint(
                 condition=Q(time_in__isnull=True) | Q(time_out__isnull=True) | Q(time_out__gt=F("time_in")),
@@ -136,7 +149,6 @@ class Permit(NeedsAttention):
         ]
         indexes = [
             models.Index(fields=["community", "status", "submitted_at"], name="permit_review_queue_idx"),
-            models.Index(fields=["status", "valid_till"], name="permit_status_till_idx"),
             models.Index(fields=["contractor", "status"], name="permit_contractor_status_idx"),
             models.Index(fields=["valid_from"], name="permit_valid_from_idx"),
             # The no-show flag: live permits whose pass was never scanned, by community and first day (small).
