@@ -86,8 +86,9 @@ def _parking_deletes() -> int:
 def run(report: Report, sizes) -> None:
     print("Expiry sweep ...", flush=True)
     small_seconds, small_batches, small_expired, small_deletes = sweep(sizes.expiry_small)
+    database.settle(Permit, Vehicle, AuditEvent, OutboundDelivery)  # both big sweeps start from settled tables
     one_seconds, batches, one_expired, _ = sweep(sizes.expiry_big)
-    database.settle(Permit, Vehicle, AuditEvent, OutboundDelivery)  # the second sweep starts as the first did
+    database.settle(Permit, Vehicle, AuditEvent, OutboundDelivery)
     sweeps = settings.EXPIRY_SWEEP_CONNECTIONS
     seconds, _, expired, deletes = sweep(sizes.expiry_big, connections=sweeps)
     database.settle(Permit, Vehicle, AuditEvent, OutboundDelivery)  # before the next workloads read them
