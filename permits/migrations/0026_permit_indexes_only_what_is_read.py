@@ -1,9 +1,6 @@
 """Permit indexes hold only what a query reads: each one is written again by every status change (no status change
 is a HOT update, ``status`` being indexed), a hundred thousand times in a large expiry sweep.
 
-- ``permit_status_till_idx`` (status, valid_till) is dropped: the queries by live status and end read the sweep's
-  partial index of live permits (``permit_due_idx``: valid_till, id), which holds just those rows; the others
-  filter by community first.
 - The ``created_by`` index is dropped: nothing looks permits up by their creator; it served only the ``SET NULL``
   of deleting a user.
 - ``permit_crm_reference_per_community`` keeps only the permits a CRM numbered: two NULLs never clash, so the
@@ -27,10 +24,6 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(
             model_name="permit",
             name="permit_crm_reference_per_community",
-        ),
-        migrations.RemoveIndex(
-            model_name="permit",
-            name="permit_status_till_idx",
         ),
         migrations.AlterField(
             model_name="permit",

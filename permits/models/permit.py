@@ -149,6 +149,8 @@ class Permit(NeedsAttention):
         ]
         indexes = [
             models.Index(fields=["community", "status", "submitted_at"], name="permit_review_queue_idx"),
+            # Led by status: the counts by status across communities (an operator's "needs you" list, the queues).
+            models.Index(fields=["status", "valid_till"], name="permit_status_till_idx"),
             models.Index(fields=["contractor", "status"], name="permit_contractor_status_idx"),
             models.Index(fields=["valid_from"], name="permit_valid_from_idx"),
             # The no-show flag: live permits whose pass was never scanned, by community and first day (small).
