@@ -115,7 +115,8 @@ class Permit(NeedsAttention):
     pass_documentation_url = models.URLField(max_length=500, blank=True, verbose_name=_("pass documentation url"))
     pass_issued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pass issued at"))
 
-    # Never looked up by: an index would only serve deleting a user (rare), and every status change pays for it.
+    # No index: nothing looks permits up by creator; one would serve only deleting a user, and every status change
+    # would write it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
