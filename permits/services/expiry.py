@@ -27,6 +27,7 @@ from django.utils import timezone
 from portal.core.actors import Actor
 from portal.core.bulk import objects_new
 from portal.core.events import domain_service, events_record_bulk
+from portal.core.lookups import among_sql
 from portal.core.models import AuditEvent
 
 from ..choices import PermitStatus
@@ -174,13 +175,10 @@ def _update_returning(ids: list[int], moment: datetime.datetime) -> set[int]:
     table = connection.ops.quote_name(Permit._meta.db_table)
     sources = sorted(EXPIRE_SOURCES)
     column = {name: connection.ops.quote_name(Permit._meta.get_field(name).column) for name in _COLUMNS}
-    if connection.vendor == "postgresql":  # one array parameter: binding 5,000 placeholders costs the client
-        among, id_params = "= ANY(%s)", [ids]
-    else:
-        among, id_params = f"IN ({', '.join(['%s'] * len(ids))})", ids
+    among, id_params = among_sql(column["id"], ids, connection.vendor)
     sql = (
         f"UPDATE {table} SET {column['status']} = %s, {column['status_changed_at']} = %s, {column['updated_at']} = %s "
-        f"WHERE {column['id']} {among} "
+        f"WHERE {among} "
         f"AND {column['status']} IN ({', '.join(['%s'] * len(sources))}) RETURNING {column['id']}"
     )
     stamp = connection.ops.adapt_datetimefield_value(moment)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from permits.admin.filters import ReviewStatusFilter
 from permits.models import Permit
+from permits.selectors.queues import DECISION, permit_queue_q
 from tests.factories import CommunityFactory, PermitFactory
 
 STATUS_INDEX = "permit_status_till_idx"
@@ -35,9 +37,6 @@ class TestCrmReferencePerCommunity:
 def test_the_counts_by_status_across_communities_read_the_status_index():
     """An operator's unfiltered list counts "needs you" (three statuses) and each queue counts a status, across every
     community: only an index led by status answers that without reading every permit (1 M at a large developer)."""
-    from permits.admin.filters import ReviewStatusFilter
-    from permits.selectors.queues import DECISION, permit_queue_q
-
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # too few rows here for the planner to prefer any index
         needs_you = Permit.objects.filter(status__in=ReviewStatusFilter.NEEDS_YOU).explain()
