@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contractors.validators import validate_compliance_through, validate_contractor_approved
 from portal.core.models import Community
+from portal.core.working_calendar import blackout_dates_between
 
 from . import clashes as c
 from . import validators as v
@@ -155,7 +156,9 @@ def rule_warnings(facts: PermitFacts, *, stage: Stage) -> list[str]:
 
 def _blackouts(facts: PermitFacts) -> dict[datetime.date, str]:
     if facts.blackout_dates is None:
-        facts.blackout_dates = dict(facts.community.blackout_dates.values_list("date", "reason"))
+        tz = facts.community.tzinfo
+        first, last = v.local_date(facts.valid_from, tz), v.local_date(facts.valid_till, tz)
+        facts.blackout_dates = blackout_dates_between(facts.community.pk, first, last)
     return facts.blackout_dates
 
 

@@ -5,9 +5,11 @@ The message says what was not found, never whether it exists in another communit
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Exists, Q
+from django.db import connection
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
@@ -15,6 +17,8 @@ from contractors.choices import MembershipStatus
 from contractors.models import Contractor, ContractorMembership
 from contractors.selectors import phone_taken_in
 from permits.models import Permit
+from portal.core import rows
+from portal.core.lookups import among_sql
 from portal.core.models import Community, Property, Unit
 
 from . import ids
@@ -53,6 +57,10 @@ def membership_or_404(community: Community, contractor_id: str) -> ContractorMem
     raise NotFound(_("Contractor %(contractor_id)s not found.") % {"contractor_id": contractor_id})
 
 
+BY_CONTRACTOR_ID = "contractor_id"  # the portal's reference or the company's Buzz-In id
+BY_SALESFORCE_ID = "salesforce_id"  # the CRM's id or the portal's reference
+
+
 def approved_membership_or_404(
     community: Community,
     *,
@@ -67,17 +75,9 @@ def approved_membership_or_404(
     wanted = contractor_id or salesforce_id or ""
     membership = None
     if contractor_id and ids.usable_lookup_id(contractor_id):
-        membership = _membership(
-            community,
-            Q(contractor__reference=contractor_id) | Q(contractor__buzzin__buzzin_id=contractor_id),
-            new_permit_id,
-        )
+        membership = _membership(community, BY_CONTRACTOR_ID, contractor_id, new_permit_id)
     elif salesforce_id and ids.usable_lookup_id(salesforce_id):
-        membership = _membership(
-            community,
-            Q(contractor__crm_reference=salesforce_id) | Q(contractor__reference=salesforce_id),
-            new_permit_id,
-        )
+        membership = _membership(community, BY_SALESFORCE_ID, salesforce_id, new_permit_id)
     if new_permit_id and (membership is None or membership.permit_id_taken):
         reject_duplicate_permit(community, new_permit_id)
     if membership is None:
@@ -87,11 +87,43 @@ def approved_membership_or_404(
     return membership
 
 
-def _membership(community: Community, match: Q, new_permit_id: str | None = None) -> ContractorMembership | None:
-    rows = ContractorMembership.objects.filter(community=community).filter(match).select_related("contractor")
-    if new_permit_id:
-        rows = rows.annotate(permit_id_taken=Exists(_permits_named(community, new_permit_id)))
-    return rows.order_by().first()
+def _membership(community: Community, by: str, wanted: str, new_permit_id: str | None) -> ContractorMembership | None:
+    """One statement, cached per process (``portal.core.rows``): built by the ORM on every create it cost more
+    CPU than the rest of the lookups together. ``permit_id_taken``: whether ``new_permit_id`` names a permit
+    of the community (NULL, when there is none, names nothing)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_membership_sql(by), [new_permit_id or None] * 2 + [community.pk, wanted, wanted])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    membership = rows.instance_from_row(ContractorMembership, row, 1)
+    membership.contractor = rows.instance_from_row(Contractor, row, 1 + len(ContractorMembership._meta.concrete_fields))
+    membership.permit_id_taken = bool(row[0])
+    return membership
+
+
+@functools.cache
+def _membership_sql(by: str) -> str:
+    permit = functools.partial(rows.column_sql, Permit, "p")
+    membership = functools.partial(rows.column_sql, ContractorMembership, "m")
+    contractor = functools.partial(rows.column_sql, Contractor, "c")
+    buzzin_model = Contractor._meta.get_field("buzzin").related_model
+    buzzin = functools.partial(rows.column_sql, buzzin_model, "b")
+    join, match = {
+        BY_CONTRACTOR_ID: (
+            f"LEFT JOIN {rows.table_sql(buzzin_model, 'b')} ON {buzzin('contractor')} = {contractor('id')}",
+            f"{contractor('reference')} = %s OR {buzzin('buzzin_id')} = %s",
+        ),
+        BY_SALESFORCE_ID: ("", f"{contractor('crm_reference')} = %s OR {contractor('reference')} = %s"),
+    }[by]
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {rows.table_sql(Permit, 'p')} WHERE {permit('community')} = "
+        f"{membership('community')} AND ({permit('crm_reference')} = %s OR {permit('reference')} = %s)), "
+        f"{rows.columns_sql(ContractorMembership, 'm')}, {rows.columns_sql(Contractor, 'c')} "
+        f"FROM {rows.table_sql(ContractorMembership, 'm')} "
+        f"JOIN {rows.table_sql(Contractor, 'c')} ON {membership('contractor')} = {contractor('id')} {join} "
+        f"WHERE {membership('community')} = %s AND ({match}) ORDER BY {membership('id')} LIMIT 1"
+    )
 
 
 def places_or_404(
@@ -120,25 +152,48 @@ def places_or_404(
 
 
 def _units_by_external_ids(community: Community, property_external_id: str, wanted: list[str]) -> list[Unit] | None:
-    """The units in ``wanted``'s order, sharing one property (the key's community in hand); None unless all are."""
+    """The units in ``wanted``'s order, sharing one property (the key's community in hand); None unless all are.
+    Each comes with its property and both Buzz-In links (the answer's ids): one statement, cached per process."""
     if not all(ids.usable_lookup_id(value) for value in [property_external_id, *wanted]):
         return None
-    rows = (
-        Unit.objects.filter(
-            property__community=community, property__external_id=property_external_id, external_id__in=set(wanted)
-        )
-        .select_related("property__buzzin", "buzzin")
-        .order_by()
-    )
-    by_external_id = {unit.external_id: unit for unit in rows}
+    among, among_params = among_sql(rows.column_sql(Unit, "u", "external_id"), set(wanted), connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_units_sql()} AND {among}", [community.pk, property_external_id, *among_params])
+        found = cursor.fetchall()
+    if not found:
+        return None
+    prop = rows.instance_from_row(Property, found[0], rows.width(Unit))
+    prop.community = community
+    rows.link_from_row(prop, "buzzin", found[0], rows.width(Unit) + rows.width(Property))
+    by_external_id = {}
+    for row in found:
+        unit = rows.instance_from_row(Unit, row)
+        unit.property = prop
+        rows.link_from_row(unit, "buzzin", row, rows.width(Unit) + rows.width(Property) + rows.width(_link(Property)))
+        by_external_id[unit.external_id] = unit
     if not all(value in by_external_id for value in wanted):
         return None
-    prop = by_external_id[wanted[0]].property
-    prop.community = community
-    units = [by_external_id[value] for value in wanted]
-    for unit in units:
-        unit.property = prop
-    return units
+    return [by_external_id[value] for value in wanted]
+
+
+def _link(model):
+    return model._meta.get_field("buzzin").related_model
+
+
+@functools.cache
+def _units_sql() -> str:
+    unit = functools.partial(rows.column_sql, Unit, "u")
+    prop = functools.partial(rows.column_sql, Property, "pr")
+    prop_link = functools.partial(rows.column_sql, _link(Property), "pb")
+    unit_link = functools.partial(rows.column_sql, _link(Unit), "ub")
+    return (
+        f"SELECT {rows.columns_sql(Unit, 'u')}, {rows.columns_sql(Property, 'pr')}, "
+        f"{rows.columns_sql(_link(Property), 'pb')}, {rows.columns_sql(_link(Unit), 'ub')} "
+        f"FROM {rows.table_sql(Unit, 'u')} JOIN {rows.table_sql(Property, 'pr')} ON {unit('property')} = {prop('id')} "
+        f"LEFT JOIN {rows.table_sql(_link(Property), 'pb')} ON {prop_link('property')} = {prop('id')} "
+        f"LEFT JOIN {rows.table_sql(_link(Unit), 'ub')} ON {unit_link('unit')} = {unit('id')} "
+        f"WHERE {prop('community')} = %s AND {prop('external_id')} = %s"
+    )
 
 
 def property_or_404(community: Community, *, external_id: str | None, property_id: str | None) -> Property:

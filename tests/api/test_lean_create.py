@@ -291,3 +291,39 @@ def test_an_approval_locks_its_permit_and_its_building_and_nothing_else(site):
         query["sql"].rsplit(" FOR ", 1)[1] for query in queries.captured_queries if " FOR " in query["sql"]
     )
     assert locking == ['NO KEY UPDATE OF "core_property"', 'NO KEY UPDATE OF "permits_permit"'], locking
+
+
+def test_held_buzzin_ids_answer_as_read_back_and_flats_without_one_get_the_derived_id(api, site):
+    """The cached statement joins each place's Buzz-In link: a held id is answered, a missing link is no query."""
+    from portal.integrations.buzzin.models import BuzzinProperty, BuzzinUnit
+
+    BuzzinProperty.objects.create(property=site.property, buzzin_id="b" * 24)
+    BuzzinUnit.objects.create(unit=site.units[0], buzzin_id="c" * 24)
+    response = api.post("/permits", rich_body(site))
+    assert response.status == 201, response.body
+    assert (response.body["propertyId"], response.body["flatId"]) == ("b" * 24, "c" * 24)
+    permit = Permit.objects.get(reference=response.body["_id"])
+    assert response.body == PermitCreatedSerializer(permit_for_answer(permit.pk), context={"request": None}).data
+
+
+def test_the_contractor_named_by_its_buzzin_id_or_reference_resolves(api, site):
+    from tests.factories import set_buzzin_membership
+
+    membership = site.contractor.memberships.get(community=site.community)
+    set_buzzin_membership(membership, "approved", buzzin_id="d" * 24)
+    for number, wanted in enumerate(("d" * 24, site.contractor.reference)):
+        body = rich_body(site, salesforcePermitId=f"a1BBYID{number:011d}", communityContractorId=wanted)
+        body.pop("contractorSalesforceId")
+        response = api.post("/permits", body)
+        assert response.status == 201, response.body
+        assert response.body["communityContractorId"] == site.contractor.reference
+
+
+def test_a_contractor_not_approved_in_the_community_is_404_and_writes_nothing(api, site):
+    from contractors.choices import MembershipStatus
+
+    site.contractor.memberships.filter(community=site.community).update(status=MembershipStatus.PENDING)
+    response = api.post("/permits", rich_body(site))
+    assert response.status == 404, response.body
+    assert "is not approved in this community" in response.body["message"]
+    assert not Permit.objects.exists()
