@@ -36,7 +36,10 @@ def _server_setting(name: str) -> str:
 def settle(*models) -> None:
     """What autovacuum does to tables after a bulk load: fresh statistics, and the visibility map that lets
     index-only scans answer without visiting the table. Done here, untimed, because a server may run with
-    autovacuum off (the run's machine line says so): a workload should not pay for the leftovers of another."""
+    autovacuum off (the run's machine line says so): a workload should not pay for the leftovers of another.
+    Then a ``CHECKPOINT``, as pgbench takes one before its runs: the pages the load and the vacuum left dirty
+    are written now, not by a checkpoint that falls inside the next workload's clock."""
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
+        cursor.execute("CHECKPOINT")
