@@ -97,7 +97,7 @@ def _membership(community: Community, by: str, wanted: str, new_permit_id: str |
     if row is None:
         return None
     membership = rows.instance_from_row(ContractorMembership, row, 1)
-    membership.contractor = rows.instance_from_row(Contractor, row, 1 + len(ContractorMembership._meta.concrete_fields))
+    membership.contractor = rows.instance_from_row(Contractor, row, 1 + rows.width(ContractorMembership))
     membership.permit_id_taken = bool(row[0])
     return membership
 
