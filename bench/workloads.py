@@ -19,6 +19,7 @@ class Sizes:
     clients: int = 16
     delivery_permits: int = 300  # per round and worker process: two rows each
     delivery_concurrency: int = 10  # threads per worker process (-P threads -c N)
+    delivery_permits_one_thread: int = 40  # per round and process at -c 1: the scaling where cores are free
     partner_latency_ms: float = 100.0  # the partner stand-in's delay on every API call
     admin_requests: int = 200  # timed requests per case and side, in three rounds
     rounds: int = 3
@@ -38,6 +39,7 @@ class Sizes:
             webhook_events=600,
             api_requests=210,
             delivery_permits=40,
+            delivery_permits_one_thread=10,
             admin_requests=30,
             scan_permits=500,
             scans_per_day=5_000,
