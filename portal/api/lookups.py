@@ -104,7 +104,6 @@ def _membership(community: Community, by: str, wanted: str, new_permit_id: str |
 
 @functools.cache
 def _membership_sql(by: str) -> str:
-    permit = functools.partial(rows.column_sql, Permit, "p")
     membership = functools.partial(rows.column_sql, ContractorMembership, "m")
     contractor = functools.partial(rows.column_sql, Contractor, "c")
     buzzin_model = Contractor._meta.get_field("buzzin").related_model
@@ -117,8 +116,7 @@ def _membership_sql(by: str) -> str:
         BY_SALESFORCE_ID: ("", f"{contractor('crm_reference')} = %s OR {contractor('reference')} = %s"),
     }[by]
     return (
-        f"SELECT EXISTS (SELECT 1 FROM {rows.table_sql(Permit, 'p')} WHERE {permit('community')} = "
-        f"{membership('community')} AND ({permit('crm_reference')} = %s OR {permit('reference')} = %s)), "
+        f"SELECT EXISTS ({_permit_named_sql(membership('community'))}), "
         f"{rows.columns_sql(ContractorMembership, 'm')}, {rows.columns_sql(Contractor, 'c')} "
         f"FROM {rows.table_sql(ContractorMembership, 'm')} "
         f"JOIN {rows.table_sql(Contractor, 'c')} ON {membership('contractor')} = {contractor('id')} {join} "
@@ -255,16 +253,25 @@ def reject_duplicate_permit(community: Community, salesforce_permit_id: str) -> 
     """salesforcePermitId is unique within the community (and never equal to one of its portal references, so
     ids stay unambiguous). Another community's permits are not looked at: their ids are not this key's business.
     """
-    if _permits_named(community, salesforce_permit_id).exists():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS ({_permit_named_sql('%s')})", [community.pk, *[salesforce_permit_id] * 2])
+        taken = bool(cursor.fetchone()[0])
+    if taken:
         raise Conflict(
             _("A permit with salesforcePermitId %(salesforce_permit_id)s already exists in this community.")
             % {"salesforce_permit_id": salesforce_permit_id}
         )
 
 
-def _permits_named(community: Community, salesforce_permit_id: str):
-    return Permit.objects.filter(community=community).filter(
-        Q(crm_reference=salesforce_permit_id) | Q(reference=salesforce_permit_id)
+@functools.cache
+def _permit_named_sql(community_sql: str) -> str:
+    """A permit of the community (``community_sql``: a parameter or a column) whose salesforcePermitId or
+    reference is the id (two parameters): ``reject_duplicate_permit``'s question, also asked by the create's
+    contractor lookup."""
+    permit = functools.partial(rows.column_sql, Permit, "p")
+    return (
+        f"SELECT 1 FROM {rows.table_sql(Permit, 'p')} WHERE {permit('community')} = {community_sql} "
+        f"AND ({permit('crm_reference')} = %s OR {permit('reference')} = %s)"
     )
 
 
